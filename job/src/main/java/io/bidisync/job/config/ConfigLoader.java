@@ -1,0 +1,636 @@
+package io.bidisync.job.config;
+
+import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.normalize.Normalizer;
+import io.bidisync.udfs.survivorship.Rule;
+
+import org.apache.flink.util.TimeUtils;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML configuration (DESIGN §5) into a {@link SyncConfig}.
+ *
+ * <p>It does not stop at the first problem: every problem is collected, one line each, starting
+ * with the key it is about, so a user fixes a file in one round. {@code ${VAR}} references are
+ * replaced from the environment, except in passwords, which stay references (see {@link Secret}).
+ */
+public final class ConfigLoader {
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern SYNC_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,40}");
+
+    private static final Set<String> TOP_KEYS =
+            Set.of(
+                    "name",
+                    "match-key",
+                    "attributes",
+                    "survivorship",
+                    "compare",
+                    "completeness",
+                    "writer",
+                    "systems");
+    private static final Set<String> SYSTEM_KEYS =
+            Set.of(
+                    "connection",
+                    "table",
+                    "primary-key",
+                    "version-column",
+                    "version-managed-by",
+                    "columns",
+                    "write",
+                    "deletes");
+
+    private final Function<String, String> environment;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** Reads a configuration file, resolving {@code ${VAR}} from the process environment. */
+    public static SyncConfig load(Path file) throws ConfigException {
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+        }
+        return parse(yaml, System::getenv);
+    }
+
+    /** Parses configuration text, resolving {@code ${VAR}} with {@code environment}. */
+    public static SyncConfig parse(String yaml, Function<String, String> environment)
+            throws ConfigException {
+        return new ConfigLoader(environment).read(yaml);
+    }
+
+    private SyncConfig read(String yaml) throws ConfigException {
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        } catch (YAMLException e) {
+            String reason =
+                    e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException(List.of("(file): not valid YAML: " + reason));
+        }
+        if (!(root instanceof Map)) {
+            throw new ConfigException(
+                    List.of("(file): expected a mapping of keys, like 'name: customers'"));
+        }
+        Map<?, ?> top = (Map<?, ?>) root;
+        unknownKeys("", top, TOP_KEYS);
+
+        String name = string(top, "", "name", true);
+        if (name != null && !SYNC_NAME.matcher(name).matches()) {
+            problem(
+                    "name",
+                    "must be lower case letters, digits, '-' or '_', starting with a letter (got '"
+                            + name
+                            + "')");
+        }
+
+        List<String> attributeNames = stringList(top, "", "attributes", true);
+        Attributes attributes = null;
+        if (attributeNames != null) {
+            if (attributeNames.isEmpty()) {
+                problem("attributes", "must list at least one attribute");
+            } else if (attributeNames.size() != attributeNames.stream().distinct().count()) {
+                problem("attributes", "lists an attribute twice: " + attributeNames);
+            } else {
+                attributes = new Attributes(attributeNames);
+            }
+        }
+
+        SyncConfig.MatchKey matchKey = matchKey(top, attributes);
+        Map<?, ?> survivorship = map(top, "", "survivorship", false);
+        Rule defaultRule = Rule.MOST_RECENT;
+        List<String> priority = List.of();
+        Map<String, Rule> rules = Map.of();
+        if (survivorship != null) {
+            unknownKeys("survivorship.", survivorship, Set.of("default", "priority", "rules"));
+            String defaultName = string(survivorship, "survivorship.", "default", false);
+            if (defaultName != null) {
+                defaultRule = rule("survivorship.default", defaultName);
+            }
+            List<String> p = stringList(survivorship, "survivorship.", "priority", false);
+            priority = p == null ? List.of() : p;
+            rules = perAttribute(survivorship, "survivorship.rules", attributes, this::rule);
+        }
+        Map<String, Normalizer> compare =
+                perAttribute(top, "compare", attributes, (key, value) -> normalizer(key, value));
+
+        SyncConfig.Completeness completeness = completeness(map(top, "", "completeness", false));
+        SyncConfig.Writer writer = writer(map(top, "", "writer", false));
+
+        Map<String, SystemConfig> systems = new LinkedHashMap<>();
+        Map<?, ?> systemsNode = map(top, "", "systems", true);
+        if (systemsNode != null) {
+            if (systemsNode.isEmpty()) {
+                problem("systems", "must define at least one system");
+            }
+            for (Map.Entry<?, ?> e : systemsNode.entrySet()) {
+                String systemName = String.valueOf(e.getKey());
+                SystemConfig system = system(systemName, e.getValue(), attributes, matchKey);
+                if (system != null) {
+                    systems.put(systemName, system);
+                }
+            }
+        }
+        crossChecks(attributes, priority, systemsNode, systems);
+
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new SyncConfig(
+                name,
+                attributes,
+                matchKey,
+                defaultRule == null ? Rule.MOST_RECENT : defaultRule,
+                List.copyOf(priority),
+                Collections.unmodifiableMap(new LinkedHashMap<>(rules)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(compare)),
+                completeness,
+                writer,
+                Collections.unmodifiableMap(systems));
+    }
+
+    private SyncConfig.MatchKey matchKey(Map<?, ?> top, Attributes attributes) {
+        Map<?, ?> node = map(top, "", "match-key", true);
+        if (node == null) {
+            return null;
+        }
+        unknownKeys("match-key.", node, Set.of("attribute", "normalize"));
+        String attribute = string(node, "match-key.", "attribute", true);
+        if (attribute != null && attributes != null && attributes.indexOf(attribute) < 0) {
+            problem(
+                    "match-key.attribute",
+                    "'" + attribute + "' is not one of the attributes " + attributes);
+        }
+        String normalizeName = string(node, "match-key.", "normalize", false);
+        Normalizer normalizer =
+                normalizeName == null
+                        ? Normalizer.TRIM
+                        : normalizer("match-key.normalize", normalizeName);
+        return new SyncConfig.MatchKey(attribute, normalizer);
+    }
+
+    private SyncConfig.Completeness completeness(Map<?, ?> node) {
+        Duration delay = Duration.ofSeconds(1);
+        Duration heartbeat = Duration.ofMillis(500);
+        String table = "bidisync_heartbeat";
+        if (node != null) {
+            unknownKeys(
+                    "completeness.",
+                    node,
+                    Set.of("delay", "heartbeat-interval", "heartbeat-table"));
+            delay = duration(node, "completeness.", "delay", delay);
+            heartbeat = duration(node, "completeness.", "heartbeat-interval", heartbeat);
+            String t = string(node, "completeness.", "heartbeat-table", false);
+            if (t != null) {
+                if (SqlIdentifier.isValid(t)) {
+                    table = t;
+                } else {
+                    problem(
+                            "completeness.heartbeat-table",
+                            "not a valid SQL identifier: " + SqlIdentifier.describe(t));
+                }
+            }
+            if (heartbeat != null && heartbeat.isZero()) {
+                problem("completeness.heartbeat-interval", "must be greater than 0");
+            }
+        }
+        return new SyncConfig.Completeness(delay, heartbeat, table);
+    }
+
+    private SyncConfig.Writer writer(Map<?, ?> node) {
+        int batchSize = 500;
+        Duration flushInterval = Duration.ofMillis(200);
+        int maxRetries = 3;
+        Duration backoff = Duration.ofMillis(500);
+        Duration insertTimeout = Duration.ofMinutes(5);
+        if (node != null) {
+            unknownKeys(
+                    "writer.",
+                    node,
+                    Set.of(
+                            "batch-size",
+                            "flush-interval",
+                            "max-retries",
+                            "retry-backoff",
+                            "insert-timeout"));
+            batchSize = positiveInt(node, "writer.", "batch-size", batchSize, 1);
+            flushInterval = duration(node, "writer.", "flush-interval", flushInterval);
+            maxRetries = positiveInt(node, "writer.", "max-retries", maxRetries, 0);
+            backoff = duration(node, "writer.", "retry-backoff", backoff);
+            insertTimeout = duration(node, "writer.", "insert-timeout", insertTimeout);
+        }
+        return new SyncConfig.Writer(batchSize, flushInterval, maxRetries, backoff, insertTimeout);
+    }
+
+    private SystemConfig system(
+            String name, Object value, Attributes attributes, SyncConfig.MatchKey matchKey) {
+        String p = "systems." + name + ".";
+        if (!SqlIdentifier.isValid(name) || !name.equals(name.toLowerCase(Locale.ROOT))) {
+            problem("systems." + name, "system names must be lower case letters, digits and '_'");
+        }
+        if (!(value instanceof Map)) {
+            problem(
+                    "systems." + name,
+                    "expected a mapping with connection, table, primary-key, columns");
+            return null;
+        }
+        Map<?, ?> node = (Map<?, ?>) value;
+        unknownKeys(p, node, SYSTEM_KEYS);
+        int before = problems.size();
+
+        String url = null;
+        String username = null;
+        Secret password = null;
+        Map<?, ?> connection = map(node, p, "connection", true);
+        if (connection != null) {
+            unknownKeys(p + "connection.", connection, Set.of("url", "username", "password"));
+            url = string(connection, p + "connection.", "url", true);
+            if (url != null && JdbcUrl.parsePostgres(url) == null) {
+                problem(
+                        p + "connection.url",
+                        "must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/db");
+            }
+            username = string(connection, p + "connection.", "username", true);
+            password = password(connection, p + "connection.password");
+        }
+
+        TableName table = null;
+        String tableText = string(node, p, "table", true);
+        if (tableText != null) {
+            String[] parts = tableText.split("\\.", -1);
+            if (parts.length == 1) {
+                parts = new String[] {"public", parts[0]};
+            }
+            if (parts.length != 2
+                    || !SqlIdentifier.isValid(parts[0])
+                    || !SqlIdentifier.isValid(parts[1])) {
+                problem(
+                        p + "table",
+                        "must be 'schema.table' or 'table' made of plain SQL identifiers, got "
+                                + SqlIdentifier.describe(tableText));
+            } else {
+                table = new TableName(parts[0], parts[1]);
+            }
+        }
+        String primaryKey = identifier(node, p, "primary-key", true);
+        String versionColumn = identifier(node, p, "version-column", false);
+        VersionOwner versionOwner = VersionOwner.JOB;
+        String owner = string(node, p, "version-managed-by", false);
+        if (owner != null) {
+            versionOwner = enumValue(VersionOwner.class, p + "version-managed-by", owner);
+            if (versionColumn == null) {
+                problem(p + "version-managed-by", "is set but there is no version-column");
+            }
+        }
+
+        Map<String, String> columns = new LinkedHashMap<>();
+        Map<?, ?> columnsNode = map(node, p, "columns", true);
+        if (columnsNode != null && attributes != null) {
+            Map<String, String> byAttribute = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : columnsNode.entrySet()) {
+                String attribute = String.valueOf(e.getKey());
+                String key = p + "columns." + attribute;
+                if (attributes.indexOf(attribute) < 0) {
+                    problem(key, "'" + attribute + "' is not one of the attributes " + attributes);
+                } else if (!(e.getValue() instanceof String column)
+                        || !SqlIdentifier.isValid(column)) {
+                    problem(
+                            key,
+                            "must name a column with a plain SQL identifier, got "
+                                    + SqlIdentifier.describe(String.valueOf(e.getValue())));
+                } else if (byAttribute.containsValue(column)) {
+                    problem(key, "column '" + column + "' is mapped to two attributes");
+                } else {
+                    byAttribute.put(attribute, column);
+                }
+            }
+            for (String attribute : attributes.names()) {
+                if (byAttribute.containsKey(attribute)) {
+                    columns.put(attribute, byAttribute.get(attribute));
+                }
+            }
+            if (matchKey != null
+                    && matchKey.attribute() != null
+                    && attributes.indexOf(matchKey.attribute()) >= 0
+                    && !columns.containsKey(matchKey.attribute())) {
+                problem(
+                        p + "columns",
+                        "must map the match-key attribute '" + matchKey.attribute() + "'");
+            }
+            if (primaryKey != null && columns.containsValue(primaryKey)) {
+                problem(
+                        p + "columns",
+                        "maps the primary key '"
+                                + primaryKey
+                                + "' to an attribute; keys are local to each system");
+            }
+            if (versionColumn != null && columns.containsValue(versionColumn)) {
+                problem(
+                        p + "columns",
+                        "maps the version column '" + versionColumn + "' to an attribute");
+            }
+        }
+
+        Set<WriteOperation> write = EnumSet.of(WriteOperation.INSERT, WriteOperation.UPDATE);
+        if (node.containsKey("write")) {
+            List<String> ops = stringList(node, p, "write", false);
+            if (ops != null) {
+                write = EnumSet.noneOf(WriteOperation.class);
+                for (String op : ops) {
+                    WriteOperation operation = enumValue(WriteOperation.class, p + "write", op);
+                    if (operation != null) {
+                        write.add(operation);
+                    }
+                }
+            }
+        }
+        DeletePolicy deletes = DeletePolicy.IGNORE;
+        String deletesText = string(node, p, "deletes", false);
+        if (deletesText != null) {
+            deletes = enumValue(DeletePolicy.class, p + "deletes", deletesText);
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new SystemConfig(
+                name,
+                url,
+                username,
+                password,
+                table,
+                primaryKey,
+                versionColumn,
+                versionOwner,
+                Collections.unmodifiableMap(columns),
+                Collections.unmodifiableSet(write),
+                deletes);
+    }
+
+    private void crossChecks(
+            Attributes attributes,
+            List<String> priority,
+            Map<?, ?> systemsNode,
+            Map<String, SystemConfig> systems) {
+        if (systemsNode == null) {
+            return;
+        }
+        for (String system : priority) {
+            if (!systemsNode.containsKey(system)) {
+                problem(
+                        "survivorship.priority",
+                        "names unknown system '"
+                                + system
+                                + "' (systems: "
+                                + systemsNode.keySet()
+                                + ")");
+            }
+        }
+        if (attributes != null && systems.size() == systemsNode.size()) {
+            for (String attribute : attributes.names()) {
+                boolean mapped =
+                        systems.values().stream().anyMatch(s -> s.columns().containsKey(attribute));
+                if (!mapped) {
+                    problem("attributes." + attribute, "no system maps it to a column");
+                }
+            }
+        }
+        Map<String, String> tables = new LinkedHashMap<>();
+        for (SystemConfig s : systems.values()) {
+            String where = s.url() + " " + s.table();
+            String other = tables.putIfAbsent(where, s.name());
+            if (other != null) {
+                problem(
+                        "systems." + s.name() + ".table",
+                        "is the same table as systems." + other + " (" + s.table() + ")");
+            }
+        }
+    }
+
+    private Secret password(Map<?, ?> connection, String key) {
+        Object value = connection.get("password");
+        if (value == null) {
+            return null;
+        }
+        Matcher m = ENV_REFERENCE.matcher(String.valueOf(value));
+        if (!(value instanceof String) || !m.matches()) {
+            // The literal is not repeated in the message: it is a secret.
+            problem(
+                    key,
+                    "must be an environment variable reference like ${CRM_PASSWORD}; literal passwords are not accepted");
+            return null;
+        }
+        return new Secret(m.group(1));
+    }
+
+    private <T> Map<String, T> perAttribute(
+            Map<?, ?> parent, String key, Attributes attributes, Parser<T> parser) {
+        String[] path = key.split("\\.");
+        Object node = parent.get(path[path.length - 1]);
+        if (node == null) {
+            return Map.of();
+        }
+        if (!(node instanceof Map)) {
+            problem(key, "expected a mapping of attribute: value");
+            return Map.of();
+        }
+        Map<String, T> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) node).entrySet()) {
+            String attribute = String.valueOf(e.getKey());
+            String entryKey = key + "." + attribute;
+            if (attributes != null && attributes.indexOf(attribute) < 0) {
+                problem(entryKey, "'" + attribute + "' is not one of the attributes " + attributes);
+                continue;
+            }
+            T parsed = parser.parse(entryKey, String.valueOf(e.getValue()));
+            if (parsed != null) {
+                out.put(attribute, parsed);
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String key, String value);
+    }
+
+    private Rule rule(String key, String value) {
+        Rule rule = Rule.byName(value);
+        if (rule == null) {
+            problem(key, "unknown rule '" + value + "' (use most-recent or priority)");
+        }
+        return rule;
+    }
+
+    private Normalizer normalizer(String key, String value) {
+        Normalizer n = Normalizer.byName(value);
+        if (n == null) {
+            problem(
+                    key,
+                    "unknown normaliser '"
+                            + value
+                            + "' (use email, phone, digits, lower, trim or none)");
+        }
+        return n;
+    }
+
+    private <E extends Enum<E>> E enumValue(Class<E> type, String key, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        problem(key, "unknown value '" + value + "' (use " + String.join(", ", allowed) + ")");
+        return null;
+    }
+
+    private Duration duration(Map<?, ?> node, String prefix, String key, Duration fallback) {
+        String text = string(node, prefix, key, false);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            Duration d = TimeUtils.parseDuration(text);
+            if (d.isNegative()) {
+                problem(prefix + key, "must not be negative");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problem(prefix + key, "not a duration: '" + text + "' (use e.g. 500ms, 1s, 2min)");
+            return fallback;
+        }
+    }
+
+    private int positiveInt(Map<?, ?> node, String prefix, String key, int fallback, int min) {
+        Object value = node.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Integer i) || i < min) {
+            problem(prefix + key, "must be a whole number ≥ " + min + ", got '" + value + "'");
+            return fallback;
+        }
+        return i;
+    }
+
+    private String identifier(Map<?, ?> node, String prefix, String key, boolean required) {
+        String value = string(node, prefix, key, required);
+        if (value != null && !SqlIdentifier.isValid(value)) {
+            problem(prefix + key, "not a valid SQL identifier: " + SqlIdentifier.describe(value));
+            return null;
+        }
+        return value;
+    }
+
+    private Map<?, ?> map(Map<?, ?> node, String prefix, String key, boolean required) {
+        Object value = node.get(key);
+        if (value == null) {
+            if (required) {
+                problem(prefix + key, "is missing");
+            }
+            return null;
+        }
+        if (!(value instanceof Map)) {
+            problem(prefix + key, "expected a mapping, got '" + value + "'");
+            return null;
+        }
+        return (Map<?, ?>) value;
+    }
+
+    private String string(Map<?, ?> node, String prefix, String key, boolean required) {
+        Object value = node.get(key);
+        if (value == null) {
+            if (required) {
+                problem(prefix + key, "is missing");
+            }
+            return null;
+        }
+        if (value instanceof Map || value instanceof List) {
+            problem(prefix + key, "expected a single value");
+            return null;
+        }
+        return substitute(prefix + key, String.valueOf(value));
+    }
+
+    private List<String> stringList(Map<?, ?> node, String prefix, String key, boolean required) {
+        Object value = node.get(key);
+        if (value == null) {
+            if (required) {
+                problem(prefix + key, "is missing");
+            }
+            return null;
+        }
+        if (!(value instanceof List)) {
+            problem(prefix + key, "expected a list like [a, b]");
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Object item : (List<?>) value) {
+            if (item == null || item instanceof Map || item instanceof List) {
+                problem(prefix + key, "expected a list of single values");
+                return null;
+            }
+            out.add(substitute(prefix + key, String.valueOf(item)));
+        }
+        return out;
+    }
+
+    private String substitute(String key, String value) {
+        Matcher m = ENV_REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = environment.apply(m.group(1));
+            if (resolved == null) {
+                problem(key, "environment variable " + m.group(1) + " is not set");
+                resolved = "";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private void unknownKeys(String prefix, Map<?, ?> node, Set<String> known) {
+        for (Object key : node.keySet()) {
+            if (!known.contains(String.valueOf(key))) {
+                problem(
+                        prefix + key,
+                        "unknown key (known: "
+                                + String.join(", ", new java.util.TreeSet<>(known))
+                                + ")");
+            }
+        }
+    }
+
+    private void problem(String key, String message) {
+        problems.add(key + ": " + message);
+    }
+}

@@ -1,0 +1,98 @@
+package io.bidisync.job.config;
+
+import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.normalize.Normalizer;
+import io.bidisync.udfs.normalize.ValueComparison;
+import io.bidisync.udfs.survivorship.Rule;
+import io.bidisync.udfs.survivorship.Survivorship;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the job needs to sync one entity type, read from one YAML file by {@link
+ * ConfigLoader}. Immutable and serialisable, so operators receive it as it was validated.
+ *
+ * @param name the entity type's sync name; part of replication slot and operator names
+ * @param attributes the global attributes, in order
+ * @param matchKey which attribute identifies an entity, and how it is normalised
+ * @param defaultRule the survivorship rule for attributes without their own
+ * @param priority system names, most trusted first
+ * @param rules per-attribute survivorship rules that override the default
+ * @param compare per-attribute comparison normalisers for change and echo detection (default trim)
+ * @param completeness when a golden record may be emitted
+ * @param writer how writers batch and retry
+ * @param systems the systems by name, in configuration order
+ */
+public record SyncConfig(
+        String name,
+        Attributes attributes,
+        MatchKey matchKey,
+        Rule defaultRule,
+        List<String> priority,
+        Map<String, Rule> rules,
+        Map<String, Normalizer> compare,
+        Completeness completeness,
+        Writer writer,
+        Map<String, SystemConfig> systems)
+        implements Serializable {
+
+    /** The match key: one global attribute and its normaliser. */
+    public record MatchKey(String attribute, Normalizer normalizer) implements Serializable {}
+
+    /**
+     * @param delay a golden record is emitted once the watermark passes its last change + delay; it
+     *     must cover the clock skew between the source databases
+     * @param heartbeatInterval how often the job writes each source's heartbeat row
+     * @param heartbeatTable the heartbeat table's name, in each source's table schema
+     */
+    public record Completeness(Duration delay, Duration heartbeatInterval, String heartbeatTable)
+            implements Serializable {}
+
+    /**
+     * @param batchSize statements per JDBC batch
+     * @param flushInterval longest time an intent waits in a writer's buffer
+     * @param maxRetries attempts after a failed flush before the job fails (and restarts)
+     * @param retryBackoff wait before the first retry; doubles with every further one
+     * @param insertTimeout how long (event time) an insert may stay unconfirmed by its own CDC echo
+     *     before the golden record may try again; the retry is still guarded by the conditional
+     *     INSERT, so it can never create a duplicate
+     */
+    public record Writer(
+            int batchSize,
+            Duration flushInterval,
+            int maxRetries,
+            Duration retryBackoff,
+            Duration insertTimeout)
+            implements Serializable {}
+
+    public int matchKeyIndex() {
+        return attributes.require(matchKey.attribute());
+    }
+
+    public SystemConfig system(String systemName) {
+        SystemConfig system = systems.get(systemName);
+        if (system == null) {
+            throw new IllegalArgumentException("unknown system " + systemName);
+        }
+        return system;
+    }
+
+    public Survivorship survivorship() {
+        Rule[] perAttribute = new Rule[attributes.size()];
+        for (int i = 0; i < perAttribute.length; i++) {
+            perAttribute[i] = rules.getOrDefault(attributes.name(i), defaultRule);
+        }
+        return new Survivorship(perAttribute, priority);
+    }
+
+    public ValueComparison comparison() {
+        Normalizer[] perAttribute = new Normalizer[attributes.size()];
+        for (int i = 0; i < perAttribute.length; i++) {
+            perAttribute[i] = compare.getOrDefault(attributes.name(i), Normalizer.TRIM);
+        }
+        return new ValueComparison(perAttribute);
+    }
+}

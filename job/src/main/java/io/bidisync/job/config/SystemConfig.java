@@ -1,0 +1,65 @@
+package io.bidisync.job.config;
+
+import io.bidisync.udfs.mapping.ColumnMapping;
+import io.bidisync.udfs.model.Attributes;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One operational system: where its table is, how its columns map to the global attributes, and
+ * what the job may write to it.
+ *
+ * @param name the system's name in the configuration (e.g. {@code crm})
+ * @param url JDBC URL of its database
+ * @param username database user
+ * @param password the user's password, from an environment variable; {@code null} for none
+ * @param table the synced table
+ * @param primaryKey the table's primary-key column
+ * @param versionColumn a counter column, or {@code null}: then UPDATEs compare all mapped columns
+ * @param versionManagedBy who increments the version column
+ * @param columns global attribute → column, in attribute order
+ * @param write the operations the job may perform; empty for a read-only source
+ * @param deletes what a delete in this system does elsewhere
+ */
+public record SystemConfig(
+        String name,
+        String url,
+        String username,
+        Secret password,
+        TableName table,
+        String primaryKey,
+        String versionColumn,
+        VersionOwner versionManagedBy,
+        Map<String, String> columns,
+        Set<WriteOperation> write,
+        DeletePolicy deletes)
+        implements Serializable {
+
+    public boolean mayWrite(WriteOperation operation) {
+        return write.contains(operation);
+    }
+
+    public boolean hasVersionColumn() {
+        return versionColumn != null;
+    }
+
+    public ColumnMapping mapping(Attributes attributes) {
+        return new ColumnMapping(attributes, columns);
+    }
+
+    /** The logical replication slot this system's CDC source reads from. */
+    public String slotName(String syncName) {
+        return replicationName(syncName);
+    }
+
+    /** The publication this system's CDC source subscribes to. */
+    public String publicationName(String syncName) {
+        return replicationName(syncName);
+    }
+
+    private String replicationName(String syncName) {
+        return ("bidisync_" + syncName + "_" + name).toLowerCase().replaceAll("[^a-z0-9_]", "_");
+    }
+}

@@ -1,0 +1,38 @@
+package io.bidisync.job.database;
+
+import io.bidisync.job.config.SystemConfig;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Opens JDBC connections to a system's database with the configured credentials. */
+public final class Database {
+    private Database() {}
+
+    /**
+     * Opens a connection. Values are bound as untyped text ({@code stringtype=unspecified}), so the
+     * server converts them to each column's type: attribute values travel through the job as text.
+     */
+    public static Connection connect(SystemConfig system) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", system.username());
+        if (system.password() != null) {
+            String password = system.password().reveal();
+            if (password == null) {
+                throw new SQLException(
+                        "systems."
+                                + system.name()
+                                + ".connection.password: environment variable "
+                                + system.password().environmentVariable()
+                                + " is not set");
+            }
+            properties.setProperty("password", password);
+        }
+        properties.setProperty("stringtype", "unspecified");
+        properties.setProperty("ApplicationName", "bidisync");
+        properties.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(system.url(), properties);
+    }
+}

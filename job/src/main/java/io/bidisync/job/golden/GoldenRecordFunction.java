@@ -1,0 +1,369 @@
+package io.bidisync.job.golden;
+
+import io.bidisync.job.config.DeletePolicy;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.config.WriteOperation;
+import io.bidisync.job.identity.LinkChange;
+import io.bidisync.job.metrics.SyncMetrics;
+import io.bidisync.udfs.hash.ValueHash;
+import io.bidisync.udfs.normalize.ValueComparison;
+import io.bidisync.udfs.survivorship.Contribution;
+import io.bidisync.udfs.survivorship.Survivorship;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps one golden record per normalised match key and decides what to write where.
+ *
+ * <p>Every change to the links is applied to state at once, but nothing is emitted until the
+ * watermark — the minimum commit time read from every source — has passed the latest change plus
+ * the completeness delay. Only then is the golden record resolved (survivorship) and compared with
+ * each system's rows: a linked row whose values differ gets a conditional UPDATE carrying the
+ * version last seen; a write-enabled system without a row gets one conditional INSERT, after which
+ * a pending-insert marker blocks a second one until the inserted row comes back through CDC.
+ *
+ * <p>Changes that are the job's own writes coming back (same fingerprint as what was written) are
+ * echoes: they refresh the row's version and values but are not new observations, so they never
+ * outrank a change someone else made and never start another round of writes.
+ *
+ * <p>End of life: a golden record's state is cleared when its last link is gone and no insert is
+ * pending. Pending inserts end with their echo, or with a timer after the insert timeout. Links
+ * have no TTL on purpose: forgetting a live link would make the job insert a duplicate.
+ */
+public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChange, WriteIntent> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(GoldenRecordFunction.class);
+
+    /** The linked source records by {@code system/localId}. */
+    static final MapStateDescriptor<String, Link> LINKS =
+            new MapStateDescriptor<>("links", String.class, Link.class);
+
+    /** Pending inserts and left-markers by system name. */
+    static final MapStateDescriptor<String, TargetState> TARGETS =
+            new MapStateDescriptor<>("targets", String.class, TargetState.class);
+
+    /** When the golden record is due for emission. */
+    static final ValueStateDescriptor<GoldenStatus> STATUS =
+            new ValueStateDescriptor<>("golden-status", GoldenStatus.class);
+
+    private final SyncConfig config;
+    private final long delayMillis;
+    private final long insertTimeoutMillis;
+
+    private transient MapState<String, Link> links;
+    private transient MapState<String, TargetState> targets;
+    private transient ValueState<GoldenStatus> status;
+
+    private transient Survivorship survivorship;
+    private transient ValueComparison comparison;
+    private transient Map<String, boolean[]> masks;
+
+    private transient Counter goldenEmitted;
+    private transient Counter echoes;
+    private transient Counter late;
+    private transient long waiting;
+
+    public GoldenRecordFunction(SyncConfig config) {
+        this.config = config;
+        this.delayMillis = config.completeness().delay().toMillis();
+        this.insertTimeoutMillis = config.writer().insertTimeout().toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        links = getRuntimeContext().getMapState(LINKS);
+        targets = getRuntimeContext().getMapState(TARGETS);
+        status = getRuntimeContext().getState(STATUS);
+        survivorship = config.survivorship();
+        comparison = config.comparison();
+        masks = new HashMap<>();
+        for (SystemConfig system : config.systems().values()) {
+            masks.put(system.name(), system.mapping(config.attributes()).mask());
+        }
+        var metrics = SyncMetrics.of(getRuntimeContext().getMetricGroup());
+        goldenEmitted = metrics.counter(SyncMetrics.GOLDEN_EMITTED);
+        echoes = metrics.counter(SyncMetrics.ECHOES_SUPPRESSED);
+        late = metrics.counter(SyncMetrics.LATE_RECORDS);
+        metrics.gauge(
+                SyncMetrics.WAITING_FOR_COMPLETENESS, (Gauge<Long>) () -> Math.max(0, waiting));
+    }
+
+    @Override
+    public void processElement(LinkChange change, Context ctx, Collector<WriteIntent> out)
+            throws Exception {
+        String linkId = change.linkId();
+        switch (change.kind()) {
+            case UPSERT -> upsert(change, linkId, ctx.timerService());
+            case DELETED, MOVED_OUT -> {
+                links.remove(linkId);
+                putTarget(change.system(), targetOf(change.system()).asLeft());
+                if (change.kind() == LinkChange.Kind.DELETED
+                        && config.system(change.system()).deletes() == DeletePolicy.PROPAGATE) {
+                    GoldenStatus s = statusOrIdle();
+                    status.update(new GoldenStatus(s.pendingUntil(), true));
+                }
+            }
+        }
+        if (clearIfEnded(ctx.timerService())) {
+            return;
+        }
+        markDirty(change.eventTime(), ctx.timerService());
+    }
+
+    private void upsert(LinkChange change, String linkId, TimerService timers) throws Exception {
+        boolean[] mask = masks.get(change.system());
+        long hash = ValueHash.of(comparison.canonical(change.values(), mask));
+        Link previous = links.get(linkId);
+        long[] changedAt = new long[change.values().length];
+        if (previous == null) {
+            TargetState target = targetOf(change.system());
+            boolean echo = target.insertPending() && target.insertedHash() == hash;
+            if (echo) {
+                // Our own insert: its values are the golden record's, not a new observation.
+                echoes.inc();
+            } else {
+                Arrays.fill(changedAt, change.eventTime());
+            }
+            if (target.insertPending()) {
+                putTarget(change.system(), target.withoutInsert());
+                timers.deleteEventTimeTimer(target.pendingInsertAt() + insertTimeoutMillis);
+            }
+        } else if (previous.writePending() && previous.writtenHash() == hash) {
+            echoes.inc();
+            changedAt = previous.changedAt();
+        } else {
+            for (int i = 0; i < changedAt.length; i++) {
+                boolean same = comparison.same(i, previous.values()[i], change.values()[i]);
+                changedAt[i] = same ? previous.changedAt()[i] : change.eventTime();
+            }
+        }
+        links.put(
+                linkId,
+                new Link(
+                        change.system(),
+                        change.localId(),
+                        change.values(),
+                        changedAt,
+                        change.version(),
+                        0L,
+                        false));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
+            throws Exception {
+        boolean evaluate = false;
+        GoldenStatus s = status.value();
+        if (s != null && s.waiting() && timestamp >= s.pendingUntil() + delayMillis) {
+            evaluate = true;
+            waiting--;
+            s = new GoldenStatus(TargetState.NONE, s.deleteRequested());
+            status.update(s);
+        }
+        for (Map.Entry<String, TargetState> e : new ArrayList<>(toList(targets.entries()))) {
+            TargetState t = e.getValue();
+            if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis <= timestamp) {
+                LOG.info(
+                        "Insert into {} for key {} not confirmed by CDC within {} ms; retrying if the row is still missing (the insert stays guarded)",
+                        e.getKey(),
+                        ctx.getCurrentKey(),
+                        insertTimeoutMillis);
+                putTarget(e.getKey(), t.withoutInsert());
+                evaluate = true;
+            }
+        }
+        if (evaluate) {
+            emit(ctx.getCurrentKey(), timestamp, ctx.timerService(), out);
+        }
+        clearIfEnded(ctx.timerService());
+    }
+
+    /** Resolves the golden record and emits the writes that bring every system in line with it. */
+    private void emit(String key, long time, TimerService timers, Collector<WriteIntent> out)
+            throws Exception {
+        List<Link> all = toList(links.values());
+        if (all.isEmpty()) {
+            return;
+        }
+        goldenEmitted.inc();
+        GoldenStatus s = statusOrIdle();
+        if (s.deleteRequested()) {
+            propagateDelete(key, all, time, out);
+            status.update(new GoldenStatus(s.pendingUntil(), false));
+            return;
+        }
+        List<Contribution> contributions = new ArrayList<>(all.size());
+        for (Link link : all) {
+            contributions.add(
+                    new Contribution(
+                            link.system(), link.localId(), link.values(), link.changedAt()));
+        }
+        String[] golden = survivorship.resolve(contributions);
+        for (SystemConfig system : config.systems().values()) {
+            boolean[] mask = masks.get(system.name());
+            String[] desired = project(golden, mask);
+            long desiredHash = ValueHash.of(comparison.canonical(desired, mask));
+            boolean linked = false;
+            for (Link link : all) {
+                if (!link.system().equals(system.name())) {
+                    continue;
+                }
+                linked = true;
+                if (!system.mayWrite(WriteOperation.UPDATE)
+                        || comparison.sameAll(link.values(), desired, mask)
+                        || (link.writePending() && link.writtenHash() == desiredHash)) {
+                    continue;
+                }
+                out.collect(
+                        new WriteIntent(
+                                system.name(),
+                                WriteIntent.Operation.UPDATE,
+                                key,
+                                link.localId(),
+                                link.version(),
+                                link.values(),
+                                desired,
+                                time));
+                links.put(link.system() + '/' + link.localId(), link.withWrite(desiredHash));
+            }
+            if (!linked && system.mayWrite(WriteOperation.INSERT)) {
+                TargetState target = targetOf(system.name());
+                if (!target.left() && !target.insertPending()) {
+                    out.collect(
+                            new WriteIntent(
+                                    system.name(),
+                                    WriteIntent.Operation.INSERT,
+                                    key,
+                                    null,
+                                    null,
+                                    new String[0],
+                                    desired,
+                                    time));
+                    putTarget(system.name(), target.withInsert(time, desiredHash));
+                    timers.registerEventTimeTimer(time + insertTimeoutMillis);
+                }
+            }
+        }
+    }
+
+    private void propagateDelete(
+            String key, List<Link> remaining, long time, Collector<WriteIntent> out)
+            throws Exception {
+        for (Link link : remaining) {
+            if (config.system(link.system()).mayWrite(WriteOperation.DELETE)) {
+                out.collect(
+                        new WriteIntent(
+                                link.system(),
+                                WriteIntent.Operation.DELETE,
+                                key,
+                                link.localId(),
+                                link.version(),
+                                link.values(),
+                                new String[0],
+                                time));
+            }
+        }
+        // The entity is gone: whatever survives (a conflicting change) is kept, never re-inserted.
+        for (SystemConfig system : config.systems().values()) {
+            putTarget(system.name(), targetOf(system.name()).asLeft());
+        }
+    }
+
+    private void markDirty(long eventTime, TimerService timers) throws Exception {
+        if (eventTime < timers.currentWatermark()) {
+            late.inc();
+        }
+        GoldenStatus s = statusOrIdle();
+        long until = s.waiting() ? Math.max(s.pendingUntil(), eventTime) : eventTime;
+        if (!s.waiting()) {
+            waiting++;
+        } else if (until != s.pendingUntil() && !isInsertTimer(s.pendingUntil() + delayMillis)) {
+            timers.deleteEventTimeTimer(s.pendingUntil() + delayMillis);
+        }
+        timers.registerEventTimeTimer(until + delayMillis);
+        status.update(new GoldenStatus(until, s.deleteRequested()));
+    }
+
+    private boolean isInsertTimer(long timestamp) throws Exception {
+        for (TargetState t : targets.values()) {
+            if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis == timestamp) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Clears all state of a golden record without links and without pending inserts. */
+    private boolean clearIfEnded(TimerService timers) throws Exception {
+        if (!links.isEmpty()) {
+            return false;
+        }
+        for (TargetState t : targets.values()) {
+            if (t.insertPending()) {
+                return false;
+            }
+        }
+        GoldenStatus s = status.value();
+        if (s != null && s.waiting()) {
+            timers.deleteEventTimeTimer(s.pendingUntil() + delayMillis);
+            waiting--;
+        }
+        links.clear();
+        targets.clear();
+        status.clear();
+        return true;
+    }
+
+    private static String[] project(String[] golden, boolean[] mask) {
+        String[] out = new String[golden.length];
+        for (int i = 0; i < golden.length; i++) {
+            out[i] = mask[i] ? golden[i] : null;
+        }
+        return out;
+    }
+
+    private TargetState targetOf(String system) throws Exception {
+        TargetState t = targets.get(system);
+        return t == null ? TargetState.EMPTY : t;
+    }
+
+    private void putTarget(String system, TargetState t) throws Exception {
+        if (t.isEmpty()) {
+            targets.remove(system);
+        } else {
+            targets.put(system, t);
+        }
+    }
+
+    private GoldenStatus statusOrIdle() throws Exception {
+        GoldenStatus s = status.value();
+        return s == null ? GoldenStatus.IDLE : s;
+    }
+
+    private static <T> List<T> toList(Iterable<T> items) {
+        List<T> out = new ArrayList<>();
+        if (items != null) {
+            items.forEach(out::add);
+        }
+        return out;
+    }
+}

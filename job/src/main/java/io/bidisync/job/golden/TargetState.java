@@ -1,0 +1,37 @@
+package io.bidisync.job.golden;
+
+/**
+ * What a golden record remembers about one system beyond its links there.
+ *
+ * @param pendingInsertAt the event time at which the job asked to insert the golden record into the
+ *     system and the inserted row has not come back yet; {@link #NONE} if no insert is pending.
+ *     Blocks a second insert
+ * @param insertedHash fingerprint of the inserted values, to recognise the inserted row's echo
+ * @param left whether a record of this system left the golden record (deleted, or its match key
+ *     changed): the golden record is then never inserted into that system again
+ */
+public record TargetState(long pendingInsertAt, long insertedHash, boolean left) {
+    public static final long NONE = Long.MIN_VALUE;
+
+    static final TargetState EMPTY = new TargetState(NONE, 0L, false);
+
+    boolean insertPending() {
+        return pendingInsertAt != NONE;
+    }
+
+    TargetState withInsert(long at, long hash) {
+        return new TargetState(at, hash, left);
+    }
+
+    TargetState withoutInsert() {
+        return new TargetState(NONE, 0L, left);
+    }
+
+    TargetState asLeft() {
+        return new TargetState(pendingInsertAt, insertedHash, true);
+    }
+
+    boolean isEmpty() {
+        return !insertPending() && !left;
+    }
+}

@@ -1,0 +1,37 @@
+package io.bidisync.job.identity;
+
+/**
+ * A change to the set of records linked to one golden record: the output of the identity stage,
+ * keyed by normalised match key.
+ *
+ * @param matchKey the golden record this change is about
+ * @param kind what happened to the link
+ * @param system the record's system
+ * @param localId the record's primary key in that system
+ * @param version the record's version, {@code null} without a version column
+ * @param eventTime the source commit time of the change (0 for snapshot rows)
+ * @param values attribute values in attribute order; empty unless {@link Kind#UPSERT}
+ */
+public record LinkChange(
+        String matchKey,
+        Kind kind,
+        String system,
+        String localId,
+        Long version,
+        long eventTime,
+        String[] values) {
+
+    /** What happened to the link. */
+    public enum Kind {
+        /** The record is linked to this golden record (new, or with new values). */
+        UPSERT,
+        /** The record was deleted in its system. */
+        DELETED,
+        /** The record's match key changed or became blank: it left this golden record. */
+        MOVED_OUT
+    }
+
+    public String linkId() {
+        return system + '/' + localId;
+    }
+}

@@ -1,0 +1,415 @@
+package io.bidisync.job.sink;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.config.WriteOperation;
+import io.bidisync.job.database.Database;
+import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.database.TableColumns;
+import io.bidisync.job.deadletter.DeadLetter;
+import io.bidisync.job.deadletter.DeadLetterLog;
+import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.udfs.mapping.ColumnMapping;
+
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.MetricGroup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Buffers one system's write intents and executes them as conditional statements in one transaction
+ * per flush.
+ *
+ * <p>Flushes happen when the buffer is full, on the runtime's processing-time timer, and before
+ * every checkpoint, all on the task's own thread. Within a buffer only the latest intent per row
+ * (per golden record for inserts) is kept. A failed flush is retried a bounded number of times with
+ * exponential backoff (which backpressures the job), then fails the job so Flink restarts it. A
+ * flush failing on the data itself (a value the column cannot hold, a constraint) is re-run one
+ * statement at a time and only the failing ones become dead letters; everything else is written.
+ *
+ * <p>On subtask 0 the writer also updates the system's heartbeat row every heartbeat interval.
+ */
+final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncWriter.class);
+
+    private final SyncConfig config;
+    private final SystemConfig system;
+    private final ColumnMapping mapping;
+    private final ProcessingTimeService time;
+    private final WriteCounters counters;
+    private final Map<String, WriteIntent> buffer = new LinkedHashMap<>();
+    private final String heartbeatSql;
+
+    private Connection connection;
+    private SqlStatements sql;
+    private boolean flushScheduled;
+    private boolean heartbeatFailing;
+
+    JdbcSyncWriter(
+            SyncConfig config,
+            SystemConfig system,
+            ProcessingTimeService time,
+            MetricGroup metrics,
+            boolean beatsHeart)
+            throws IOException {
+        this.config = config;
+        this.system = system;
+        this.mapping = system.mapping(config.attributes());
+        this.time = time;
+        this.counters = new WriteCounters(metrics, system.name());
+        this.heartbeatSql = Heartbeats.beatSql(config, system);
+        try {
+            connect();
+        } catch (SQLException e) {
+            throw new IOException(
+                    "system " + system.name() + ": cannot connect: " + e.getMessage(), e);
+        }
+        if (beatsHeart) {
+            scheduleHeartbeat();
+        }
+    }
+
+    @Override
+    public void write(WriteIntent intent, Context context)
+            throws IOException, InterruptedException {
+        if (!system.mayWrite(operation(intent))) {
+            LOG.warn(
+                    "system {}: dropping {} not in its write list",
+                    system.name(),
+                    intent.operation());
+            return;
+        }
+        String key =
+                intent.operation() == WriteIntent.Operation.INSERT
+                        ? "insert/" + intent.goldenKey()
+                        : "row/" + intent.localId();
+        buffer.remove(key);
+        buffer.put(key, intent);
+        if (buffer.size() >= config.writer().batchSize()) {
+            flushBuffer();
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            time.registerTimer(
+                    time.getCurrentProcessingTime() + config.writer().flushInterval().toMillis(),
+                    now -> {
+                        flushScheduled = false;
+                        flushBuffer();
+                    });
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        flushBuffer();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void flushBuffer() throws IOException, InterruptedException {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<WriteIntent> batch = new ArrayList<>(buffer.values());
+        buffer.clear();
+        int maxRetries = config.writer().maxRetries();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ensureConnected();
+                report(execute(batch));
+                return;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (isDataError(e)) {
+                    executeOneByOne(batch);
+                    return;
+                }
+                if (attempt >= maxRetries) {
+                    throw new IOException(
+                            "system "
+                                    + system.name()
+                                    + ": writing "
+                                    + batch.size()
+                                    + " rows failed after "
+                                    + (attempt + 1)
+                                    + " attempts: "
+                                    + describe(e),
+                            e);
+                }
+                long wait = config.writer().retryBackoff().toMillis() << attempt;
+                LOG.warn(
+                        "system {}: write failed ({}); retry {} of {} in {} ms",
+                        system.name(),
+                        describe(e),
+                        attempt + 1,
+                        maxRetries,
+                        wait);
+                closeQuietly();
+                Thread.sleep(wait);
+            }
+        }
+    }
+
+    private void executeOneByOne(List<WriteIntent> batch) throws IOException {
+        for (WriteIntent intent : batch) {
+            try {
+                report(execute(List.of(intent)));
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (!isDataError(e)) {
+                    throw new IOException(
+                            "system " + system.name() + ": write failed: " + describe(e), e);
+                }
+                counters.deadLetters.inc();
+                DeadLetterLog.report(
+                        new DeadLetter(
+                                System.currentTimeMillis(),
+                                system.name(),
+                                intent.localId() != null ? intent.localId() : intent.goldenKey(),
+                                intent.operation().name().toLowerCase(),
+                                describe(e),
+                                payload(intent)));
+            }
+        }
+    }
+
+    /** Runs the statements in one transaction; returns one outcome per intent. */
+    private List<Outcome> execute(List<WriteIntent> batch) throws SQLException {
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        List<WriteIntent> updates = new ArrayList<>();
+        List<WriteIntent> deletes = new ArrayList<>();
+        for (WriteIntent intent : batch) {
+            if (intent.operation() == WriteIntent.Operation.UPDATE) {
+                updates.add(intent);
+            } else if (intent.operation() == WriteIntent.Operation.DELETE) {
+                deletes.add(intent);
+            }
+        }
+        runBatch(sql.update(), updates, true, outcomes);
+        runBatch(sql.delete(), deletes, false, outcomes);
+        try (PreparedStatement ps = connection.prepareStatement(sql.insert())) {
+            for (WriteIntent intent : batch) {
+                if (intent.operation() != WriteIntent.Operation.INSERT) {
+                    continue;
+                }
+                int p = bindValues(ps, 1, intent.values());
+                ps.setString(p, intent.goldenKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    boolean inserted = rs.next();
+                    outcomes.add(
+                            new Outcome(
+                                    intent, inserted ? 1 : 0, inserted ? rs.getString(1) : null));
+                }
+            }
+        }
+        connection.commit();
+        return outcomes;
+    }
+
+    private void runBatch(
+            String statement, List<WriteIntent> intents, boolean setValues, List<Outcome> outcomes)
+            throws SQLException {
+        if (intents.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(statement)) {
+            for (WriteIntent intent : intents) {
+                int p = setValues ? bindValues(ps, 1, intent.values()) : 1;
+                ps.setString(p++, intent.localId());
+                if (sql.versioned()) {
+                    if (intent.expectedVersion() == null) {
+                        ps.setNull(p, Types.BIGINT);
+                    } else {
+                        ps.setLong(p, intent.expectedVersion());
+                    }
+                } else {
+                    bindValues(ps, p, intent.expectedValues());
+                }
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < intents.size(); i++) {
+                outcomes.add(new Outcome(intents.get(i), counts[i], intents.get(i).localId()));
+            }
+        }
+    }
+
+    private int bindValues(PreparedStatement ps, int first, String[] values) throws SQLException {
+        int p = first;
+        for (int attribute : sql.mappedAttributes()) {
+            ps.setString(p++, values[attribute]);
+        }
+        return p;
+    }
+
+    private void report(List<Outcome> outcomes) {
+        for (Outcome o : outcomes) {
+            WriteIntent intent = o.intent();
+            boolean applied = o.rows() > 0;
+            switch (intent.operation()) {
+                case UPDATE, DELETE -> {
+                    if (applied) {
+                        (intent.operation() == WriteIntent.Operation.UPDATE
+                                        ? counters.updates
+                                        : counters.deletes)
+                                .inc();
+                    } else {
+                        counters.conflicts.inc();
+                        LOG.info(
+                                "Conflict: system={} key={} golden={} operation={}: the row changed since version {} or is gone; not overwritten, waiting for its change through CDC",
+                                system.name(),
+                                intent.localId(),
+                                intent.goldenKey(),
+                                intent.operation(),
+                                sql.versioned()
+                                        ? String.valueOf(intent.expectedVersion())
+                                        : "(values last seen)");
+                    }
+                }
+                case INSERT -> {
+                    if (applied) {
+                        counters.inserts.inc();
+                        LOG.debug(
+                                "system {}: inserted key {} as {}",
+                                system.name(),
+                                intent.goldenKey(),
+                                o.detail());
+                    } else {
+                        counters.insertsBlocked.inc();
+                        LOG.info(
+                                "Insert blocked: system={} golden={}: a row with this match key already exists (not read by the job yet); it will be linked when it arrives through CDC",
+                                system.name(),
+                                intent.goldenKey());
+                    }
+                }
+            }
+        }
+    }
+
+    private void scheduleHeartbeat() {
+        time.registerTimer(
+                time.getCurrentProcessingTime()
+                        + config.completeness().heartbeatInterval().toMillis(),
+                now -> beat());
+    }
+
+    private void beat() {
+        try {
+            ensureConnected();
+            try (Statement s = connection.createStatement()) {
+                s.executeUpdate(heartbeatSql);
+            }
+            connection.commit();
+            if (heartbeatFailing) {
+                LOG.info("system {}: heartbeat written again", system.name());
+            }
+            heartbeatFailing = false;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            closeQuietly();
+            if (!heartbeatFailing) {
+                LOG.warn(
+                        "system {}: cannot write heartbeat ({}); its watermark will stall until it can",
+                        system.name(),
+                        describe(e));
+            }
+            heartbeatFailing = true;
+        }
+        scheduleHeartbeat();
+    }
+
+    private void connect() throws SQLException {
+        connection = Database.connect(system);
+        connection.setAutoCommit(false);
+        if (sql == null) {
+            TableColumns columns = TableColumns.read(connection, system.table());
+            connection.commit();
+            sql =
+                    new SqlStatements(
+                            system,
+                            mapping,
+                            config.matchKeyIndex(),
+                            config.matchKey().normalizer(),
+                            columns);
+        }
+    }
+
+    private void ensureConnected() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connect();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (connection != null && !connection.isClosed()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            LOG.debug("rollback failed", e);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            LOG.debug("close failed", e);
+        } finally {
+            connection = null;
+        }
+    }
+
+    /** Data errors are about a record (class 22 data exception, class 23 constraint violation). */
+    private static boolean isDataError(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(SQLException e) {
+        SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+        return "SQLState " + cause.getSQLState() + ": " + cause.getMessage();
+    }
+
+    /** The row the intent meant to write, or for a delete the row it meant to delete. */
+    private String payload(WriteIntent intent) {
+        String[] values =
+                intent.operation() == WriteIntent.Operation.DELETE
+                        ? intent.expectedValues()
+                        : intent.values();
+        return String.valueOf(mapping.toColumnValues(values));
+    }
+
+    private static WriteOperation operation(WriteIntent intent) {
+        return switch (intent.operation()) {
+            case INSERT -> WriteOperation.INSERT;
+            case UPDATE -> WriteOperation.UPDATE;
+            case DELETE -> WriteOperation.DELETE;
+        };
+    }
+
+    private record Outcome(WriteIntent intent, int rows, String detail) {}
+}

@@ -1,0 +1,301 @@
+package io.bidisync.job.golden;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.identity.LinkChange;
+import io.bidisync.job.testutil.TestConfigs;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class GoldenRecordFunctionTest {
+    private static final String ANN = "ann@example.com";
+
+    private SyncConfig config;
+    private KeyedOneInputStreamOperatorTestHarness<String, LinkChange, WriteIntent> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        config = TestConfigs.offline();
+        harness = harness(config);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, LinkChange, WriteIntent> harness(
+            SyncConfig config) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new GoldenRecordFunction(config)),
+                        LinkChange::matchKey,
+                        Types.STRING);
+        h.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
+        h.open();
+        return h;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static LinkChange upsert(
+            String key, String system, String id, long version, long time, String... values) {
+        return new LinkChange(key, LinkChange.Kind.UPSERT, system, id, version, time, values);
+    }
+
+    private static LinkChange gone(
+            String key, LinkChange.Kind kind, String system, String id, long time) {
+        return new LinkChange(key, kind, system, id, null, time, new String[0]);
+    }
+
+    private void send(LinkChange change) throws Exception {
+        harness.processElement(change, change.eventTime());
+    }
+
+    private List<WriteIntent> drain() {
+        List<WriteIntent> out = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void emitsNothingBeforeWatermarkPassesEventTimePlusDelay() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 10_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(10_500);
+        harness.processWatermark(10_999);
+        assertThat(drain()).isEmpty();
+
+        harness.processWatermark(11_000);
+        List<WriteIntent> out = drain();
+        assertThat(out)
+                .singleElement()
+                .satisfies(
+                        i -> {
+                            assertThat(i.system()).isEqualTo("erp");
+                            assertThat(i.operation()).isEqualTo(WriteIntent.Operation.INSERT);
+                            assertThat(i.values()).containsExactly(ANN, "Ann", "1", "Oslo");
+                        });
+    }
+
+    @Test
+    void snapshotRowsWaitUntilEverySourceStreams() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", null, "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, " ANN@example.com", "Ann", "555", "Oslo"));
+        harness.processWatermark(-1);
+        assertThat(drain()).isEmpty();
+
+        harness.processWatermark(1_700_000_000_000L);
+        List<WriteIntent> out = drain();
+        // Same entity in both systems: no insert anywhere. CRM lacks the phone; ERP's e-mail
+        // spelling loses to CRM's (snapshot tie → priority crm).
+        assertThat(out).allMatch(i -> i.operation() == WriteIntent.Operation.UPDATE);
+        assertThat(out)
+                .extracting(WriteIntent::system, WriteIntent::localId, WriteIntent::expectedVersion)
+                .containsExactlyInAnyOrder(tuple("crm", "1", 1L), tuple("erp", "7", 1L));
+        assertThat(out)
+                .allSatisfy(i -> assertThat(i.values()).containsExactly(ANN, "Ann", "555", "Oslo"));
+    }
+
+    @Test
+    void secondInsertIsNotEmittedWhileTheFirstIsPending() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(2_000);
+        assertThat(drain())
+                .extracting(WriteIntent::operation)
+                .containsExactly(WriteIntent.Operation.INSERT);
+
+        send(upsert(ANN, "crm", "1", 2, 3_000, ANN, "Ann Lee", "1", "Oslo"));
+        harness.processWatermark(4_000);
+        assertThat(drain()).isEmpty();
+
+        // The inserted row comes back through ERP's CDC: it becomes the link, and the next
+        // evaluation updates it instead of inserting again.
+        send(upsert(ANN, "erp", "900", 1, 4_500, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(5_500);
+        assertThat(drain())
+                .singleElement()
+                .satisfies(
+                        i -> {
+                            assertThat(i.operation()).isEqualTo(WriteIntent.Operation.UPDATE);
+                            assertThat(i.system()).isEqualTo("erp");
+                            assertThat(i.localId()).isEqualTo("900");
+                            assertThat(i.values()[1]).isEqualTo("Ann Lee");
+                        });
+    }
+
+    @Test
+    void expiredPendingInsertIsRetriedOnce() throws Exception {
+        SyncConfig shortTimeout =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(
+                                        "jdbc:postgresql://localhost:1/crm",
+                                        "jdbc:postgresql://localhost:1/erp",
+                                        "")
+                                .replace(
+                                        "flush-interval: 50ms",
+                                        "flush-interval: 50ms\n  insert-timeout: 10s"));
+        harness.close();
+        harness = harness(shortTimeout);
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(2_000);
+        assertThat(drain()).hasSize(1);
+        harness.processWatermark(11_999);
+        assertThat(drain()).isEmpty();
+        harness.processWatermark(12_000);
+        assertThat(drain())
+                .extracting(WriteIntent::operation)
+                .containsExactly(WriteIntent.Operation.INSERT);
+    }
+
+    @Test
+    void echoOfOwnUpdateCausesNoFurtherWrite() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 4, 0, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(10_000);
+        assertThat(drain()).isEmpty();
+
+        send(upsert(ANN, "crm", "1", 2, 20_000, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(21_000);
+        WriteIntent update = drain().get(0);
+        assertThat(update.system()).isEqualTo("erp");
+        assertThat(update.expectedVersion()).isEqualTo(4L);
+
+        // ERP upper-cases nothing here: the echo is exactly what we wrote, one version later.
+        send(upsert(ANN, "erp", "7", 5, 21_100, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(30_000);
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void echoNeverOutranksAChangeSomeoneMade() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "crm", "1", 2, 5_000, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(6_000);
+        assertThat(drain()).singleElement().satisfies(i -> assertThat(i.system()).isEqualTo("erp"));
+
+        // A CRM user changes the city again (commit 6000); the echo of our ERP write commits
+        // later (6600). If the echo counted as an observation, Bergen would win and the user's
+        // change would be lost.
+        send(upsert(ANN, "crm", "1", 3, 6_000, ANN, "Ann", "1", "Molde"));
+        send(upsert(ANN, "erp", "7", 2, 6_600, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(8_000);
+        assertThat(drain())
+                .singleElement()
+                .satisfies(
+                        i -> {
+                            assertThat(i.system()).isEqualTo("erp");
+                            assertThat(i.expectedVersion()).isEqualTo(2L);
+                            assertThat(i.values()[3]).isEqualTo("Molde");
+                        });
+    }
+
+    @Test
+    void keyChangeMovesRecordToAnotherGoldenRecord() throws Exception {
+        String bob = "bob@example.com";
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(bob, "erp", "8", 1, 0, bob, "Bob", "2", "Bergen"));
+        send(upsert(bob, "crm", "2", 1, 0, bob, "Bob", "2", "Bergen"));
+        harness.processWatermark(1_000);
+        assertThat(drain()).isEmpty();
+
+        // CRM row 1 changes its e-mail to Bob's: it leaves Ann and joins Bob.
+        send(gone(ANN, LinkChange.Kind.MOVED_OUT, "crm", "1", 5_000));
+        send(upsert(bob, "crm", "1", 2, 5_000, bob, "Ann", "1", "Oslo"));
+        harness.processWatermark(6_000);
+        List<WriteIntent> out = drain();
+        // Ann is never re-inserted into CRM (the CRM record left); Bob has two CRM rows now and
+        // the newer values win everywhere; nothing is inserted.
+        assertThat(out).noneMatch(i -> i.operation() == WriteIntent.Operation.INSERT);
+        assertThat(out).allMatch(i -> i.goldenKey().equals(bob));
+        assertThat(out)
+                .extracting(WriteIntent::system, WriteIntent::localId)
+                .containsExactlyInAnyOrder(tuple("crm", "2"), tuple("erp", "8"));
+        assertThat(out)
+                .allSatisfy(i -> assertThat(i.values()).containsExactly(bob, "Ann", "1", "Oslo"));
+    }
+
+    @Test
+    void deletedRecordIsNeverReinsertedIntoItsSystem() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(1_000);
+        send(gone(ANN, LinkChange.Kind.DELETED, "crm", "1", 5_000));
+        send(upsert(ANN, "erp", "7", 2, 6_000, ANN, "Ann", "9", "Oslo"));
+        harness.processWatermark(100_000);
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void pendingWriteIsNotRepeatedButANewGoldenValueIs() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "crm", "1", 2, 2_000, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(3_000);
+        assertThat(drain()).hasSize(1);
+        // An unrelated CRM change (same mapped values) re-evaluates: the ERP write is still
+        // pending.
+        send(upsert(ANN, "crm", "1", 3, 3_500, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(4_500);
+        assertThat(drain()).isEmpty();
+        send(upsert(ANN, "crm", "1", 4, 5_000, ANN, "Ann", "1", "Molde"));
+        harness.processWatermark(6_000);
+        assertThat(drain())
+                .singleElement()
+                .satisfies(i -> assertThat(i.values()[3]).isEqualTo("Molde"));
+    }
+
+    @Test
+    void lateChangeIsProcessedAtOnce() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(50_000);
+        send(upsert(ANN, "crm", "1", 2, 40_000, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(50_001);
+        assertThat(drain())
+                .singleElement()
+                .satisfies(i -> assertThat(i.values()[3]).isEqualTo("Bergen"));
+    }
+
+    @Test
+    void stateAndTimersReturnToZeroWhenTheLastLinkGoes() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(2_000);
+        assertThat(drain()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        send(upsert(ANN, "erp", "900", 1, 2_500, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(4_000);
+        send(gone(ANN, LinkChange.Kind.DELETED, "crm", "1", 5_000));
+        send(gone(ANN, LinkChange.Kind.DELETED, "erp", "900", 5_100));
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void readOnlyOrInsertFreeSystemsGetNoInsert() throws Exception {
+        SyncConfig readOnlyErp =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(
+                                        "jdbc:postgresql://localhost:1/crm",
+                                        "jdbc:postgresql://localhost:1/erp",
+                                        "")
+                                .replace(
+                                        "columns: { email: mail, name: name, phone: phone, city: town }",
+                                        "columns: { email: mail, name: name, phone: phone, city: town }\n    write: [update]"));
+        harness.close();
+        harness = harness(readOnlyErp);
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(10_000);
+        assertThat(drain()).isEmpty();
+    }
+}
