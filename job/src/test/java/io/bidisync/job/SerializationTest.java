@@ -1,0 +1,78 @@
+package io.bidisync.job;
+
+import io.bidisync.job.deadletter.DeadLetter;
+import io.bidisync.job.golden.GoldenStatus;
+import io.bidisync.job.golden.Link;
+import io.bidisync.job.golden.TargetState;
+import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.job.identity.LinkChange;
+import io.bidisync.job.identity.RecordIdentity;
+import io.bidisync.job.source.RecordChange;
+
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every event and state type is serialised by Flink's own POJO serializer, never by a silent Kryo
+ * fallback: the job runs with generic types disabled, and this test proves why that is safe.
+ */
+class SerializationTest {
+
+    static Stream<Object> samples() {
+        return Stream.of(
+                new RecordChange(
+                        "crm",
+                        RecordChange.Kind.UPSERT,
+                        "1",
+                        "a@x.no",
+                        3L,
+                        10L,
+                        new String[] {"a@x.no", null}),
+                new RecordChange(
+                        "crm", RecordChange.Kind.HEARTBEAT, null, null, null, 10L, new String[0]),
+                new LinkChange(
+                        "a@x.no", LinkChange.Kind.MOVED_OUT, "crm", "1", null, 10L, new String[0]),
+                new RecordIdentity("a@x.no", null, 42L),
+                new Link("crm", "1", new String[] {"a", null}, new long[] {0, 5}, 7L, -3L, true),
+                new TargetState(TargetState.NONE, 0L, true),
+                new GoldenStatus(5L, false),
+                new WriteIntent(
+                        "erp",
+                        WriteIntent.Operation.UPDATE,
+                        "a@x.no",
+                        "7",
+                        null,
+                        new String[] {"x"},
+                        new String[] {"y"},
+                        9L),
+                new DeadLetter(1L, "crm", "7", "parse", "bad", "{}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    @SuppressWarnings("unchecked")
+    void isAPojoTypeAndRoundTrips(Object sample) throws Exception {
+        TypeInformation<Object> type =
+                (TypeInformation<Object>) TypeInformation.of(sample.getClass());
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+
+        ExecutionConfig config = new ExecutionConfig();
+        config.getSerializerConfig().setGenericTypes(false);
+        TypeSerializer<Object> serializer = type.createSerializer(config.getSerializerConfig());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(sample, out);
+        Object copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(copy).usingRecursiveComparison().isEqualTo(sample);
+    }
+}

@@ -1,0 +1,116 @@
+package io.bidisync.job.identity;
+
+import io.bidisync.job.source.RecordChange;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class RecordIdentityFunctionTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, RecordChange, LinkChange> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new RecordIdentityFunction()),
+                        RecordChange::recordKey,
+                        Types.STRING);
+        harness.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void upsert(String id, String key, Long version, long time, String... values)
+            throws Exception {
+        harness.processElement(
+                new RecordChange("crm", RecordChange.Kind.UPSERT, id, key, version, time, values),
+                time);
+    }
+
+    private void delete(String id, long time) throws Exception {
+        harness.processElement(
+                new RecordChange(
+                        "crm", RecordChange.Kind.DELETE, id, null, null, time, new String[0]),
+                time);
+    }
+
+    @Test
+    void keyChangeRetractsFromOldGoldenRecordBeforeJoiningNewOne() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
+        upsert("1", "bob@x.no", 2L, 100, "bob@x.no", "Ann");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::matchKey, LinkChange::kind)
+                .containsExactly(
+                        tuple("ann@x.no", LinkChange.Kind.UPSERT),
+                        tuple("ann@x.no", LinkChange.Kind.MOVED_OUT),
+                        tuple("bob@x.no", LinkChange.Kind.UPSERT));
+    }
+
+    @Test
+    void repeatedDeliveryOfASeenVersionChangesNothing() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
+        upsert("1", "ann@x.no", 3L, 300, "ann@x.no", "Ann B");
+        upsert("1", "ann@x.no", 2L, 200, "ann@x.no", "Ann A");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::version)
+                .containsExactly(1L, 3L);
+    }
+
+    @Test
+    void newVersionWithSameValuesIsPassedOnForItsVersion() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
+        upsert("1", "ann@x.no", 2L, 100, "ann@x.no", "Ann");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::version)
+                .containsExactly(1L, 2L);
+    }
+
+    @Test
+    void recordWithoutMatchKeyIsNotSyncedAndLeavesItsGoldenRecord() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
+        upsert("1", null, 2L, 100, "  ", "Ann");
+        upsert("2", null, 1L, 100, null, "Nobody");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::matchKey, LinkChange::kind)
+                .containsExactly(
+                        tuple("ann@x.no", LinkChange.Kind.UPSERT),
+                        tuple("ann@x.no", LinkChange.Kind.MOVED_OUT));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void deleteIsSentToTheGoldenRecordAndClearsState() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
+        delete("1", 500);
+        delete("unknown", 600);
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::matchKey, LinkChange::kind, LinkChange::eventTime)
+                .containsExactly(
+                        tuple("ann@x.no", LinkChange.Kind.UPSERT, 0L),
+                        tuple("ann@x.no", LinkChange.Kind.DELETED, 500L));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void withoutVersionColumnRepeatsAreRecognisedByValues() throws Exception {
+        upsert("1", "ann@x.no", null, 0, "ann@x.no", "Ann");
+        upsert("1", "ann@x.no", null, 100, "ann@x.no", "Ann");
+        upsert("1", "ann@x.no", null, 200, "ann@x.no", "Ann B");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::eventTime)
+                .containsExactly(0L, 200L);
+    }
+}

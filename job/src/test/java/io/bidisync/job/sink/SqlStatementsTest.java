@@ -1,0 +1,199 @@
+package io.bidisync.job.sink;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.database.Database;
+import io.bidisync.job.database.PostgresSql;
+import io.bidisync.job.database.TableColumns;
+import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.udfs.normalize.Normalizer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The conditional statements and the SQL normalisers, against a real PostgreSQL. */
+class SqlStatementsTest {
+    private static LocalPostgres pg;
+    private static SyncConfig config;
+
+    private Connection connection;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        pg = LocalPostgres.start("sql");
+        pg.createDatabase("erp");
+        config = TestConfigs.crmErp(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"));
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        pg.close();
+    }
+
+    @BeforeEach
+    void freshTable() throws Exception {
+        pg.execute(
+                "erp",
+                "DROP TABLE IF EXISTS client; CREATE TABLE client (client_no serial PRIMARY KEY,"
+                        + " mail varchar(60), name varchar(10) NOT NULL, phone text, town text,"
+                        + " row_version integer NOT NULL DEFAULT 1);"
+                        + " INSERT INTO client (mail, name, town) VALUES (' Ann@Example.com', 'Ann', 'Oslo')");
+    }
+
+    private SqlStatements statements(SystemConfig system) throws SQLException {
+        connection = Database.connect(system);
+        return new SqlStatements(
+                system,
+                system.mapping(config.attributes()),
+                config.matchKeyIndex(),
+                config.matchKey().normalizer(),
+                TableColumns.read(connection, system.table()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Normalizer.class)
+    void sqlNormalisersAgreeWithJava(Normalizer normalizer) throws Exception {
+        List<String> samples =
+                List.of(
+                        " Ann.Lee@Example.COM ",
+                        "ann. lee @ example.com\t",
+                        "+47 22 33-44 55",
+                        "  +47 (0)22 33 ",
+                        "NO 912 345 678 MVA",
+                        "ÆØÅ Ærlig",
+                        "\r\n",
+                        "",
+                        "Oslo  Sentrum",
+                        "x+y");
+        try (Connection c = pg.connect("erp");
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT "
+                                        + PostgresSql.normalized(normalizer, "CAST(? AS text)"))) {
+            for (String sample : samples) {
+                ps.setString(1, sample);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String sql = rs.getString(1);
+                    String java = normalizer.normalize(sample);
+                    String expected = java == null && normalizer != Normalizer.NONE ? "" : java;
+                    if (normalizer == Normalizer.NONE && java == null) {
+                        expected = sample;
+                    }
+                    assertThat(sql).as("%s of '%s'", normalizer, sample).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void updateAppliesOnlyToTheVersionLastSeen() throws Exception {
+        SqlStatements sql = statements(config.system("erp"));
+        assertThat(sql.update())
+                .isEqualTo(
+                        "UPDATE \"public\".\"client\" SET \"mail\" = ?, \"name\" = ?, \"phone\" = ?, \"town\" = ?,"
+                                + " \"row_version\" = COALESCE(\"row_version\", 0) + 1"
+                                + " WHERE \"client_no\" = ? AND \"row_version\" IS NOT DISTINCT FROM ?");
+        assertThat(update(sql, 2L)).isZero();
+        assertThat(update(sql, 1L)).isEqualTo(1);
+        assertThat(update(sql, 1L)).isZero();
+        assertThat(value("SELECT town || '/' || row_version FROM client WHERE client_no = 1"))
+                .isEqualTo("Bergen/2");
+    }
+
+    private int update(SqlStatements sql, long version) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.update())) {
+            ps.setString(1, "ann@example.com");
+            ps.setString(2, "Ann");
+            ps.setString(3, null);
+            ps.setString(4, "Bergen");
+            ps.setString(5, "1");
+            ps.setLong(6, version);
+            return ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void insertIsBlockedByARowWithTheSameNormalisedKey() throws Exception {
+        SqlStatements sql = statements(config.system("erp"));
+        assertThat(insert(sql, "ANN@example.com ", "ann@example.com", "Ann")).isNull();
+        String pk = insert(sql, "bob@example.com", "bob@example.com", "Bob");
+        assertThat(pk).isEqualTo("2");
+        assertThat(value("SELECT mail || '/' || row_version FROM client WHERE client_no = 2"))
+                .isEqualTo("bob@example.com/1");
+    }
+
+    @Test
+    void valueTooLongFailsInsteadOfBeingCut() throws Exception {
+        SqlStatements sql = statements(config.system("erp"));
+        assertThatThrownBy(
+                        () -> insert(sql, "carl@example.com", "carl@example.com", "Carl Christian"))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("22"));
+    }
+
+    private String insert(SqlStatements sql, String mail, String key, String name)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.insert())) {
+            ps.setString(1, mail);
+            ps.setString(2, name);
+            ps.setString(3, "555");
+            ps.setString(4, "Oslo");
+            ps.setString(5, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
+    void withoutVersionColumnUpdateComparesEveryMappedColumn() throws Exception {
+        SyncConfig versionless =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"), "")
+                                .replace("    version-column: row_version\n", ""));
+        SqlStatements sql = statements(versionless.system("erp"));
+        String[] seen = {" Ann@Example.com", "Ann", null, "Oslo"};
+        String[] stale = {" Ann@Example.com", "Ann", null, "Molde"};
+        assertThat(updateWithout(sql, stale)).isZero();
+        assertThat(updateWithout(sql, seen)).isEqualTo(1);
+        assertThat(value("SELECT town || '/' || row_version FROM client WHERE client_no = 1"))
+                .isEqualTo("Bergen/1");
+    }
+
+    private int updateWithout(SqlStatements sql, String[] expected) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.update())) {
+            int p = 1;
+            for (String v : new String[] {"ann@example.com", "Ann", null, "Bergen"}) {
+                ps.setString(p++, v);
+            }
+            ps.setString(p++, "1");
+            for (String v : expected) {
+                ps.setString(p++, v);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private String value(String query) throws SQLException {
+        try (Connection c = pg.connect("erp");
+                ResultSet rs = c.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
