@@ -34,6 +34,13 @@ public final class Heartbeats {
         return "UPDATE " + table(config, system) + " SET ts = now() WHERE id = 1";
     }
 
+    /** Creates every system's heartbeat table and row where missing (before the job starts). */
+    public static void ensureTables(SyncConfig config) throws SQLException {
+        for (SystemConfig system : config.systems().values()) {
+            ensureTable(config, system);
+        }
+    }
+
     /** Creates the heartbeat table and its row if missing, and says so in the log. */
     public static void ensureTable(SyncConfig config, SystemConfig system) throws SQLException {
         String table = table(config, system);

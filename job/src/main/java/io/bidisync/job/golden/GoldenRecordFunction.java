@@ -192,7 +192,11 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             }
         }
         if (evaluate) {
-            emit(ctx.getCurrentKey(), timestamp, ctx.timerService(), out);
+            // The watermark can be far beyond the timer (snapshot rows fire at "delay" once the
+            // log streams): stamp pending inserts with the watermark, or their timeout would
+            // already have passed.
+            long now = Math.max(timestamp, ctx.timerService().currentWatermark());
+            emit(ctx.getCurrentKey(), now, ctx.timerService(), out);
         }
         clearIfEnded(ctx.timerService());
     }

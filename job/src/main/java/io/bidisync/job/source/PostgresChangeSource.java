@@ -4,9 +4,16 @@ import io.bidisync.job.config.JdbcUrl;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
+import org.apache.flink.cdc.connectors.base.source.assigner.state.PendingSplitsState;
+import org.apache.flink.cdc.connectors.base.source.meta.split.SourceSplitBase;
+import org.apache.flink.cdc.connectors.postgres.source.PostgresDialect;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder.PostgresIncrementalSource;
+import org.apache.flink.cdc.connectors.postgres.source.config.PostgresSourceConfigFactory;
+import org.apache.flink.cdc.connectors.postgres.source.enumerator.PostgresSourceEnumerator;
+import org.apache.flink.cdc.connectors.postgres.source.offset.PostgresOffsetFactory;
 import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 
 import java.util.Properties;
@@ -36,21 +43,54 @@ public final class PostgresChangeSource {
         // NUMERIC as text, not base64 bytes: the job compares and writes values as text.
         debezium.setProperty("decimal.handling.mode", "string");
         String password = system.password() == null ? "" : system.password().reveal();
-        return PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()
-                .hostname(url.host())
-                .port(url.port())
-                .database(url.database())
-                .schemaList(schema)
-                .tableList(
-                        system.table().toString(),
-                        schema + "." + config.completeness().heartbeatTable())
-                .username(system.username())
-                .password(password == null ? "" : password)
-                .slotName(system.slotName(config.name()))
-                .decodingPluginName("pgoutput")
-                .startupOptions(StartupOptions.initial())
-                .deserializer(new JsonDebeziumDeserializationSchema())
-                .debeziumProperties(debezium)
-                .build();
+        PostgresSourceBuilder<String> builder =
+                PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()
+                        .hostname(url.host())
+                        .port(url.port())
+                        .database(url.database())
+                        .schemaList(schema)
+                        .tableList(
+                                system.table().toString(),
+                                schema + "." + config.completeness().heartbeatTable())
+                        .username(system.username())
+                        .password(password == null ? "" : password)
+                        .slotName(system.slotName(config.name()))
+                        .decodingPluginName("pgoutput")
+                        .startupOptions(StartupOptions.initial())
+                        .debeziumProperties(debezium);
+        // What builder.build() does, but with a dialect that leaves other sources' pools alone.
+        PostgresSourceConfigFactory configFactory = builder.getConfigFactory();
+        return new Source(
+                configFactory,
+                new JsonDebeziumDeserializationSchema(),
+                new PostgresOffsetFactory(),
+                new SharedPoolsPostgresDialect(configFactory.create(0)));
+    }
+
+    /** The upstream source, counting its enumerators for {@link SharedPoolsPostgresDialect}. */
+    static final class Source extends PostgresIncrementalSource<String> {
+        private static final long serialVersionUID = 1L;
+
+        Source(
+                PostgresSourceConfigFactory configFactory,
+                JsonDebeziumDeserializationSchema deserializer,
+                PostgresOffsetFactory offsetFactory,
+                PostgresDialect dialect) {
+            super(configFactory, deserializer, offsetFactory, dialect);
+        }
+
+        @Override
+        public PostgresSourceEnumerator createEnumerator(
+                SplitEnumeratorContext<SourceSplitBase> context) {
+            SharedPoolsPostgresDialect.enumeratorOpened();
+            return super.createEnumerator(context);
+        }
+
+        @Override
+        public PostgresSourceEnumerator restoreEnumerator(
+                SplitEnumeratorContext<SourceSplitBase> context, PendingSplitsState checkpoint) {
+            SharedPoolsPostgresDialect.enumeratorOpened();
+            return super.restoreEnumerator(context, checkpoint);
+        }
     }
 }

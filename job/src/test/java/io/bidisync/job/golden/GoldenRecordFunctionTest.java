@@ -132,6 +132,22 @@ class GoldenRecordFunctionTest {
     }
 
     @Test
+    void snapshotInsertIsStampedWithTheWatermarkNotTheSnapshotTime() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        long now = 1_700_000_000_000L;
+        harness.processWatermark(now);
+        List<WriteIntent> out = drain();
+        assertThat(out)
+                .extracting(WriteIntent::operation)
+                .containsExactly(WriteIntent.Operation.INSERT);
+        assertThat(out.get(0).eventTime()).isEqualTo(now);
+        // Only the insert's timeout timer is left, and it is five minutes after the watermark.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(now + 299_999);
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
     void expiredPendingInsertIsRetriedOnce() throws Exception {
         SyncConfig shortTimeout =
                 TestConfigs.parse(
