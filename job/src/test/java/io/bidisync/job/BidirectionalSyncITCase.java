@@ -1,10 +1,10 @@
 package io.bidisync.job;
 
+import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.CustomerSync;
-import io.bidisync.job.testutil.CustomerSync.Row;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import org.apache.flink.configuration.Configuration;

@@ -44,6 +44,11 @@ public final class TableColumns {
         return new TableColumns(columns);
     }
 
+    /** The column names. */
+    public java.util.Set<String> names() {
+        return columns.keySet();
+    }
+
     public boolean exists() {
         return !columns.isEmpty();
     }

@@ -3,6 +3,14 @@ package io.bidisync.job.demo;
 import io.bidisync.job.database.PostgresSql;
 import io.bidisync.udfs.normalize.Normalizer;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The customer tables of the demo's two systems, which deliberately differ in names and types the
  * way real systems do: CRM's {@code customer} and ERP's {@code client}. Each has an index on the
@@ -36,4 +44,41 @@ public final class CustomerTables {
                     + "));";
 
     private CustomerTables() {}
+
+    /** A customer row of either system, in the global attribute order. */
+    public record Row(
+            String id, String email, String name, String phone, String city, long version) {
+        public List<String> values() {
+            return Arrays.asList(email, name, phone, city);
+        }
+    }
+
+    public static List<Row> crmRows(Connection c) throws SQLException {
+        return rows(
+                c, "SELECT id, email, full_name, phone, city, version FROM customer ORDER BY id");
+    }
+
+    public static List<Row> erpRows(Connection c) throws SQLException {
+        return rows(
+                c,
+                "SELECT client_no, mail, name, phone, town, row_version FROM client ORDER BY client_no");
+    }
+
+    private static List<Row> rows(Connection c, String query) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                rows.add(
+                        new Row(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getLong(6)));
+            }
+        }
+        return rows;
+    }
 }

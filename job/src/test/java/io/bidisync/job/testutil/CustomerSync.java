@@ -4,6 +4,7 @@ import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.Heartbeats;
 import io.bidisync.job.demo.CustomerTables;
+import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.metrics.RestMetrics;
 
@@ -17,11 +18,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,15 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CustomerSync implements AutoCloseable {
     private static final AtomicInteger RUNS = new AtomicInteger();
-
-    /** A customer row, whichever system it is from. */
-    public record Row(
-            String id, String email, String name, String phone, String city, long version) {
-        /** The mapped values, in attribute order. */
-        public List<String> values() {
-            return java.util.Arrays.asList(email, name, phone, city);
-        }
-    }
 
     private final LocalPostgres crmServer;
     private final LocalPostgres erpServer;
@@ -116,34 +105,15 @@ public final class CustomerSync implements AutoCloseable {
     }
 
     public List<Row> crmRows() throws SQLException {
-        return rows(
-                crmServer,
-                "SELECT id, email, full_name, phone, city, version FROM customer ORDER BY id");
+        try (Connection c = crmServer.connect(database)) {
+            return CustomerTables.crmRows(c);
+        }
     }
 
     public List<Row> erpRows() throws SQLException {
-        return rows(
-                erpServer,
-                "SELECT client_no, mail, name, phone, town, row_version FROM client ORDER BY client_no");
-    }
-
-    private List<Row> rows(LocalPostgres server, String query) throws SQLException {
-        List<Row> rows = new ArrayList<>();
-        try (Connection c = server.connect(database);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
-            while (rs.next()) {
-                rows.add(
-                        new Row(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getLong(6)));
-            }
+        try (Connection c = erpServer.connect(database)) {
+            return CustomerTables.erpRows(c);
         }
-        return rows;
     }
 
     @Override

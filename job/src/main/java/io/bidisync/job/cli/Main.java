@@ -1,0 +1,83 @@
+package io.bidisync.job.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code bidisync} command line, and the entry point of the job jar on a Flink cluster.
+ *
+ * <pre>
+ * java -jar bidisync-job.jar demo [--keep-running]
+ * java -jar bidisync-job.jar run --config FILE [--port N]
+ * java -jar bidisync-job.jar validate --config FILE
+ * flink run [-p N] bidisync-job.jar --config FILE
+ * </pre>
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int PROBLEMS = 1;
+    static final int USAGE = 2;
+
+    private static final String USAGE_TEXT =
+            String.join(
+                    System.lineSeparator(),
+                    "usage: bidisync demo [--keep-running]",
+                    "       bidisync run --config FILE [--port N]",
+                    "       bidisync validate --config FILE",
+                    "       flink run [-p N] bidisync-job.jar --config FILE");
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        int code = run(args, System.out, System.err);
+        // A Flink client that called main() (flink run) must get control back, not an exit.
+        if (code != OK || !isClusterSubmission(args)) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the process exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) {
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "demo":
+                return new DemoCommand(out).run(Arguments.parse(rest, err).flag("--keep-running"));
+            case "run":
+                Arguments run = Arguments.parse(rest, err);
+                return run.config() == null
+                        ? usage(err)
+                        : new RunCommand(out, err).run(run.config(), run.port());
+            case "validate":
+                Arguments validate = Arguments.parse(rest, err);
+                return validate.config() == null
+                        ? usage(err)
+                        : new ValidateCommand(out, err).run(validate.config());
+            case "--config":
+                Arguments submit = Arguments.parse(args, err);
+                return submit.config() == null
+                        ? usage(err)
+                        : new ClusterSubmission(out, err).run(submit.config());
+            case "-h":
+            case "--help":
+            case "help":
+                out.println(USAGE_TEXT);
+                return OK;
+            default:
+                err.println("unknown command '" + args[0] + "'");
+                return usage(err);
+        }
+    }
+
+    private static boolean isClusterSubmission(String[] args) {
+        return args.length > 0 && args[0].equals("--config");
+    }
+
+    private static int usage(PrintStream err) {
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+}

@@ -1,0 +1,290 @@
+package io.bidisync.job.database;
+
+import io.bidisync.job.config.SqlIdentifier;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.config.TableName;
+import io.bidisync.job.config.VersionOwner;
+import io.bidisync.job.config.WriteOperation;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a configuration against the databases it names, changing nothing: each database is
+ * reachable, logically replicated, the user may replicate, the table, its columns, primary key and
+ * version column exist, and the job can insert where it is allowed to. Problems stop the job;
+ * warnings (a missing index for the duplicate guard) do not.
+ */
+public final class DatabaseValidator {
+
+    /** What the check found; each line starts with the configuration key it is about. */
+    public record Report(List<String> problems, List<String> warnings) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final SyncConfig config;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private DatabaseValidator(SyncConfig config) {
+        this.config = config;
+    }
+
+    public static Report check(SyncConfig config) {
+        DatabaseValidator validator = new DatabaseValidator(config);
+        for (SystemConfig system : config.systems().values()) {
+            validator.check(system);
+        }
+        return new Report(List.copyOf(validator.problems), List.copyOf(validator.warnings));
+    }
+
+    private void check(SystemConfig system) {
+        String p = "systems." + system.name() + ".";
+        try (Connection c = Database.connect(system)) {
+            c.setReadOnly(true);
+            checkServer(c, system, p);
+            checkTable(c, system, p);
+        } catch (SQLException e) {
+            // Messages of pgjdbc never contain the password; they may contain host and user.
+            problems.add(
+                    p + "connection: cannot connect to " + system.url() + ": " + e.getMessage());
+        }
+    }
+
+    private void checkServer(Connection c, SystemConfig system, String p) throws SQLException {
+        String walLevel = single(c, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            problems.add(
+                    p
+                            + "connection: wal_level is '"
+                            + walLevel
+                            + "', CDC needs wal_level=logical (postgresql.conf, then restart)");
+        }
+        String mayReplicate =
+                single(
+                        c,
+                        "SELECT (rolreplication OR rolsuper)::text FROM pg_roles WHERE rolname = current_user");
+        if (!"true".equals(mayReplicate)) {
+            problems.add(
+                    p
+                            + "connection.username: user '"
+                            + system.username()
+                            + "' may not replicate (ALTER ROLE "
+                            + system.username()
+                            + " REPLICATION)");
+        }
+        String freeSlots =
+                single(
+                        c,
+                        "SELECT (current_setting('max_replication_slots')::int - count(*))::text FROM pg_replication_slots");
+        String slots =
+                single(
+                        c,
+                        "SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = CAST(? AS name)",
+                        system.slotName(config.name()));
+        boolean slotExists = "1".equals(slots);
+        if (!slotExists && Integer.parseInt(freeSlots) < 2) {
+            problems.add(
+                    p
+                            + "connection: only "
+                            + freeSlots
+                            + " free replication slots; the CDC source needs 2 (max_replication_slots)");
+        }
+    }
+
+    private void checkTable(Connection c, SystemConfig system, String p) throws SQLException {
+        TableName table = system.table();
+        TableColumns columns = TableColumns.read(c, table);
+        if (!columns.exists()) {
+            problems.add(
+                    p + "table: table " + table + " does not exist (or the user cannot see it)");
+            return;
+        }
+        for (Map.Entry<String, String> e : system.columns().entrySet()) {
+            if (columns.column(e.getValue()) == null) {
+                problems.add(
+                        p
+                                + "columns."
+                                + e.getKey()
+                                + ": column '"
+                                + e.getValue()
+                                + "' does not exist in "
+                                + table);
+            }
+        }
+        if (!isPrimaryKey(c, table, system.primaryKey())) {
+            problems.add(
+                    p
+                            + "primary-key: '"
+                            + system.primaryKey()
+                            + "' is not the (single-column) primary key of "
+                            + table);
+        }
+        if (system.hasVersionColumn()) {
+            TableColumns.Column version = columns.column(system.versionColumn());
+            if (version == null) {
+                problems.add(
+                        p
+                                + "version-column: column '"
+                                + system.versionColumn()
+                                + "' does not exist in "
+                                + table);
+            } else if (!List.of("integer", "bigint", "smallint", "numeric")
+                    .contains(version.type())) {
+                problems.add(
+                        p
+                                + "version-column: '"
+                                + system.versionColumn()
+                                + "' is "
+                                + version.type()
+                                + ", expected an integer counter");
+            }
+        }
+        if (system.mayWrite(WriteOperation.INSERT)) {
+            checkInsertable(system, columns, p);
+            checkKeyIndex(c, system, p);
+        }
+        checkPrivileges(c, system, p);
+        TableName heartbeat = new TableName(table.schema(), config.completeness().heartbeatTable());
+        if (!TableColumns.read(c, heartbeat).exists()) {
+            warnings.add(
+                    p
+                            + "table: heartbeat table "
+                            + heartbeat
+                            + " does not exist yet; the job creates it when it starts");
+        }
+    }
+
+    private void checkInsertable(SystemConfig system, TableColumns columns, String p)
+            throws SQLException {
+        TableColumns.Column pk = columns.column(system.primaryKey());
+        if (pk != null && !pk.hasDefault()) {
+            problems.add(
+                    p
+                            + "write: insert needs a generated primary key, but '"
+                            + system.primaryKey()
+                            + "' has no default or identity");
+        }
+        for (String name : notNullWithoutDefault(columns)) {
+            boolean supplied =
+                    system.columns().containsValue(name)
+                            || name.equals(system.primaryKey())
+                            || (name.equals(system.versionColumn())
+                                    && system.versionManagedBy() == VersionOwner.JOB);
+            if (!supplied) {
+                problems.add(
+                        p
+                                + "write: insert cannot fill NOT NULL column '"
+                                + name
+                                + "' (no default, not mapped)");
+            }
+        }
+    }
+
+    private List<String> notNullWithoutDefault(TableColumns columns) {
+        return columns.names().stream()
+                .filter(n -> columns.column(n).notNull() && !columns.column(n).hasDefault())
+                .toList();
+    }
+
+    /** Without an index on the normalised key, every guarded INSERT scans the whole table. */
+    private void checkKeyIndex(Connection c, SystemConfig system, String p) throws SQLException {
+        String column = system.columns().get(config.matchKey().attribute());
+        String expression =
+                PostgresSql.normalized(config.matchKey().normalizer(), SqlIdentifier.quote(column));
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_seqscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs =
+                    s.executeQuery(
+                            "EXPLAIN SELECT 1 FROM "
+                                    + system.table().quoted()
+                                    + " WHERE "
+                                    + expression
+                                    + " = 'x'")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            if (!plan.toString().contains("Index")) {
+                warnings.add(
+                        p
+                                + "table: no index on the normalised match key; every guarded INSERT scans "
+                                + system.table()
+                                + ". Create one: CREATE INDEX ON "
+                                + system.table().quoted()
+                                + " (("
+                                + expression
+                                + "))");
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void checkPrivileges(Connection c, SystemConfig system, String p) throws SQLException {
+        List<String> needed = new ArrayList<>(List.of("SELECT"));
+        for (WriteOperation op : system.write()) {
+            needed.add(op.name());
+        }
+        for (String privilege : needed) {
+            String granted =
+                    single(
+                            c,
+                            "SELECT has_table_privilege(CAST(? AS text), CAST(? AS text))::text",
+                            system.table().quoted(),
+                            privilege);
+            if (!"true".equals(granted)) {
+                problems.add(
+                        p
+                                + "table: user '"
+                                + system.username()
+                                + "' lacks "
+                                + privilege
+                                + " on "
+                                + system.table());
+            }
+        }
+    }
+
+    private static boolean isPrimaryKey(Connection c, TableName table, String column)
+            throws SQLException {
+        String sql =
+                "SELECT count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+                        + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                        + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
+                        + " WHERE i.indisprimary AND i.indnkeyatts = 1 AND n.nspname = ? AND t.relname = ? AND a.attname = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setString(3, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private static String single(Connection c, String sql, String... parameters)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}
