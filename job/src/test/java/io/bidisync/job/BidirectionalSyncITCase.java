@@ -1,5 +1,6 @@
 package io.bidisync.job;
 
+import io.bidisync.job.database.Database;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.metrics.RestMetrics;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -203,7 +203,7 @@ class BidirectionalSyncITCase {
                     Duration.ofSeconds(30),
                     () -> sync.metric(metrics, "echoesSuppressed") >= 1);
 
-            // Several heartbeat intervals (200 ms) and completeness delays (1 s) later: no more
+            // Several heartbeat intervals (250 ms) and completeness delays (1 s) later: no more
             // writes.
             Thread.sleep(4_000);
             assertThat(sync.erpRows()).containsExactly(erpAfter);
@@ -279,14 +279,8 @@ class BidirectionalSyncITCase {
     }
 
     private static boolean jobWaitsForLock(CustomerSync sync) throws Exception {
-        try (Connection c = sync.erpConnection();
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bidisync'"
-                                        + " AND wait_event_type = 'Lock'")) {
-            rs.next();
-            return rs.getInt(1) > 0;
+        try (Connection c = sync.erpConnection()) {
+            return Database.sessionsWaitingForLock(c) > 0;
         }
     }
 
@@ -320,7 +314,7 @@ class BidirectionalSyncITCase {
                     () -> state(sync));
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             System.out.printf(
-                    "Idle-source latency: %d ms (delay 1000 ms, heartbeat 200 ms)%n", millis);
+                    "Idle-source latency: %d ms (delay 1000 ms, heartbeat 250 ms)%n", millis);
             assertThat(sync.erpRows()).hasSize(2);
         }
     }

@@ -3,6 +3,7 @@ package io.bidisync.job.cli;
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.database.Database;
 import io.bidisync.job.database.Heartbeats;
 import io.bidisync.job.demo.Convergence;
 import io.bidisync.job.demo.CustomerTables;
@@ -20,7 +21,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -167,13 +167,8 @@ final class DemoCommand {
     private void awaitJobWaitingForRow() throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = erp.connect(DATABASE);
-                    Statement s = c.createStatement();
-                    ResultSet rs =
-                            s.executeQuery(
-                                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bidisync' AND wait_event_type = 'Lock'")) {
-                rs.next();
-                if (rs.getInt(1) > 0) {
+            try (Connection c = erp.connect(DATABASE)) {
+                if (Database.sessionsWaitingForLock(c) > 0) {
                     return;
                 }
             }

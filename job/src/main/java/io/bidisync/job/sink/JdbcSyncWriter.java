@@ -83,6 +83,11 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         }
     }
 
+    /** The outcome counters (for tests). */
+    WriteCounters counters() {
+        return counters;
+    }
+
     @Override
     public void write(WriteIntent intent, Context context)
             throws IOException, InterruptedException {

@@ -156,8 +156,8 @@ class GoldenRecordFunctionTest {
                                         "jdbc:postgresql://localhost:1/erp",
                                         "")
                                 .replace(
-                                        "flush-interval: 50ms",
-                                        "flush-interval: 50ms\n  insert-timeout: 10s"));
+                                        "flush-interval: 100ms",
+                                        "flush-interval: 100ms\n  insert-timeout: 10s"));
         harness.close();
         harness = harness(shortTimeout);
         send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
@@ -306,8 +306,8 @@ class GoldenRecordFunctionTest {
                                         "jdbc:postgresql://localhost:1/erp",
                                         "")
                                 .replace(
-                                        "columns: { email: mail, name: name, phone: phone, city: town }",
-                                        "columns: { email: mail, name: name, phone: phone, city: town }\n    write: [update]"));
+                                        "city: town }\n    write: [insert, update]",
+                                        "city: town }\n    write: [update]"));
         harness.close();
         harness = harness(readOnlyErp);
         send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));

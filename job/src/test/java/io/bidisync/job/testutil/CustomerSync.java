@@ -56,7 +56,7 @@ public final class CustomerSync implements AutoCloseable {
         erp.execute(database, CustomerTables.ERP + erpSeed);
         String yaml =
                 TestConfigs.crmErpYaml(crm.jdbcUrl(database), erp.jdbcUrl(database), extraYaml)
-                        .replace("name: customers", "name: customers" + run);
+                        .replace("name: demo", "name: customers" + run);
         return new CustomerSync(crm, erp, database, TestConfigs.parse(yaml));
     }
 

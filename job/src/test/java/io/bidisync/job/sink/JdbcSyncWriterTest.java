@@ -1,0 +1,154 @@
+package io.bidisync.job.sink;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.demo.CustomerTables;
+import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.job.golden.WriteIntent.Operation;
+import io.bidisync.job.testutil.TestConfigs;
+
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** The writer against a real PostgreSQL, driven by a test clock instead of the task's timers. */
+class JdbcSyncWriterTest {
+    private static LocalPostgres pg;
+    private static SyncConfig config;
+
+    private TestProcessingTimeService time;
+    private JdbcSyncWriter writer;
+    private WriteCounters counters;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        pg = LocalPostgres.start("writer");
+        pg.createDatabase("erp");
+        config = TestConfigs.crmErp(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"));
+        Heartbeats.ensureTable(config, config.system("erp"));
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        pg.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        pg.execute(
+                "erp",
+                "DROP TABLE IF EXISTS client; "
+                        + CustomerTables.ERP
+                        + "INSERT INTO client (mail, name, town) VALUES ('ann@example.com', 'Ann', 'Oslo'),"
+                        + " ('bob@example.com', 'Bob', 'Bergen');");
+        time = new TestProcessingTimeService();
+        time.setCurrentTime(0);
+        UnregisteredMetricsGroup metrics = new UnregisteredMetricsGroup();
+        writer = new JdbcSyncWriter(config, config.system("erp"), time, metrics, true);
+        counters = writer.counters();
+    }
+
+    @AfterEach
+    void tearDown() {
+        writer.close();
+    }
+
+    private static WriteIntent update(String id, long version, String... values) {
+        return new WriteIntent(
+                "erp", Operation.UPDATE, values[0], id, version, new String[0], values, 0);
+    }
+
+    private static WriteIntent insert(String key, String... values) {
+        return new WriteIntent("erp", Operation.INSERT, key, null, null, new String[0], values, 0);
+    }
+
+    private List<Row> rows() throws Exception {
+        try (Connection c = pg.connect("erp")) {
+            return CustomerTables.erpRows(c);
+        }
+    }
+
+    @Test
+    void flushesOnTheTimerAndCountsEveryOutcome() throws Exception {
+        writer.write(update("1", 1, "ann@example.com", "Ann", "555", "Oslo"), null);
+        writer.write(update("2", 7, "bob@example.com", "Bob", null, "Molde"), null);
+        writer.write(insert("ann@example.com", " ANN@example.com", "Ann", null, null), null);
+        writer.write(insert("cid@example.com", "cid@example.com", "Cid", null, "Hamar"), null);
+        assertThat(rows()).hasSize(2).allMatch(r -> r.version() == 1);
+
+        time.setCurrentTime(config.writer().flushInterval().toMillis());
+
+        assertThat(rows())
+                .extracting(Row::id, Row::phone, Row::city, Row::version)
+                .containsExactly(
+                        tuple("1", "555", "Oslo", 2L),
+                        tuple("2", null, "Bergen", 1L),
+                        tuple("3", null, "Hamar", 1L));
+        assertThat(counters.updates.getCount()).isEqualTo(1);
+        assertThat(counters.conflicts.getCount()).isEqualTo(1);
+        assertThat(counters.insertsBlocked.getCount()).isEqualTo(1);
+        assertThat(counters.inserts.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRowTheColumnCannotHoldIsDeadLetteredAndTheRestIsWritten() throws Exception {
+        String tooLong = "x".repeat(200);
+        writer.write(update("1", 1, "ann@example.com", tooLong, null, "Oslo"), null);
+        writer.write(update("2", 1, "bob@example.com", "Bob", null, "Molde"), null);
+        writer.write(insert("cid@example.com", "cid@example.com", "Cid", null, "Hamar"), null);
+        writer.flush(false);
+
+        assertThat(counters.deadLetters.getCount()).isEqualTo(1);
+        assertThat(rows()).extracting(Row::name).containsExactly("Ann", "Bob", "Cid");
+        assertThat(rows().get(1).city()).isEqualTo("Molde");
+        assertThat(counters.updates.getCount()).isEqualTo(1);
+        assertThat(counters.inserts.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyTheLatestIntentPerRowIsWritten() throws Exception {
+        writer.write(update("1", 1, "ann@example.com", "Ann", null, "Drammen"), null);
+        writer.write(update("1", 1, "ann@example.com", "Ann", null, "Hamar"), null);
+        writer.flush(false);
+        assertThat(rows().get(0).city()).isEqualTo("Hamar");
+        assertThat(counters.updates.getCount()).isEqualTo(1);
+        assertThat(counters.conflicts.getCount()).isZero();
+    }
+
+    @Test
+    void writesTheHeartbeatEveryInterval() throws Exception {
+        String before = heartbeat();
+        Thread.sleep(20);
+        time.setCurrentTime(config.completeness().heartbeatInterval().toMillis());
+        String after = heartbeat();
+        assertThat(after).isGreaterThan(before);
+        Thread.sleep(20);
+        time.setCurrentTime(2 * config.completeness().heartbeatInterval().toMillis());
+        assertThat(heartbeat()).isGreaterThan(after);
+    }
+
+    private String heartbeat() throws Exception {
+        try (Connection c = pg.connect("erp");
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery(
+                                        "SELECT to_char(ts, 'YYYY-MM-DD HH24:MI:SS.US') FROM bidisync_heartbeat")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
