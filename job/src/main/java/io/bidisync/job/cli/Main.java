@@ -30,10 +30,16 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         int code = run(args, System.out, System.err);
-        // A Flink client that called main() (flink run) must get control back, not an exit.
-        if (code != OK || !isClusterSubmission(args)) {
-            System.exit(code);
+        if (isClusterSubmission(args)) {
+            // main() runs inside Flink's client, or on the JobManager in application mode: give
+            // control back (an exit would end that process), failing if nothing was submitted.
+            if (code != OK) {
+                throw new IllegalArgumentException(
+                        "bidisync: nothing was submitted, see the problems above");
+            }
+            return;
         }
+        System.exit(code);
     }
 
     /** Runs a command; returns the process exit code. */

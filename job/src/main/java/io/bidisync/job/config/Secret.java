@@ -5,10 +5,12 @@ import java.io.Serializable;
 /**
  * A password, held as the name of the environment variable that contains it.
  *
- * <p>The value itself is read only where a connection is opened, on whichever machine that is (the
- * client for {@code validate}, a TaskManager for the job), so it never travels in the job graph and
- * cannot end up in a log line, exception message or the dashboard's configuration view. {@link
- * #toString()} shows only the variable name.
+ * <p>The value is read only where a connection is opened: by the writers on the TaskManagers, and
+ * by {@code validate} and the job's start-up where {@code main()} runs. The configuration itself
+ * never holds it, so it cannot end up in a log line, an exception message or a metric; {@link
+ * #toString()} shows only the variable name. (The CDC connector is the exception: its builder takes
+ * the password when the job is assembled, so it is part of that source's serialised configuration,
+ * which the dashboard does not show.)
  */
 public final class Secret implements Serializable {
     private static final long serialVersionUID = 1L;
