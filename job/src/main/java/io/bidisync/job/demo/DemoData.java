@@ -22,8 +22,8 @@ public final class DemoData {
                     + " ('finn@example.com', 'Finn Fjord', '+47 900 66 666', 'Tromsø'),"
                     + " ('gro@example.com', 'Gro Gran', NULL, 'Bodø');";
 
-    /** The demo's configuration; {@code %s} are the CRM and ERP JDBC URLs. */
-    public static final String CONFIG =
+    /** The demo's settings, everything but the systems. */
+    public static final String SETTINGS =
             """
             name: demo
             match-key: { attribute: email, normalize: email }
@@ -36,22 +36,28 @@ public final class DemoData {
               heartbeat-interval: 250ms
             writer:
               flush-interval: 100ms
-            systems:
-              crm:
-                connection: { url: "%s", username: postgres }
-                table: public.customer
-                primary-key: id
-                version-column: version
-                columns: { email: email, name: full_name, phone: phone, city: city }
-                write: [insert, update]
-              erp:
-                connection: { url: "%s", username: postgres }
-                table: public.client
-                primary-key: client_no
-                version-column: row_version
-                columns: { email: mail, name: name, phone: phone, city: town }
-                write: [insert, update]
             """;
+
+    /** The demo's configuration; {@code %s} are the CRM and ERP JDBC URLs. */
+    public static final String CONFIG =
+            SETTINGS
+                    + """
+                    systems:
+                      crm:
+                        connection: { url: "%s", username: postgres }
+                        table: public.customer
+                        primary-key: id
+                        version-column: version
+                        columns: { email: email, name: full_name, phone: phone, city: city }
+                        write: [insert, update]
+                      erp:
+                        connection: { url: "%s", username: postgres }
+                        table: public.client
+                        primary-key: client_no
+                        version-column: row_version
+                        columns: { email: mail, name: name, phone: phone, city: town }
+                        write: [insert, update]
+                    """;
 
     private DemoData() {}
 }

@@ -32,6 +32,9 @@ public final class LocalPostgres implements AutoCloseable {
                         .setServerConfig("max_replication_slots", "20")
                         .setServerConfig("max_wal_senders", "20")
                         .setServerConfig("fsync", "off")
+                        // Commit times of every transaction: the tests' invariant checker orders
+                        // changes across servers by them.
+                        .setServerConfig("track_commit_timestamp", "on")
                         .setLocaleConfig("locale", "C.UTF-8")
                         .setLocaleConfig("encoding", "UTF8")
                         .start();

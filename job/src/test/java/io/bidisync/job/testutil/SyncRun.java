@@ -1,0 +1,214 @@
+package io.bidisync.job.testutil;
+
+import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.job.demo.DemoData;
+import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.job.metrics.RestMetrics;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * One run of the job between fresh databases of the given systems (each on its own server), with an
+ * audit trail of every row change for the {@link InvariantChecker}. Closing it cancels the job and
+ * waits until its tasks are gone.
+ */
+public final class SyncRun implements AutoCloseable {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private final Map<String, SyncedSystem> systems;
+    private final String database;
+    private final SyncConfig config;
+    private final Map<String, List<Row>> before = new LinkedHashMap<>();
+    private JobClient job;
+    private long startedMicros = Long.MAX_VALUE;
+
+    private SyncRun(Map<String, SyncedSystem> systems, String database, SyncConfig config) {
+        this.systems = systems;
+        this.database = database;
+        this.config = config;
+    }
+
+    /** Starts describing a run between these systems. */
+    public static Builder of(SyncedSystem... systems) {
+        return new Builder(systems);
+    }
+
+    /** What a run is made of, before its databases exist. */
+    public static final class Builder {
+        private final Map<String, SyncedSystem> systems = new LinkedHashMap<>();
+        private final Map<String, StringBuilder> seeds = new LinkedHashMap<>();
+        private UnaryOperator<String> settings = UnaryOperator.identity();
+        private String extra = "";
+
+        private Builder(SyncedSystem... systems) {
+            for (SyncedSystem s : systems) {
+                this.systems.put(s.name(), s);
+                seeds.put(s.name(), new StringBuilder());
+            }
+        }
+
+        /** SQL run in the system's database before the job starts (tables exist by then). */
+        public Builder seed(String system, String sql) {
+            seeds.get(system).append(sql).append(';');
+            return this;
+        }
+
+        /** Changes the demo settings (everything but the systems), e.g. a rule or a delay. */
+        public Builder settings(UnaryOperator<String> change) {
+            settings = settings.andThen(change)::apply;
+            return this;
+        }
+
+        /** Extra top-level configuration appended after the systems. */
+        public Builder extra(String yaml) {
+            extra = extra + yaml;
+            return this;
+        }
+
+        /** Creates the databases, tables, audit trails and seed rows. */
+        public SyncRun create() throws SQLException {
+            int run = RUNS.incrementAndGet();
+            String database = "run" + run;
+            StringBuilder yaml =
+                    new StringBuilder(
+                            settings.apply(DemoData.SETTINGS)
+                                    .replace("name: demo", "name: run" + run));
+            yaml.append("systems:\n");
+            for (SyncedSystem s : systems.values()) {
+                LocalPostgres server = TestServers.of(s.name());
+                server.createDatabase(database);
+                server.execute(database, s.ddl() + s.auditDdl() + seeds.get(s.name()));
+                yaml.append(s.yaml(server.jdbcUrl(database)));
+            }
+            yaml.append(extra);
+            SyncRun syncRun = new SyncRun(systems, database, TestConfigs.parse(yaml.toString()));
+            for (String name : systems.keySet()) {
+                syncRun.before.put(name, syncRun.rows(name));
+            }
+            return syncRun;
+        }
+    }
+
+    /** The job's settings in tests: parallelism 2, RocksDB, checkpoints every second, no Kryo. */
+    public static Configuration jobSettings() {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    public SyncConfig config() {
+        return config;
+    }
+
+    public SyncedSystem system(String name) {
+        return systems.get(name);
+    }
+
+    public List<String> systemNames() {
+        return new ArrayList<>(systems.keySet());
+    }
+
+    /** Starts the job on the test cluster and returns at once. */
+    public JobID start() throws Exception {
+        startedMicros = System.currentTimeMillis() * 1000;
+        Heartbeats.ensureTables(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(jobSettings());
+        SyncJob.ofDatabases(config).build(env);
+        job = env.executeAsync(config.name());
+        return job.getJobID();
+    }
+
+    /**
+     * When the job was started (µs since the epoch); rows committed before it are in its snapshot.
+     */
+    public long startedMicros() {
+        return startedMicros;
+    }
+
+    public JobID jobId() {
+        return job.getJobID();
+    }
+
+    public long metric(RestMetrics metrics, String name) throws Exception {
+        return metrics.total(job.getJobID(), name);
+    }
+
+    public void execute(String system, String sql) throws SQLException {
+        TestServers.of(system).execute(database, sql);
+    }
+
+    public Connection connect(String system) throws SQLException {
+        return TestServers.of(system).connect(database);
+    }
+
+    /** The rows as they were when the run was created (before the job started). */
+    public List<Row> rowsBefore(String system) {
+        return before.get(system);
+    }
+
+    public List<Row> rows(String system) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (Connection c = connect(system);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(systems.get(system).selectRows())) {
+            while (rs.next()) {
+                rows.add(
+                        new Row(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getLong(6)));
+            }
+        }
+        return rows;
+    }
+
+    /** The audit trail of the system's table, in the order the changes happened. */
+    public List<AuditEvent> audit(String system) throws SQLException {
+        return AuditEvent.read(this, system);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+            try {
+                job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+            } catch (ExecutionException | TimeoutException e) {
+                // A cancelled job ends "exceptionally"; what matters is that its tasks are gone.
+            }
+            job = null;
+        }
+    }
+}

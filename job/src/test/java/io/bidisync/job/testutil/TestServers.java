@@ -1,0 +1,30 @@
+package io.bidisync.job.testutil;
+
+import io.bidisync.job.demo.LocalPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One PostgreSQL server per system name for the whole test JVM: starting a server takes seconds, a
+ * fresh database on it milliseconds. Servers stop when the JVM exits.
+ */
+public final class TestServers {
+    private static final Map<String, LocalPostgres> SERVERS = new ConcurrentHashMap<>();
+
+    private TestServers() {}
+
+    public static LocalPostgres of(String system) {
+        return SERVERS.computeIfAbsent(
+                system,
+                name -> {
+                    try {
+                        return LocalPostgres.start(name);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot start PostgreSQL for " + name, e);
+                    }
+                });
+    }
+}
