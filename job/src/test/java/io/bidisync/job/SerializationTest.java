@@ -46,7 +46,7 @@ class SerializationTest {
                 new RecordIdentity("a@x.no", null, 42L),
                 new Link("crm", "1", new String[] {"a", null}, new long[] {0, 5}, 7L, -3L, true),
                 new TargetState(TargetState.NONE, 0L, true),
-                new GoldenStatus(5L, false),
+                new GoldenStatus(1L, 5L, false),
                 new WriteIntent(
                         "erp",
                         WriteIntent.Operation.UPDATE,

@@ -195,14 +195,16 @@ public final class ConfigLoader {
 
     private SyncConfig.Completeness completeness(Map<?, ?> node) {
         Duration delay = Duration.ofSeconds(1);
+        Duration maxWait = null;
         Duration heartbeat = Duration.ofMillis(500);
         String table = "bidisync_heartbeat";
         if (node != null) {
             unknownKeys(
                     "completeness.",
                     node,
-                    Set.of("delay", "heartbeat-interval", "heartbeat-table"));
+                    Set.of("delay", "max-wait", "heartbeat-interval", "heartbeat-table"));
             delay = duration(node, "completeness.", "delay", delay);
+            maxWait = duration(node, "completeness.", "max-wait", null);
             heartbeat = duration(node, "completeness.", "heartbeat-interval", heartbeat);
             String t = string(node, "completeness.", "heartbeat-table", false);
             if (t != null) {
@@ -218,7 +220,17 @@ public final class ConfigLoader {
                 problem("completeness.heartbeat-interval", "must be greater than 0");
             }
         }
-        return new SyncConfig.Completeness(delay, heartbeat, table);
+        if (maxWait == null) {
+            maxWait =
+                    delay.multipliedBy(10).compareTo(Duration.ofSeconds(10)) > 0
+                            ? delay.multipliedBy(10)
+                            : Duration.ofSeconds(10);
+        } else if (maxWait.compareTo(delay) < 0) {
+            problem(
+                    "completeness.max-wait",
+                    "must not be shorter than completeness.delay (" + delay + ")");
+        }
+        return new SyncConfig.Completeness(delay, maxWait, heartbeat, table);
     }
 
     private SyncConfig.Writer writer(Map<?, ?> node) {

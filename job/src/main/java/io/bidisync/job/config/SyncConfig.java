@@ -45,10 +45,14 @@ public record SyncConfig(
     /**
      * @param delay a golden record is emitted once the watermark passes its last change + delay; it
      *     must cover the clock skew between the source databases
+     * @param maxWait the longest a golden record with unemitted changes waits: one that keeps
+     *     changing faster than {@code delay} is emitted this long after its first unemitted change
+     *     (the conditional writes keep such an emission safe)
      * @param heartbeatInterval how often the job writes each source's heartbeat row
      * @param heartbeatTable the heartbeat table's name, in each source's table schema
      */
-    public record Completeness(Duration delay, Duration heartbeatInterval, String heartbeatTable)
+    public record Completeness(
+            Duration delay, Duration maxWait, Duration heartbeatInterval, String heartbeatTable)
             implements Serializable {}
 
     /**

@@ -67,6 +67,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
 
     private final SyncConfig config;
     private final long delayMillis;
+    private final long maxWaitMillis;
     private final long insertTimeoutMillis;
 
     private transient MapState<String, Link> links;
@@ -85,6 +86,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     public GoldenRecordFunction(SyncConfig config) {
         this.config = config;
         this.delayMillis = config.completeness().delay().toMillis();
+        this.maxWaitMillis = config.completeness().maxWait().toMillis();
         this.insertTimeoutMillis = config.writer().insertTimeout().toMillis();
     }
 
@@ -119,7 +121,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 if (change.kind() == LinkChange.Kind.DELETED
                         && config.system(change.system()).deletes() == DeletePolicy.PROPAGATE) {
                     GoldenStatus s = statusOrIdle();
-                    status.update(new GoldenStatus(s.pendingUntil(), true));
+                    status.update(s.withDeleteRequested(true));
                 }
             }
         }
@@ -173,10 +175,10 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             throws Exception {
         boolean evaluate = false;
         GoldenStatus s = status.value();
-        if (s != null && s.waiting() && timestamp >= s.pendingUntil() + delayMillis) {
+        if (s != null && s.waiting() && timestamp >= s.due(delayMillis, maxWaitMillis)) {
             evaluate = true;
             waiting--;
-            s = new GoldenStatus(TargetState.NONE, s.deleteRequested());
+            s = s.emitted();
             status.update(s);
         }
         for (Map.Entry<String, TargetState> e : new ArrayList<>(toList(targets.entries()))) {
@@ -212,7 +214,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         GoldenStatus s = statusOrIdle();
         if (s.deleteRequested()) {
             propagateDelete(key, all, time, out);
-            status.update(new GoldenStatus(s.pendingUntil(), false));
+            status.update(s.withDeleteRequested(false));
             return;
         }
         List<Contribution> contributions = new ArrayList<>(all.size());
@@ -297,14 +299,18 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             late.inc();
         }
         GoldenStatus s = statusOrIdle();
-        long until = s.waiting() ? Math.max(s.pendingUntil(), eventTime) : eventTime;
+        GoldenStatus next = s.withChange(eventTime);
+        long due = next.due(delayMillis, maxWaitMillis);
         if (!s.waiting()) {
             waiting++;
-        } else if (until != s.pendingUntil() && !isInsertTimer(s.pendingUntil() + delayMillis)) {
-            timers.deleteEventTimeTimer(s.pendingUntil() + delayMillis);
+        } else {
+            long previous = s.due(delayMillis, maxWaitMillis);
+            if (previous != due && !isInsertTimer(previous)) {
+                timers.deleteEventTimeTimer(previous);
+            }
         }
-        timers.registerEventTimeTimer(until + delayMillis);
-        status.update(new GoldenStatus(until, s.deleteRequested()));
+        timers.registerEventTimeTimer(due);
+        status.update(next);
     }
 
     private boolean isInsertTimer(long timestamp) throws Exception {
@@ -328,7 +334,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         GoldenStatus s = status.value();
         if (s != null && s.waiting()) {
-            timers.deleteEventTimeTimer(s.pendingUntil() + delayMillis);
+            timers.deleteEventTimeTimer(s.due(delayMillis, maxWaitMillis));
             waiting--;
         }
         links.clear();

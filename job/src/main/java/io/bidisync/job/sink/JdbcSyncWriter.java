@@ -208,23 +208,40 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         }
         runBatch(sql.update(), updates, true, outcomes);
         runBatch(sql.delete(), deletes, false, outcomes);
-        try (PreparedStatement ps = connection.prepareStatement(sql.insert())) {
-            for (WriteIntent intent : batch) {
-                if (intent.operation() != WriteIntent.Operation.INSERT) {
-                    continue;
-                }
+        List<WriteIntent> inserts = new ArrayList<>();
+        for (WriteIntent intent : batch) {
+            if (intent.operation() == WriteIntent.Operation.INSERT) {
+                inserts.add(intent);
+            }
+        }
+        runInserts(inserts, outcomes);
+        connection.commit();
+        return outcomes;
+    }
+
+    /**
+     * Runs the guarded INSERTs as one batch. The driver returns the keys of the rows that were
+     * inserted, in order, so a count of 1 takes the next key and a count of 0 was blocked.
+     */
+    private void runInserts(List<WriteIntent> inserts, List<Outcome> outcomes) throws SQLException {
+        if (inserts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                connection.prepareStatement(sql.insert(), Statement.RETURN_GENERATED_KEYS)) {
+            for (WriteIntent intent : inserts) {
                 int p = bindValues(ps, 1, intent.values());
                 ps.setString(p, intent.goldenKey());
-                try (ResultSet rs = ps.executeQuery()) {
-                    boolean inserted = rs.next();
-                    outcomes.add(
-                            new Outcome(
-                                    intent, inserted ? 1 : 0, inserted ? rs.getString(1) : null));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                for (int i = 0; i < inserts.size(); i++) {
+                    String key = counts[i] > 0 && keys.next() ? keys.getString(1) : null;
+                    outcomes.add(new Outcome(inserts.get(i), counts[i], key));
                 }
             }
         }
-        connection.commit();
-        return outcomes;
     }
 
     private void runBatch(

@@ -64,6 +64,7 @@ class ConfigLoaderTest {
         assertThat(config.comparison().normalizer(0)).isEqualTo(Normalizer.TRIM);
         assertThat(config.completeness().delay()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.completeness().heartbeatTable()).isEqualTo("bidisync_heartbeat");
+        assertThat(config.completeness().maxWait()).isEqualTo(Duration.ofSeconds(20));
 
         SystemConfig crm = config.system("crm");
         assertThat(crm.url()).isEqualTo("jdbc:postgresql://h/db");

@@ -271,6 +271,26 @@ class GoldenRecordFunctionTest {
     }
 
     @Test
+    void aGoldenRecordThatKeepsChangingIsEmittedAfterTheMaximumWait() throws Exception {
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(1_000);
+        // A change every 500 ms, each one postponing "last change + 1 s delay"; the maximum wait
+        // (10 s by default) after the first of them still emits.
+        long t = 10_000;
+        for (int i = 0; i < 30; i++, t += 500) {
+            send(upsert(ANN, "crm", "1", 2 + i, t, ANN, "Ann", "1", "City " + i));
+            harness.processWatermark(t);
+            if (t < 20_000) {
+                assertThat(drain()).as("at %d", t).isEmpty();
+            }
+        }
+        List<WriteIntent> out = drain();
+        assertThat(out).isNotEmpty().allMatch(i -> i.system().equals("erp"));
+        assertThat(out.get(0).eventTime()).isEqualTo(20_000);
+    }
+
+    @Test
     void lateChangeIsProcessedAtOnce() throws Exception {
         send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
         send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));

@@ -204,26 +204,33 @@ public final class InvariantChecker {
 
     private Map<String, Integer> duplicatesCreated(Map<String, List<AuditEvent>> audits) {
         Map<String, Integer> out = new HashMap<>();
-        audits.forEach(
-                (system, events) -> {
-                    Map<String, String> keyOfRow = new HashMap<>();
-                    for (AuditEvent e : events) {
-                        if (e.isInsert()
-                                && e.byJob()
-                                && e.keyAfter() != null
-                                && keyOfRow.containsValue(e.keyAfter())) {
-                            out.merge(system, 1, Integer::sum);
-                            detail(
-                                    "duplicate: job inserted %s into %s (row %s) while it had a row with that key",
-                                    e.keyAfter(), system, e.pk());
-                        }
-                        if (e.isDelete() || e.keyAfter() == null) {
-                            keyOfRow.remove(e.pk());
-                        } else {
-                            keyOfRow.put(e.pk(), e.keyAfter());
-                        }
-                    }
-                });
+        for (Map.Entry<String, List<AuditEvent>> audit : audits.entrySet()) {
+            String system = audit.getKey();
+            Map<String, String> keyOfRow = new HashMap<>();
+            Map<String, Integer> rowsOfKey = new HashMap<>();
+            for (AuditEvent e : audit.getValue()) {
+                String key = e.keyAfter();
+                if (e.isInsert()
+                        && e.byJob()
+                        && key != null
+                        && rowsOfKey.getOrDefault(key, 0) > 0) {
+                    out.merge(system, 1, Integer::sum);
+                    detail(
+                            "duplicate: job inserted %s into %s (row %s) while it had a row with that key",
+                            key, system, e.pk());
+                }
+                String previous =
+                        e.isDelete() || key == null
+                                ? keyOfRow.remove(e.pk())
+                                : keyOfRow.put(e.pk(), key);
+                if (previous != null) {
+                    rowsOfKey.merge(previous, -1, Integer::sum);
+                }
+                if (!e.isDelete() && key != null) {
+                    rowsOfKey.merge(key, 1, Integer::sum);
+                }
+            }
+        }
         return out;
     }
 
