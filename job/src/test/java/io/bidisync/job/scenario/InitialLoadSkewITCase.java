@@ -71,11 +71,7 @@ class InitialLoadSkewITCase extends MiniClusterITCase {
                     CRM_ROWS,
                     total,
                     Duration.ofNanos(System.nanoTime() - start).toSeconds());
-            System.out.println(
-                    "TIMING converged " + Duration.ofNanos(System.nanoTime() - start).toSeconds());
             awaitQuiet(run, Duration.ofSeconds(4));
-            System.out.println(
-                    "TIMING quiet " + Duration.ofNanos(System.nanoTime() - start).toSeconds());
 
             assertThat(run.metric(metrics, "system.erp.inserts")).isEqualTo(CRM_ROWS - shared);
             assertThat(run.metric(metrics, "system.crm.inserts")).isEqualTo(ERP_ROWS - shared);
@@ -84,11 +80,7 @@ class InitialLoadSkewITCase extends MiniClusterITCase {
                                     + run.metric(metrics, "system.crm.insertsBlocked"))
                     .as("inserts attempted for entities the other system has")
                     .isZero();
-            System.out.println(
-                    "TIMING metrics " + Duration.ofNanos(System.nanoTime() - start).toSeconds());
             InvariantChecker.Report report = InvariantChecker.check(run);
-            System.out.println(
-                    "TIMING checked " + Duration.ofNanos(System.nanoTime() - start).toSeconds());
             System.out.println(report);
             report.assertClean();
         }
