@@ -4,6 +4,7 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetterLogSink;
+import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.golden.GoldenRecordFunction;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.identity.LinkChange;
@@ -52,13 +53,14 @@ public final class SyncJob {
     private final SyncConfig config;
     private final Sources sources;
     private final Sinks sinks;
-    private final Sink<DeadLetter> deadLetters;
+    private final Sink<DeadLetter> deadLetterSink;
 
-    public SyncJob(SyncConfig config, Sources sources, Sinks sinks, Sink<DeadLetter> deadLetters) {
+    public SyncJob(
+            SyncConfig config, Sources sources, Sinks sinks, Sink<DeadLetter> deadLetterSink) {
         this.config = config;
         this.sources = sources;
         this.sinks = sinks;
-        this.deadLetters = deadLetters;
+        this.deadLetterSink = deadLetterSink;
     }
 
     /** The job against the configured PostgreSQL databases. */
@@ -73,7 +75,7 @@ public final class SyncJob {
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<RecordChange> changes = null;
-        DataStream<DeadLetter> unparseable = null;
+        DataStream<DeadLetter> deadLetters = null;
         for (SystemConfig system : config.systems().values()) {
             String name = system.name();
             // One reader per system: a replication slot is read by one reader anyway, and a
@@ -99,8 +101,8 @@ public final class SyncJob {
                             .name(name + ": drop heartbeats")
                             .setParallelism(1);
             changes = changes == null ? timed : changes.union(timed);
-            DataStream<DeadLetter> bad = parsed.getSideOutput(ChangeParser.DEAD_LETTERS);
-            unparseable = unparseable == null ? bad : unparseable.union(bad);
+            DataStream<DeadLetter> bad = parsed.getSideOutput(DeadLetters.TAG);
+            deadLetters = deadLetters == null ? bad : deadLetters.union(bad);
         }
 
         DataStream<LinkChange> links =
@@ -115,6 +117,8 @@ public final class SyncJob {
                         .uid("golden")
                         .name("golden: merge, wait for completeness, decide writes");
 
+        deadLetters = deadLetters.union(intents.getSideOutput(DeadLetters.TAG));
+
         for (SystemConfig system : config.systems().values()) {
             String name = system.name();
             intents.filter(intent -> intent.system().equals(name))
@@ -124,6 +128,10 @@ public final class SyncJob {
                     .uid("write-" + name)
                     .name(name + ": conditional writes (JDBC)");
         }
-        unparseable.sinkTo(deadLetters).uid("dead-letters").name("dead letters").setParallelism(1);
+        deadLetters
+                .sinkTo(deadLetterSink)
+                .uid("dead-letters")
+                .name("dead letters")
+                .setParallelism(1);
     }
 }

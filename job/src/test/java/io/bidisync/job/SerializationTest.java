@@ -3,6 +3,7 @@ package io.bidisync.job;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.golden.GoldenStatus;
 import io.bidisync.job.golden.Link;
+import io.bidisync.job.golden.LoopGuard;
 import io.bidisync.job.golden.TargetState;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.identity.LinkChange;
@@ -47,6 +48,7 @@ class SerializationTest {
                 new Link("crm", "1", new String[] {"a", null}, new long[] {0, 5}, 7L, -3L, true),
                 new TargetState(TargetState.NONE, 0L, true),
                 new GoldenStatus(1L, 5L, false),
+                new LoopGuard(3, 10L, TargetState.NONE, new String[] {"10 UPDATE erp/7 [a]"}),
                 new WriteIntent(
                         "erp",
                         WriteIntent.Operation.UPDATE,

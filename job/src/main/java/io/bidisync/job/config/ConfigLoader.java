@@ -47,6 +47,7 @@ public final class ConfigLoader {
                     "compare",
                     "completeness",
                     "writer",
+                    "loop-breaker",
                     "systems");
     private static final Set<String> SYSTEM_KEYS =
             Set.of(
@@ -140,6 +141,7 @@ public final class ConfigLoader {
 
         SyncConfig.Completeness completeness = completeness(map(top, "", "completeness", false));
         SyncConfig.Writer writer = writer(map(top, "", "writer", false));
+        SyncConfig.LoopBreaker loopBreaker = loopBreaker(map(top, "", "loop-breaker", false));
 
         Map<String, SystemConfig> systems = new LinkedHashMap<>();
         Map<?, ?> systemsNode = map(top, "", "systems", true);
@@ -170,6 +172,7 @@ public final class ConfigLoader {
                 Collections.unmodifiableMap(new LinkedHashMap<>(compare)),
                 completeness,
                 writer,
+                loopBreaker,
                 Collections.unmodifiableMap(systems));
     }
 
@@ -256,6 +259,19 @@ public final class ConfigLoader {
             insertTimeout = duration(node, "writer.", "insert-timeout", insertTimeout);
         }
         return new SyncConfig.Writer(batchSize, flushInterval, maxRetries, backoff, insertTimeout);
+    }
+
+    private SyncConfig.LoopBreaker loopBreaker(Map<?, ?> node) {
+        int maxWrites = 20;
+        Duration window = Duration.ofMinutes(1);
+        Duration freeze = Duration.ofHours(1);
+        if (node != null) {
+            unknownKeys("loop-breaker.", node, Set.of("max-writes", "window", "freeze"));
+            maxWrites = positiveInt(node, "loop-breaker.", "max-writes", maxWrites, 1);
+            window = duration(node, "loop-breaker.", "window", window);
+            freeze = duration(node, "loop-breaker.", "freeze", freeze);
+        }
+        return new SyncConfig.LoopBreaker(maxWrites, window, freeze);
     }
 
     private SystemConfig system(

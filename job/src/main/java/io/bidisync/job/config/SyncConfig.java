@@ -24,6 +24,7 @@ import java.util.Map;
  * @param compare per-attribute comparison normalisers for change and echo detection (default trim)
  * @param completeness when a golden record may be emitted
  * @param writer how writers batch and retry
+ * @param loopBreaker when a golden record that keeps being rewritten is frozen
  * @param systems the systems by name, in configuration order
  */
 public record SyncConfig(
@@ -36,6 +37,7 @@ public record SyncConfig(
         Map<String, Normalizer> compare,
         Completeness completeness,
         Writer writer,
+        LoopBreaker loopBreaker,
         Map<String, SystemConfig> systems)
         implements Serializable {
 
@@ -70,6 +72,18 @@ public record SyncConfig(
             int maxRetries,
             Duration retryBackoff,
             Duration insertTimeout)
+            implements Serializable {}
+
+    /**
+     * Stops a golden record that the job keeps rewriting without any outside change (two targets
+     * reformatting the same value in opposite ways, say).
+     *
+     * @param maxWrites writes since the last outside change that are tolerated within {@code
+     *     window}
+     * @param window the event-time span the writes are counted in
+     * @param freeze how long (event time) a golden record stays frozen before it is tried again
+     */
+    public record LoopBreaker(int maxWrites, Duration window, Duration freeze)
             implements Serializable {}
 
     public int matchKeyIndex() {

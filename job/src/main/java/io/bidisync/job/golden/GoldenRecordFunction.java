@@ -4,6 +4,8 @@ import io.bidisync.job.config.DeletePolicy;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.WriteOperation;
+import io.bidisync.job.deadletter.DeadLetter;
+import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.hash.ValueHash;
@@ -65,14 +67,20 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     static final ValueStateDescriptor<GoldenStatus> STATUS =
             new ValueStateDescriptor<>("golden-status", GoldenStatus.class);
 
+    /** The job's writes since the last outside change, and whether they froze the record. */
+    static final ValueStateDescriptor<LoopGuard> LOOP_GUARD =
+            new ValueStateDescriptor<>("loop-guard", LoopGuard.class);
+
     private final SyncConfig config;
     private final long delayMillis;
     private final long maxWaitMillis;
     private final long insertTimeoutMillis;
+    private final long loopWindowMillis;
 
     private transient MapState<String, Link> links;
     private transient MapState<String, TargetState> targets;
     private transient ValueState<GoldenStatus> status;
+    private transient ValueState<LoopGuard> loopGuard;
 
     private transient Survivorship survivorship;
     private transient ValueComparison comparison;
@@ -81,6 +89,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private transient Counter goldenEmitted;
     private transient Counter echoes;
     private transient Counter late;
+    private transient Counter frozen;
     private transient long waiting;
 
     public GoldenRecordFunction(SyncConfig config) {
@@ -88,6 +97,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         this.delayMillis = config.completeness().delay().toMillis();
         this.maxWaitMillis = config.completeness().maxWait().toMillis();
         this.insertTimeoutMillis = config.writer().insertTimeout().toMillis();
+        this.loopWindowMillis = config.loopBreaker().window().toMillis();
     }
 
     @Override
@@ -95,6 +105,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         links = getRuntimeContext().getMapState(LINKS);
         targets = getRuntimeContext().getMapState(TARGETS);
         status = getRuntimeContext().getState(STATUS);
+        loopGuard = getRuntimeContext().getState(LOOP_GUARD);
         survivorship = config.survivorship();
         comparison = config.comparison();
         masks = new HashMap<>();
@@ -105,6 +116,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         goldenEmitted = metrics.counter(SyncMetrics.GOLDEN_EMITTED);
         echoes = metrics.counter(SyncMetrics.ECHOES_SUPPRESSED);
         late = metrics.counter(SyncMetrics.LATE_RECORDS);
+        frozen = metrics.counter(SyncMetrics.GOLDEN_FROZEN);
         metrics.gauge(
                 SyncMetrics.WAITING_FOR_COMPLETENESS, (Gauge<Long>) () -> Math.max(0, waiting));
     }
@@ -114,8 +126,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             throws Exception {
         String linkId = change.linkId();
         switch (change.kind()) {
-            case UPSERT -> upsert(change, linkId, ctx.timerService());
+            case UPSERT -> {
+                if (upsert(change, linkId, ctx.timerService())) {
+                    loopGuard.clear();
+                }
+            }
             case DELETED, MOVED_OUT -> {
+                loopGuard.clear();
                 links.remove(linkId);
                 putTarget(change.system(), targetOf(change.system()).asLeft());
                 if (change.kind() == LinkChange.Kind.DELETED
@@ -131,14 +148,20 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         markDirty(change.eventTime(), ctx.timerService());
     }
 
-    private void upsert(LinkChange change, String linkId, TimerService timers) throws Exception {
+    /**
+     * Applies a new or changed record; returns whether it is an outside change: a change to a row
+     * the job was not writing (as opposed to an echo, or a row that changed in place of one).
+     */
+    private boolean upsert(LinkChange change, String linkId, TimerService timers) throws Exception {
         boolean[] mask = masks.get(change.system());
         long hash = ValueHash.of(comparison.canonical(change.values(), mask));
         Link previous = links.get(linkId);
         long[] changedAt = new long[change.values().length];
+        boolean outside;
         if (previous == null) {
             TargetState target = targetOf(change.system());
             boolean echo = target.insertPending() && target.insertedHash() == hash;
+            outside = !target.insertPending();
             if (echo) {
                 // Our own insert: its values are the golden record's, not a new observation.
                 echoes.inc();
@@ -151,8 +174,10 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             }
         } else if (previous.writePending() && previous.writtenHash() == hash) {
             echoes.inc();
+            outside = false;
             changedAt = previous.changedAt();
         } else {
+            outside = !previous.writePending();
             for (int i = 0; i < changedAt.length; i++) {
                 boolean same = comparison.same(i, previous.values()[i], change.values()[i]);
                 changedAt[i] = same ? previous.changedAt()[i] : change.eventTime();
@@ -168,6 +193,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         change.version(),
                         0L,
                         false));
+        return outside;
     }
 
     @Override
@@ -193,30 +219,64 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 evaluate = true;
             }
         }
+        LoopGuard guard = loopGuard.value();
+        if (guard != null
+                && guard.frozenUntil() != TargetState.NONE
+                && timestamp >= guard.frozenUntil()) {
+            loopGuard.clear();
+            evaluate = true;
+        }
         if (evaluate) {
             // The watermark can be far beyond the timer (snapshot rows fire at "delay" once the
             // log streams): stamp pending inserts with the watermark, or their timeout would
             // already have passed.
             long now = Math.max(timestamp, ctx.timerService().currentWatermark());
-            emit(ctx.getCurrentKey(), now, ctx.timerService(), out);
+            emit(ctx.getCurrentKey(), now, ctx, out);
         }
         clearIfEnded(ctx.timerService());
     }
 
     /** Resolves the golden record and emits the writes that bring every system in line with it. */
-    private void emit(String key, long time, TimerService timers, Collector<WriteIntent> out)
+    private void emit(String key, long time, OnTimerContext ctx, Collector<WriteIntent> out)
             throws Exception {
         List<Link> all = toList(links.values());
         if (all.isEmpty()) {
             return;
         }
         goldenEmitted.inc();
-        GoldenStatus s = statusOrIdle();
-        if (s.deleteRequested()) {
-            propagateDelete(key, all, time, out);
-            status.update(s.withDeleteRequested(false));
+        LoopGuard guard = loopGuard.value() == null ? LoopGuard.CLEAR : loopGuard.value();
+        if (guard.frozenAt(time)) {
             return;
         }
+        GoldenStatus s = statusOrIdle();
+        List<WriteIntent> intents;
+        if (s.deleteRequested()) {
+            intents = deletes(key, all, time);
+            status.update(s.withDeleteRequested(false));
+            // The entity is gone: whatever survives (a conflicting change) is never re-inserted.
+            for (SystemConfig system : config.systems().values()) {
+                putTarget(system.name(), targetOf(system.name()).asLeft());
+            }
+        } else {
+            intents = writes(key, all, time);
+        }
+        if (intents.isEmpty()) {
+            return;
+        }
+        guard = guard.counting(intents.size(), time, loopWindowMillis, describe(intents));
+        if (guard.writes() > config.loopBreaker().maxWrites()) {
+            freeze(key, guard, all, time, ctx);
+            return;
+        }
+        loopGuard.update(guard);
+        for (WriteIntent intent : intents) {
+            apply(intent, ctx.timerService());
+            out.collect(intent);
+        }
+    }
+
+    /** The UPDATEs and INSERTs that bring every system in line with the golden record. */
+    private List<WriteIntent> writes(String key, List<Link> all, long time) throws Exception {
         List<Contribution> contributions = new ArrayList<>(all.size());
         for (Link link : all) {
             contributions.add(
@@ -224,6 +284,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                             link.system(), link.localId(), link.values(), link.changedAt()));
         }
         String[] golden = survivorship.resolve(contributions);
+        List<WriteIntent> intents = new ArrayList<>();
         for (SystemConfig system : config.systems().values()) {
             boolean[] mask = masks.get(system.name());
             String[] desired = project(golden, mask);
@@ -239,7 +300,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         || (link.writePending() && link.writtenHash() == desiredHash)) {
                     continue;
                 }
-                out.collect(
+                intents.add(
                         new WriteIntent(
                                 system.name(),
                                 WriteIntent.Operation.UPDATE,
@@ -249,12 +310,11 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                 link.values(),
                                 desired,
                                 time));
-                links.put(link.system() + '/' + link.localId(), link.withWrite(desiredHash));
             }
             if (!linked && system.mayWrite(WriteOperation.INSERT)) {
                 TargetState target = targetOf(system.name());
                 if (!target.left() && !target.insertPending()) {
-                    out.collect(
+                    intents.add(
                             new WriteIntent(
                                     system.name(),
                                     WriteIntent.Operation.INSERT,
@@ -264,19 +324,18 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                     new String[0],
                                     desired,
                                     time));
-                    putTarget(system.name(), target.withInsert(time, desiredHash));
-                    timers.registerEventTimeTimer(time + insertTimeoutMillis);
                 }
             }
         }
+        return intents;
     }
 
-    private void propagateDelete(
-            String key, List<Link> remaining, long time, Collector<WriteIntent> out)
-            throws Exception {
+    /** Conditional DELETEs of the remaining rows, where their systems allow deletes. */
+    private List<WriteIntent> deletes(String key, List<Link> remaining, long time) {
+        List<WriteIntent> intents = new ArrayList<>();
         for (Link link : remaining) {
             if (config.system(link.system()).mayWrite(WriteOperation.DELETE)) {
-                out.collect(
+                intents.add(
                         new WriteIntent(
                                 link.system(),
                                 WriteIntent.Operation.DELETE,
@@ -288,10 +347,79 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                 time));
             }
         }
-        // The entity is gone: whatever survives (a conflicting change) is kept, never re-inserted.
-        for (SystemConfig system : config.systems().values()) {
-            putTarget(system.name(), targetOf(system.name()).asLeft());
+        return intents;
+    }
+
+    /** Remembers a write: its fingerprint for the echo, or the pending insert and its timeout. */
+    private void apply(WriteIntent intent, TimerService timers) throws Exception {
+        boolean[] mask = masks.get(intent.system());
+        switch (intent.operation()) {
+            case UPDATE -> {
+                String linkId = intent.system() + '/' + intent.localId();
+                long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
+                links.put(linkId, links.get(linkId).withWrite(hash));
+            }
+            case INSERT -> {
+                long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
+                putTarget(
+                        intent.system(),
+                        targetOf(intent.system()).withInsert(intent.eventTime(), hash));
+                timers.registerEventTimeTimer(intent.eventTime() + insertTimeoutMillis);
+            }
+            case DELETE -> {
+                // Nothing to remember: the row's delete comes back through CDC.
+            }
         }
+    }
+
+    /**
+     * Stops writing a golden record the job keeps rewriting without any outside change, reports it
+     * as a dead letter with its recent writes, and tries again after the freeze (or at the next
+     * outside change).
+     */
+    private void freeze(
+            String key, LoopGuard guard, List<Link> links, long time, OnTimerContext ctx)
+            throws Exception {
+        long until = time + config.loopBreaker().freeze().toMillis();
+        loopGuard.update(guard.frozen(until));
+        ctx.timerService().registerEventTimeTimer(until);
+        frozen.inc();
+        String reason =
+                "rewritten "
+                        + guard.writes()
+                        + " times within "
+                        + config.loopBreaker().window()
+                        + " without an outside change (targets that keep changing what they are"
+                        + " given?); frozen for "
+                        + config.loopBreaker().freeze();
+        LOG.warn("Golden record {} frozen: {}", key, reason);
+        ctx.output(
+                DeadLetters.TAG,
+                new DeadLetter(
+                        System.currentTimeMillis(),
+                        String.join(
+                                ",", links.stream().map(Link::system).distinct().sorted().toList()),
+                        key,
+                        "loop",
+                        reason,
+                        String.join(" | ", guard.history())));
+    }
+
+    private String[] describe(List<WriteIntent> intents) {
+        String[] entries = new String[intents.size()];
+        for (int i = 0; i < entries.length; i++) {
+            WriteIntent intent = intents.get(i);
+            entries[i] =
+                    intent.eventTime()
+                            + " "
+                            + intent.operation()
+                            + " "
+                            + intent.system()
+                            + (intent.localId() == null ? "" : "/" + intent.localId())
+                            + " "
+                            + Arrays.toString(intent.values());
+        }
+        return entries;
     }
 
     private void markDirty(long eventTime, TimerService timers) throws Exception {
@@ -340,6 +468,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         links.clear();
         targets.clear();
         status.clear();
+        loopGuard.clear();
         return true;
     }
 

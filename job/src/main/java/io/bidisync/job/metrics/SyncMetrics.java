@@ -28,6 +28,9 @@ public final class SyncMetrics {
     /** Changes that arrived behind the watermark; processed at once. */
     public static final String LATE_RECORDS = "lateRecords";
 
+    /** Golden records frozen by the loop breaker (rewritten without any outside change). */
+    public static final String GOLDEN_FROZEN = "goldenRecordsFrozen";
+
     /** CDC events recognised as the job's own writes coming back. */
     public static final String ECHOES_SUPPRESSED = "echoesSuppressed";
 

@@ -3,6 +3,7 @@ package io.bidisync.job.source;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.deadletter.DeadLetter;
+import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.mapping.ColumnMapping;
 
@@ -10,7 +11,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,17 +26,11 @@ import java.util.Map;
  * <p>Accepts the envelope with and without the {@code schema}/{@code payload} wrapper. Rows of the
  * heartbeat table become {@link RecordChange.Kind#HEARTBEAT}s, which carry commit time for the
  * watermark only. Anything that cannot be mapped (not JSON, unknown table, no row image, no primary
- * key, a version that is not a number) goes to {@link #DEAD_LETTERS} with the reason; the job keeps
- * running.
+ * key, a version that is not a number) goes to {@link DeadLetters#TAG} with the reason; the job
+ * keeps running.
  */
 public class ChangeParser extends ProcessFunction<String, RecordChange> {
     private static final long serialVersionUID = 1L;
-
-    /** Where records that cannot be parsed or mapped go. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters") {
-                private static final long serialVersionUID = 1L;
-            };
 
     private final SystemConfig system;
     private final ColumnMapping mapping;
@@ -75,7 +69,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
         } catch (UnmappableException e) {
             deadLetters.inc();
             ctx.output(
-                    DEAD_LETTERS,
+                    DeadLetters.TAG,
                     new DeadLetter(
                             System.currentTimeMillis(),
                             system.name(),

@@ -68,6 +68,8 @@ public final class PostgresChangeSource {
     }
 
     /** The upstream source, counting its enumerators for {@link SharedPoolsPostgresDialect}. */
+    // The inherited createReader returns a raw PostgresSourceReader: nothing to fix here.
+    @SuppressWarnings("unchecked")
     static final class Source extends PostgresIncrementalSource<String> {
         private static final long serialVersionUID = 1L;
 

@@ -291,6 +291,67 @@ class GoldenRecordFunctionTest {
     }
 
     @Test
+    void targetsThatKeepReformattingEachOtherAreFrozenAndDeadLettered() throws Exception {
+        SyncConfig strict =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(
+                                "jdbc:postgresql://localhost:1/crm",
+                                "jdbc:postgresql://localhost:1/erp",
+                                "loop-breaker: { max-writes: 4, window: 1min, freeze: 10min }\n"));
+        harness.close();
+        harness = harness(strict);
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "oslo"));
+        harness.processWatermark(1_000);
+
+        // An ERP user writes OSLO; from then on CRM lower-cases every write it gets.
+        send(upsert(ANN, "erp", "7", 2, 2_000, ANN, "Ann", "1", "OSLO"));
+        long t = 3_000;
+        int writes = 0;
+        for (int round = 0; round < 10; round++, t += 2_000) {
+            harness.processWatermark(t);
+            List<WriteIntent> out = drain();
+            if (out.isEmpty()) {
+                break;
+            }
+            writes += out.size();
+            WriteIntent w = out.get(0);
+            String reformatted =
+                    w.system().equals("crm")
+                            ? w.values()[3].toLowerCase()
+                            : w.values()[3].toUpperCase();
+            send(
+                    upsert(
+                            ANN,
+                            w.system(),
+                            w.localId(),
+                            w.expectedVersion() + 1,
+                            t + 100,
+                            ANN,
+                            "Ann",
+                            "1",
+                            reformatted));
+        }
+        assertThat(writes).isEqualTo(4);
+        assertThat(harness.getSideOutput(io.bidisync.job.deadletter.DeadLetters.TAG))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getValue().operation()).isEqualTo("loop");
+                            assertThat(r.getValue().key()).isEqualTo(ANN);
+                            // CRM lower-cases each write of ERP's newer OSLO: the job
+                            // rewrote CRM until it froze the record.
+                            assertThat(r.getValue().payload().split(" \\| "))
+                                    .hasSize(5)
+                                    .allMatch(w -> w.contains("UPDATE crm/1"));
+                        });
+        // An outside change (a person edits the record) lifts the freeze.
+        send(upsert(ANN, "crm", "1", 20, t + 5_000, ANN, "Ann Lee", "1", "bergen"));
+        harness.processWatermark(t + 10_000);
+        assertThat(drain()).extracting(WriteIntent::system).containsExactly("erp");
+    }
+
+    @Test
     void lateChangeIsProcessedAtOnce() throws Exception {
         send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
         send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));

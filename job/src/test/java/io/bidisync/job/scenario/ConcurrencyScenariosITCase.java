@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -76,7 +77,7 @@ class ConcurrencyScenariosITCase extends MiniClusterITCase {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws SQLException {
             connection.close();
         }
     }

@@ -215,15 +215,17 @@ public final class SyncRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws ExecutionException {
         if (job != null) {
-            job.cancel().get();
             try {
+                job.cancel().get();
                 // Most tasks are gone within a second; the CDC connector's stream reader can take
                 // its whole 30 s close timeout, and the next test need not wait for that.
                 job.getJobExecutionResult().get(5, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 // A cancelled job ends "exceptionally", or is still closing its sources.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             job = null;
         }
