@@ -1,0 +1,250 @@
+package io.bidisync.job.soak;
+
+import io.bidisync.job.testutil.SyncedSystem;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A seeded random workload over CRM, ERP and read-only Billing: inserts, updates, deletes and
+ * match-key changes by the systems' users (the driver), and a concurrent external writer that keeps
+ * updating the same rows. The same seed always gives the same operations.
+ *
+ * <p>Every row the workload creates has an explicit primary key from a range of its own (CRM
+ * 100001…, ERP 200001…, Billing 300001…), so the operations never depend on the keys the job's own
+ * inserts take, and a log of them replays on fresh databases.
+ */
+final class SoakWorkload {
+    /** One statement, to be run at {@code atMillis} after the start by {@code thread}. */
+    record Op(long atMillis, int thread, String system, String sql) {
+        @Override
+        public String toString() {
+            return String.format("%6d ms  %-7s %s", atMillis, system, sql);
+        }
+    }
+
+    static final int DRIVER = 0;
+    static final int WRITER = 1;
+
+    private static final List<String> SYSTEMS = List.of("crm", "erp", "billing");
+    private static final Map<String, Integer> PK_BASE =
+            Map.of("crm", 100_000, "erp", 200_000, "billing", 300_000);
+
+    private final Map<String, SyncedSystem> systems;
+    private final Random random;
+    private final long seed;
+
+    /** The rows the workload created that still exist, by system: primary keys. */
+    private final Map<String, List<Integer>> live =
+            Map.of(
+                    "crm",
+                    new ArrayList<>(),
+                    "erp",
+                    new ArrayList<>(),
+                    "billing",
+                    new ArrayList<>());
+
+    private int nextValue;
+    private int nextKey;
+
+    private SoakWorkload(Map<String, SyncedSystem> systems, long seed) {
+        this.systems = systems;
+        this.seed = seed;
+        this.random = new Random(seed);
+    }
+
+    /** The seed rows (24 customers, overlapping across the systems), as SQL per system. */
+    static Map<String, String> seedRows() {
+        return Map.of(
+                "crm",
+                        rows(
+                                "INSERT INTO customer (id, email, full_name, phone, city) VALUES ",
+                                100_000,
+                                1,
+                                16,
+                                true),
+                "erp",
+                        rows(
+                                "INSERT INTO client (client_no, mail, name, phone, town) VALUES ",
+                                200_000,
+                                9,
+                                24,
+                                true),
+                "billing",
+                        rows(
+                                "INSERT INTO account (account_id, email, holder, city) VALUES ",
+                                300_000,
+                                13,
+                                20,
+                                false));
+    }
+
+    private static String rows(String insert, int base, int from, int to, boolean phone) {
+        StringBuilder sql = new StringBuilder(insert);
+        for (int i = from; i <= to; i++) {
+            sql.append(i > from ? ", " : "")
+                    .append("(")
+                    .append(base + i)
+                    .append(", 'e")
+                    .append(i)
+                    .append("@example.com', 'Name ")
+                    .append(i)
+                    .append(phone ? "', '" + i : "")
+                    .append("', 'City ")
+                    .append(i)
+                    .append("')");
+        }
+        return sql.toString();
+    }
+
+    /** The operations of both threads over {@code millis}, merged by time. */
+    static List<Op> generate(
+            Map<String, SyncedSystem> systems, long seed, long millis, int opsPerSecond) {
+        SoakWorkload w = new SoakWorkload(systems, seed);
+        w.live.get("crm").addAll(range(100_000, 1, 16));
+        w.live.get("erp").addAll(range(200_000, 9, 24));
+        w.live.get("billing").addAll(range(300_000, 13, 20));
+        List<Op> ops = new ArrayList<>();
+        long interval = 1000L / opsPerSecond;
+        for (long t = 0; t < millis; t += 1 + w.random.nextInt((int) (2 * interval))) {
+            Op op = w.driverOp(t);
+            if (op != null) {
+                ops.add(op);
+            }
+        }
+        Random writer = new Random(seed ^ 0x5DEECE66DL);
+        for (long t = 0; t < millis; t += 1 + writer.nextInt((int) (2 * interval))) {
+            ops.add(w.writerOp(t, writer));
+        }
+        ops.sort(Comparator.comparingLong(Op::atMillis).thenComparingInt(Op::thread));
+        return ops;
+    }
+
+    private static List<Integer> range(int base, int from, int to) {
+        List<Integer> pks = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            pks.add(base + i);
+        }
+        return pks;
+    }
+
+    private Op driverOp(long t) {
+        String system = SYSTEMS.get(random.nextInt(SYSTEMS.size()));
+        List<Integer> rows = live.get(system);
+        int dice = random.nextInt(100);
+        if (dice < 15 || rows.isEmpty()) {
+            int pk = PK_BASE.get(system) + 1000 + (++nextKey);
+            rows.add(pk);
+            return new Op(
+                    t,
+                    DRIVER,
+                    system,
+                    insert(system, pk, "n" + seed + "x" + nextKey + "@example.com"));
+        }
+        int pk = rows.get(random.nextInt(rows.size()));
+        if (dice < 25) {
+            rows.remove(Integer.valueOf(pk));
+            return new Op(
+                    t,
+                    DRIVER,
+                    system,
+                    "DELETE FROM "
+                            + s(system).table()
+                            + " WHERE "
+                            + s(system).primaryKey()
+                            + " = "
+                            + pk);
+        }
+        if (dice < 40) {
+            return new Op(
+                    t,
+                    DRIVER,
+                    system,
+                    update(system, pk, "email", "k" + seed + "x" + (++nextKey) + "@example.com"));
+        }
+        return new Op(
+                t, DRIVER, system, update(system, pk, randomAttribute(system, random), value()));
+    }
+
+    private Op writerOp(long t, Random writer) {
+        String system = writer.nextBoolean() ? "crm" : "erp";
+        int pk =
+                PK_BASE.get(system)
+                        + (system.equals("crm") ? 1 + writer.nextInt(16) : 9 + writer.nextInt(16));
+        return new Op(
+                t,
+                WRITER,
+                system,
+                update(
+                        system,
+                        pk,
+                        randomAttribute(system, writer),
+                        "w" + seed + "x" + (++nextValue)));
+    }
+
+    private String randomAttribute(String system, Random r) {
+        List<String> editable =
+                system.equals("billing")
+                        ? List.of("name", "city")
+                        : List.of("name", "phone", "city");
+        return editable.get(r.nextInt(editable.size()));
+    }
+
+    private String value() {
+        return "v" + seed + "x" + (++nextValue);
+    }
+
+    private SyncedSystem s(String system) {
+        return systems.get(system);
+    }
+
+    private String update(String system, int pk, String attribute, String value) {
+        SyncedSystem s = s(system);
+        return "UPDATE "
+                + s.table()
+                + " SET "
+                + s.column(attribute)
+                + " = '"
+                + value
+                + "', "
+                + s.versionColumn()
+                + " = "
+                + s.versionColumn()
+                + " + 1 WHERE "
+                + s.primaryKey()
+                + " = "
+                + pk;
+    }
+
+    private String insert(String system, int pk, String email) {
+        SyncedSystem s = s(system);
+        List<String> columns =
+                new ArrayList<>(
+                        List.of(
+                                s.primaryKey(),
+                                s.column("email"),
+                                s.column("name"),
+                                s.column("city")));
+        List<String> values =
+                new ArrayList<>(
+                        List.of(
+                                String.valueOf(pk),
+                                "'" + email + "'",
+                                "'" + value() + "'",
+                                "'" + value() + "'"));
+        if (s.column("phone") != null) {
+            columns.add(s.column("phone"));
+            values.add("'" + value() + "'");
+        }
+        return "INSERT INTO "
+                + s.table()
+                + " ("
+                + String.join(", ", columns)
+                + ") VALUES ("
+                + String.join(", ", values)
+                + ")";
+    }
+}
