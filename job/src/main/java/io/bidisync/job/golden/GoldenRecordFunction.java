@@ -207,7 +207,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             s = s.emitted();
             status.update(s);
         }
-        for (Map.Entry<String, TargetState> e : new ArrayList<>(toList(targets.entries()))) {
+        for (Map.Entry<String, TargetState> e : toList(targets.entries())) {
             TargetState t = e.getValue();
             if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis <= timestamp) {
                 LOG.info(
@@ -433,7 +433,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             waiting++;
         } else {
             long previous = s.due(delayMillis, maxWaitMillis);
-            if (previous != due && !isInsertTimer(previous)) {
+            if (previous != due && !isSharedTimer(previous)) {
                 timers.deleteEventTimeTimer(previous);
             }
         }
@@ -441,13 +441,17 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         status.update(next);
     }
 
-    private boolean isInsertTimer(long timestamp) throws Exception {
+    /**
+     * Whether a timer at {@code timestamp} also serves an insert timeout or the end of a freeze.
+     */
+    private boolean isSharedTimer(long timestamp) throws Exception {
         for (TargetState t : targets.values()) {
             if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis == timestamp) {
                 return true;
             }
         }
-        return false;
+        LoopGuard guard = loopGuard.value();
+        return guard != null && guard.frozenUntil() == timestamp;
     }
 
     /** Clears all state of a golden record without links and without pending inserts. */
