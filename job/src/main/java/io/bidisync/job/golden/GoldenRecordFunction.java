@@ -163,19 +163,23 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             boolean echo = target.insertPending() && target.insertedHash() == hash;
             outside = !target.insertPending();
             if (echo) {
-                // Our own insert: its values are the golden record's, not a new observation.
+                // Our own insert: its values are the golden record's, as old as at their source.
                 echoes.inc();
+                changedAt = withTimes(changedAt, target.insertedAt(), mask);
             } else {
-                Arrays.fill(changedAt, change.eventTime());
+                // A new row, or one whose match key changed: its values are as old as they are
+                // in their own system.
+                changedAt = change.changedAt().clone();
             }
             if (target.insertPending()) {
                 putTarget(change.system(), target.withoutInsert());
                 timers.deleteEventTimeTimer(target.pendingInsertAt() + insertTimeoutMillis);
             }
         } else if (previous.writePending() && previous.writtenHash() == hash) {
+            // Our own write: the row now holds values as old as they are at their source.
             echoes.inc();
             outside = false;
-            changedAt = previous.changedAt();
+            changedAt = withTimes(previous.changedAt(), previous.writtenAt(), mask);
         } else {
             outside = !previous.writePending();
             for (int i = 0; i < changedAt.length; i++) {
@@ -192,6 +196,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         changedAt,
                         change.version(),
                         0L,
+                        new long[0],
                         false));
         return outside;
     }
@@ -250,6 +255,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         GoldenStatus s = statusOrIdle();
         List<WriteIntent> intents;
+        long[] valueTimes = new long[0];
         if (s.deleteRequested()) {
             intents = deletes(key, all, time);
             status.update(s.withDeleteRequested(false));
@@ -258,7 +264,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 putTarget(system.name(), targetOf(system.name()).asLeft());
             }
         } else {
-            intents = writes(key, all, time);
+            Survivorship.Golden golden = resolve(all);
+            valueTimes = golden.changedAt();
+            intents = writes(key, all, golden.values(), time);
         }
         if (intents.isEmpty()) {
             return;
@@ -270,20 +278,24 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         loopGuard.update(guard);
         for (WriteIntent intent : intents) {
-            apply(intent, ctx.timerService());
+            apply(intent, valueTimes, ctx.timerService());
             out.collect(intent);
         }
     }
 
-    /** The UPDATEs and INSERTs that bring every system in line with the golden record. */
-    private List<WriteIntent> writes(String key, List<Link> all, long time) throws Exception {
+    private Survivorship.Golden resolve(List<Link> all) {
         List<Contribution> contributions = new ArrayList<>(all.size());
         for (Link link : all) {
             contributions.add(
                     new Contribution(
                             link.system(), link.localId(), link.values(), link.changedAt()));
         }
-        String[] golden = survivorship.resolve(contributions);
+        return survivorship.resolveGolden(contributions);
+    }
+
+    /** The UPDATEs and INSERTs that bring every system in line with the golden record. */
+    private List<WriteIntent> writes(String key, List<Link> all, String[] golden, long time)
+            throws Exception {
         List<WriteIntent> intents = new ArrayList<>();
         for (SystemConfig system : config.systems().values()) {
             boolean[] mask = masks.get(system.name());
@@ -351,19 +363,20 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /** Remembers a write: its fingerprint for the echo, or the pending insert and its timeout. */
-    private void apply(WriteIntent intent, TimerService timers) throws Exception {
+    private void apply(WriteIntent intent, long[] valueTimes, TimerService timers)
+            throws Exception {
         boolean[] mask = masks.get(intent.system());
         switch (intent.operation()) {
             case UPDATE -> {
                 String linkId = intent.system() + '/' + intent.localId();
                 long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
-                links.put(linkId, links.get(linkId).withWrite(hash));
+                links.put(linkId, links.get(linkId).withWrite(hash, valueTimes));
             }
             case INSERT -> {
                 long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
                 putTarget(
                         intent.system(),
-                        targetOf(intent.system()).withInsert(intent.eventTime(), hash));
+                        targetOf(intent.system()).withInsert(intent.eventTime(), hash, valueTimes));
                 timers.registerEventTimeTimer(intent.eventTime() + insertTimeoutMillis);
             }
             case DELETE -> {
@@ -474,6 +487,17 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         status.clear();
         loopGuard.clear();
         return true;
+    }
+
+    /** {@code base} with the attributes selected by {@code mask} taken from {@code times}. */
+    private static long[] withTimes(long[] base, long[] times, boolean[] mask) {
+        long[] out = base.clone();
+        for (int i = 0; i < out.length && i < times.length; i++) {
+            if (mask[i]) {
+                out[i] = times[i];
+            }
+        }
+        return out;
     }
 
     private static String[] project(String[] golden, boolean[] mask) {

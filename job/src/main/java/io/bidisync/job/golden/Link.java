@@ -11,6 +11,8 @@ package io.bidisync.job.golden;
  * @param version its version as last seen through CDC; {@code null} without a version column
  * @param writtenHash fingerprint of the values the job last wrote to it, valid while {@code
  *     writePending}
+ * @param writtenAt per attribute, when the values the job last wrote were changed at their source:
+ *     the age they have in this row once the write comes back
  * @param writePending whether a job write to this row has not yet come back through CDC
  */
 public record Link(
@@ -20,9 +22,10 @@ public record Link(
         long[] changedAt,
         Long version,
         long writtenHash,
+        long[] writtenAt,
         boolean writePending) {
 
-    Link withWrite(long hash) {
-        return new Link(system, localId, values, changedAt, version, hash, true);
+    Link withWrite(long hash, long[] valueTimes) {
+        return new Link(system, localId, values, changedAt, version, hash, valueTimes, true);
     }
 }

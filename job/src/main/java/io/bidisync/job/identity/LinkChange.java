@@ -11,6 +11,8 @@ package io.bidisync.job.identity;
  * @param version the record's version, {@code null} without a version column
  * @param eventTime the source commit time of the change (0 for snapshot rows)
  * @param values attribute values in attribute order; empty unless {@link Kind#UPSERT}
+ * @param changedAt per attribute, the commit time at which the record's value last changed in its
+ *     system; empty unless {@link Kind#UPSERT}
  */
 public record LinkChange(
         String matchKey,
@@ -19,7 +21,8 @@ public record LinkChange(
         String localId,
         Long version,
         long eventTime,
-        String[] values) {
+        String[] values,
+        long[] changedAt) {
 
     /** What happened to the link. */
     public enum Kind {

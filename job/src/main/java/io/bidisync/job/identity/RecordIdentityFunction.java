@@ -67,7 +67,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
         RecordIdentity known = identity.value();
         if (change.kind() == RecordChange.Kind.DELETE) {
             if (known != null) {
-                out.collect(link(known.matchKey(), LinkChange.Kind.DELETED, change));
+                out.collect(link(known.matchKey(), LinkChange.Kind.DELETED, change, new long[0]));
                 identity.clear();
             }
             return;
@@ -82,7 +82,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                     change.system(),
                     change.localId());
             if (known != null) {
-                out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change));
+                out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change, new long[0]));
                 identity.clear();
             }
             return;
@@ -92,11 +92,22 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
             duplicates.inc();
             return;
         }
-        if (known != null && !known.matchKey().equals(change.matchKey())) {
-            out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change));
+        long[] changedAt = new long[change.values().length];
+        for (int i = 0; i < changedAt.length; i++) {
+            boolean same = known != null && Objects.equals(known.values()[i], change.values()[i]);
+            changedAt[i] = same ? known.changedAt()[i] : change.eventTime();
         }
-        out.collect(link(change.matchKey(), LinkChange.Kind.UPSERT, change));
-        identity.update(new RecordIdentity(change.matchKey(), change.version(), valuesHash));
+        if (known != null && !known.matchKey().equals(change.matchKey())) {
+            out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change, new long[0]));
+        }
+        out.collect(link(change.matchKey(), LinkChange.Kind.UPSERT, change, changedAt));
+        identity.update(
+                new RecordIdentity(
+                        change.matchKey(),
+                        change.version(),
+                        valuesHash,
+                        change.values(),
+                        changedAt));
     }
 
     /**
@@ -115,7 +126,8 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                 && known.matchKey().equals(change.matchKey());
     }
 
-    private static LinkChange link(String matchKey, LinkChange.Kind kind, RecordChange change) {
+    private static LinkChange link(
+            String matchKey, LinkChange.Kind kind, RecordChange change, long[] changedAt) {
         String[] values = kind == LinkChange.Kind.UPSERT ? change.values() : new String[0];
         return new LinkChange(
                 matchKey,
@@ -124,6 +136,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                 change.localId(),
                 change.version(),
                 change.eventTime(),
-                values);
+                values,
+                changedAt);
     }
 }

@@ -48,12 +48,15 @@ class GoldenRecordFunctionTest {
 
     private static LinkChange upsert(
             String key, String system, String id, long version, long time, String... values) {
-        return new LinkChange(key, LinkChange.Kind.UPSERT, system, id, version, time, values);
+        long[] changedAt = new long[values.length];
+        java.util.Arrays.fill(changedAt, time);
+        return new LinkChange(
+                key, LinkChange.Kind.UPSERT, system, id, version, time, values, changedAt);
     }
 
     private static LinkChange gone(
             String key, LinkChange.Kind kind, String system, String id, long time) {
-        return new LinkChange(key, kind, system, id, null, time, new String[0]);
+        return new LinkChange(key, kind, system, id, null, time, new String[0], new long[0]);
     }
 
     private void send(LinkChange change) throws Exception {
@@ -238,6 +241,33 @@ class GoldenRecordFunctionTest {
                 .containsExactlyInAnyOrder(tuple("crm", "2"), tuple("erp", "8"));
         assertThat(out)
                 .allSatisfy(i -> assertThat(i.values()).containsExactly(bob, "Ann", "1", "Oslo"));
+    }
+
+    @Test
+    void aRecordThatChangesItsKeyBringsItsValuesWithTheirRealAges() throws Exception {
+        String bob = "bob@example.com";
+        send(upsert(bob, "crm", "2", 1, 0, bob, "Bob", "2", "Bergen"));
+        send(upsert(bob, "erp", "8", 1, 0, bob, "Bob", "2", "Bergen"));
+        harness.processWatermark(1_000);
+        // ERP changes Bob's phone at 6000; CRM row 1 (Ann's, phone set at 3000) takes Bob's
+        // e-mail at 7000: only its e-mail is new, its phone is older than ERP's.
+        send(upsert(bob, "erp", "8", 2, 6_000, bob, "Bob", "66", "Bergen"));
+        send(
+                new LinkChange(
+                        bob,
+                        LinkChange.Kind.UPSERT,
+                        "crm",
+                        "1",
+                        3L,
+                        7_000,
+                        new String[] {bob, "Ann", "33", "Oslo"},
+                        new long[] {7_000, 0, 3_000, 0}));
+        harness.processWatermark(8_000);
+        // ERP's phone (changed at 6000) beats the moved row's (3000): every row ends with 66.
+        assertThat(drain())
+                .extracting(WriteIntent::system, WriteIntent::localId, i -> i.values()[2])
+                .containsExactlyInAnyOrder(
+                        tuple("crm", "1", "66"), tuple("crm", "2", "66"), tuple("erp", "8", "66"));
     }
 
     @Test

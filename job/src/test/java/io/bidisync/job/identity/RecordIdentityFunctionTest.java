@@ -59,6 +59,16 @@ class RecordIdentityFunctionTest {
     }
 
     @Test
+    void aKeyChangeCarriesTheAgeOfEveryValue() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann", "1");
+        upsert("1", "ann@x.no", 2L, 100, "ann@x.no", "Ann", "2");
+        upsert("1", "bob@x.no", 3L, 200, "bob@x.no", "Ann", "2");
+        LinkChange moved = harness.extractOutputValues().get(3);
+        assertThat(moved.matchKey()).isEqualTo("bob@x.no");
+        assertThat(moved.changedAt()).containsExactly(200L, 0L, 100L);
+    }
+
+    @Test
     void repeatedDeliveryOfASeenVersionChangesNothing() throws Exception {
         upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
         upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");

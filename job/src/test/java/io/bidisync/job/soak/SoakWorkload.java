@@ -4,6 +4,7 @@ import io.bidisync.job.testutil.SyncedSystem;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -36,6 +37,9 @@ final class SoakWorkload {
     private final Map<String, SyncedSystem> systems;
     private final Random random;
     private final long seed;
+
+    /** The match key of each row the workload created (by primary key), as last set. */
+    private final Map<Integer, String> keyOf = new HashMap<>();
 
     /** The rows the workload created that still exist, by system: primary keys. */
     private final Map<String, List<Integer>> live =
@@ -107,6 +111,9 @@ final class SoakWorkload {
         w.live.get("crm").addAll(range(100_000, 1, 16));
         w.live.get("erp").addAll(range(200_000, 9, 24));
         w.live.get("billing").addAll(range(300_000, 13, 20));
+        w.live.forEach(
+                (system, pks) ->
+                        pks.forEach(pk -> w.keyOf.put(pk, "e" + (pk % 1000) + "@example.com")));
         List<Op> ops = new ArrayList<>();
         long interval = 1000L / opsPerSecond;
         for (long t = 0; t < millis; t += 1 + w.random.nextInt((int) (2 * interval))) {
@@ -133,37 +140,33 @@ final class SoakWorkload {
 
     private Op driverOp(long t) {
         String system = SYSTEMS.get(random.nextInt(SYSTEMS.size()));
+        SyncedSystem s = s(system);
         List<Integer> rows = live.get(system);
         int dice = random.nextInt(100);
         if (dice < 15 || rows.isEmpty()) {
             int pk = PK_BASE.get(system) + 1000 + (++nextKey);
+            String key = "n" + seed + "x" + nextKey + "@example.com";
             rows.add(pk);
-            return new Op(
-                    t,
-                    DRIVER,
-                    system,
-                    insert(system, pk, "n" + seed + "x" + nextKey + "@example.com"));
+            keyOf.put(pk, key);
+            return new Op(t, DRIVER, system, insert(system, pk, key));
         }
         int pk = rows.get(random.nextInt(rows.size()));
         if (dice < 25) {
             rows.remove(Integer.valueOf(pk));
-            return new Op(
-                    t,
-                    DRIVER,
-                    system,
-                    "DELETE FROM "
-                            + s(system).table()
-                            + " WHERE "
-                            + s(system).primaryKey()
-                            + " = "
-                            + pk);
+            String sql = "DELETE FROM " + s.table() + " WHERE " + s.primaryKey() + " = " + pk;
+            return new Op(t, DRIVER, system, sql);
+        }
+        if (dice < 35) {
+            String key = "k" + seed + "x" + (++nextKey) + "@example.com";
+            keyOf.put(pk, key);
+            return new Op(t, DRIVER, system, update(system, pk, "email", key));
         }
         if (dice < 40) {
-            return new Op(
-                    t,
-                    DRIVER,
-                    system,
-                    update(system, pk, "email", "k" + seed + "x" + (++nextKey) + "@example.com"));
+            // Takes the key of another row of the same system: a new internal duplicate. (Never a
+            // key only another system has: that would race the job's guarded insert, see README.)
+            String key = keyOf.get(rows.get(random.nextInt(rows.size())));
+            keyOf.put(pk, key);
+            return new Op(t, DRIVER, system, update(system, pk, "email", key.toUpperCase()));
         }
         return new Op(
                 t, DRIVER, system, update(system, pk, randomAttribute(system, random), value()));

@@ -37,9 +37,21 @@ public final class Survivorship implements Serializable {
         return rules[attribute];
     }
 
+    /**
+     * The golden record: per attribute the winning value and when it was changed (the winning
+     * contribution's {@code changedAt}; 0 where no contribution has a value).
+     */
+    public record Golden(String[] values, long[] changedAt) {}
+
     /** The golden values, in attribute order; {@code null} where no contribution has a value. */
     public String[] resolve(Collection<Contribution> contributions) {
+        return resolveGolden(contributions).values();
+    }
+
+    /** The golden values with the time each winning value was changed. */
+    public Golden resolveGolden(Collection<Contribution> contributions) {
         String[] golden = new String[rules.length];
+        long[] changedAt = new long[rules.length];
         for (int i = 0; i < rules.length; i++) {
             Contribution best = null;
             for (Contribution c : contributions) {
@@ -51,8 +63,9 @@ public final class Survivorship implements Serializable {
                 }
             }
             golden[i] = best == null ? null : best.values()[i];
+            changedAt[i] = best == null ? 0 : best.changedAt()[i];
         }
-        return golden;
+        return new Golden(golden, changedAt);
     }
 
     private boolean beats(int attribute, Contribution a, Contribution b) {

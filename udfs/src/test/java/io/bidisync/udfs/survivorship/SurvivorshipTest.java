@@ -35,6 +35,18 @@ class SurvivorshipTest {
     }
 
     @Test
+    void goldenCarriesTheTimeOfEachWinningValue() {
+        Survivorship s = new Survivorship(MOST_RECENT, List.of());
+        Contribution crm =
+                new Contribution("crm", "1", new String[] {"Ann B", null}, new long[] {30, 5});
+        Contribution erp =
+                new Contribution("erp", "7", new String[] {"Ann", "2"}, new long[] {5, 40});
+        Survivorship.Golden golden = s.resolveGolden(List.of(crm, erp));
+        assertThat(golden.values()).containsExactly("Ann B", "2");
+        assertThat(golden.changedAt()).containsExactly(30L, 40L);
+    }
+
+    @Test
     void blankNeverWinsOverOlderValue() {
         Survivorship s = new Survivorship(MOST_RECENT, List.of());
         String[] golden =
