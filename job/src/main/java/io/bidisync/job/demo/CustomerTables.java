@@ -64,7 +64,8 @@ public final class CustomerTables {
                 "SELECT client_no, mail, name, phone, town, row_version FROM client ORDER BY client_no");
     }
 
-    private static List<Row> rows(Connection c, String query) throws SQLException {
+    /** Reads rows of a query selecting id, email, name, phone, city, version (in that order). */
+    public static List<Row> rows(Connection c, String query) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(query)) {

@@ -43,12 +43,6 @@ class DuplicateScenariosITCase extends MiniClusterITCase {
         return run.audit(system).stream().filter(AuditEvent::byJob).count();
     }
 
-    private static List<Row> withEmail(List<Row> rows, String email) {
-        return rows.stream()
-                .filter(r -> r.email() != null && r.email().trim().equalsIgnoreCase(email))
-                .toList();
-    }
-
     @Test
     void entityOnlyInCrmIsInsertedIntoErpOnceAndNowhereElse() throws Exception {
         // Given Ann only in CRM; when the job syncs; then ERP gets her once, CRM and Billing

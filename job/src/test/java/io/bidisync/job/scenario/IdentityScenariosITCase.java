@@ -1,6 +1,5 @@
 package io.bidisync.job.scenario;
 
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 
 import static io.bidisync.job.testutil.SyncedSystem.billing;
 import static io.bidisync.job.testutil.SyncedSystem.crm;
@@ -22,12 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Match-key changes and deletes: identity follows the key, a delete is never undone. */
 class IdentityScenariosITCase extends MiniClusterITCase {
     private static final Duration QUIET = Duration.ofSeconds(4);
-
-    private static List<Row> withEmail(List<Row> rows, String email) {
-        return rows.stream()
-                .filter(r -> r.email() != null && r.email().trim().equalsIgnoreCase(email))
-                .toList();
-    }
 
     @Test
     void keyChangeJoinsTheGoldenRecordOfTheNewKey() throws Exception {

@@ -1,6 +1,5 @@
 package io.bidisync.job.scenario;
 
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;
@@ -10,7 +9,6 @@ import io.bidisync.job.testutil.SyncRun;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 
 import static io.bidisync.job.testutil.SyncedSystem.billing;
 import static io.bidisync.job.testutil.SyncedSystem.crm;
@@ -27,10 +25,6 @@ class ReformattingScenariosITCase extends MiniClusterITCase {
                 + " RETURN NEW; END $$; CREATE TRIGGER reformat BEFORE INSERT OR UPDATE ON "
                 + table
                 + " FOR EACH ROW EXECUTE FUNCTION reformat()";
-    }
-
-    private static Row withEmail(List<Row> rows, String email) {
-        return rows.stream().filter(r -> email.equals(r.email())).findFirst().orElseThrow();
     }
 
     @Test
@@ -113,7 +107,11 @@ class ReformattingScenariosITCase extends MiniClusterITCase {
             Await.until(
                     "Bob's change in ERP",
                     CONVERGENCE,
-                    () -> "Bob Berg".equals(withEmail(run.rows("erp"), "bob@example.com").name()),
+                    () ->
+                            "Bob Berg"
+                                    .equals(
+                                            only(withEmail(run.rows("erp"), "bob@example.com"))
+                                                    .name()),
                     () -> state(run));
             awaitQuiet(run, QUIET);
 

@@ -90,6 +90,13 @@ public abstract class MiniClusterITCase {
         return out.toString();
     }
 
+    /** The rows whose e-mail is {@code email}, ignoring case and surrounding spaces. */
+    protected static List<Row> withEmail(List<Row> rows, String email) {
+        return rows.stream()
+                .filter(r -> r.email() != null && r.email().trim().equalsIgnoreCase(email))
+                .toList();
+    }
+
     protected static Row only(List<Row> rows) {
         if (rows.size() != 1) {
             throw new AssertionError("expected one row, got " + rows);

@@ -3,6 +3,7 @@ package io.bidisync.job.testutil;
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.DemoData;
 import io.bidisync.job.demo.LocalPostgres;
@@ -176,22 +177,9 @@ public final class SyncRun implements AutoCloseable {
     }
 
     public List<Row> rows(String system) throws SQLException {
-        List<Row> rows = new ArrayList<>();
-        try (Connection c = connect(system);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(systems.get(system).selectRows())) {
-            while (rs.next()) {
-                rows.add(
-                        new Row(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getLong(6)));
-            }
+        try (Connection c = connect(system)) {
+            return CustomerTables.rows(c, systems.get(system).selectRows());
         }
-        return rows;
     }
 
     /** How many row changes the audit trails hold, over all systems (cheap: no rows are read). */
