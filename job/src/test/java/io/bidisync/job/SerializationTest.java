@@ -39,9 +39,17 @@ class SerializationTest {
                         "a@x.no",
                         3L,
                         10L,
-                        new String[] {"a@x.no", null}),
+                        new String[] {"a@x.no", null},
+                        new long[] {7L, 0L}),
                 new RecordChange(
-                        "crm", RecordChange.Kind.HEARTBEAT, null, null, null, 10L, new String[0]),
+                        "crm",
+                        RecordChange.Kind.HEARTBEAT,
+                        null,
+                        null,
+                        null,
+                        10L,
+                        new String[0],
+                        new long[0]),
                 new LinkChange(
                         "a@x.no",
                         LinkChange.Kind.UPSERT,
@@ -72,6 +80,7 @@ class SerializationTest {
                         null,
                         new String[] {"x"},
                         new String[] {"y"},
+                        new long[] {3L},
                         9L),
                 new DeadLetter(1L, "crm", "7", "parse", "bad", "{}"));
     }

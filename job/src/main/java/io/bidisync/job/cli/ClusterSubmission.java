@@ -2,7 +2,7 @@ package io.bidisync.job.cli;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.database.JobTables;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -27,7 +27,7 @@ final class ClusterSubmission {
         if (config == null) {
             return Main.PROBLEMS;
         }
-        Heartbeats.ensureTables(config);
+        JobTables.ensure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FlinkSettings.applyJobDefaults(env);
         SyncJob.ofDatabases(config).build(env);

@@ -2,7 +2,7 @@ package io.bidisync.job.cli;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.database.JobTables;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -26,7 +26,7 @@ final class RunCommand {
         if (config == null) {
             return Main.PROBLEMS;
         }
-        Heartbeats.ensureTables(config);
+        JobTables.ensure(config);
         Configuration flink = FlinkSettings.local(FlinkSettings.freePort(port));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);

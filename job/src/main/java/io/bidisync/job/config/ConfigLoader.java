@@ -242,6 +242,7 @@ public final class ConfigLoader {
         int maxRetries = 3;
         Duration backoff = Duration.ofMillis(500);
         Duration insertTimeout = Duration.ofMinutes(5);
+        String writesTable = "bidisync_writes";
         if (node != null) {
             unknownKeys(
                     "writer.",
@@ -251,14 +252,18 @@ public final class ConfigLoader {
                             "flush-interval",
                             "max-retries",
                             "retry-backoff",
+                            "writes-table",
                             "insert-timeout"));
             batchSize = positiveInt(node, "writer.", "batch-size", batchSize, 1);
             flushInterval = duration(node, "writer.", "flush-interval", flushInterval);
             maxRetries = positiveInt(node, "writer.", "max-retries", maxRetries, 0);
             backoff = duration(node, "writer.", "retry-backoff", backoff);
             insertTimeout = duration(node, "writer.", "insert-timeout", insertTimeout);
+            String t = identifier(node, "writer.", "writes-table", false);
+            writesTable = t == null ? writesTable : t;
         }
-        return new SyncConfig.Writer(batchSize, flushInterval, maxRetries, backoff, insertTimeout);
+        return new SyncConfig.Writer(
+                batchSize, flushInterval, maxRetries, backoff, writesTable, insertTimeout);
     }
 
     private SyncConfig.LoopBreaker loopBreaker(Map<?, ?> node) {

@@ -62,6 +62,8 @@ public record SyncConfig(
      * @param flushInterval longest time an intent waits in a writer's buffer
      * @param maxRetries attempts after a failed flush before the job fails (and restarts)
      * @param retryBackoff wait before the first retry; doubles with every further one
+     * @param writesTable the job's table in each written system that records its write transactions
+     *     (see {@code JobTables})
      * @param insertTimeout how long (event time) an insert may stay unconfirmed by its own CDC echo
      *     before the golden record may try again; the retry is still guarded by the conditional
      *     INSERT, so it can never create a duplicate
@@ -71,6 +73,7 @@ public record SyncConfig(
             Duration flushInterval,
             int maxRetries,
             Duration retryBackoff,
+            String writesTable,
             Duration insertTimeout)
             implements Serializable {}
 

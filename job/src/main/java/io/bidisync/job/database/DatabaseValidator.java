@@ -154,7 +154,7 @@ public final class DatabaseValidator {
             checkKeyIndex(c, system, p);
         }
         checkPrivileges(c, system, p);
-        TableName heartbeat = new TableName(table.schema(), config.completeness().heartbeatTable());
+        TableName heartbeat = JobTables.heartbeat(config, system);
         if (!TableColumns.read(c, heartbeat).exists()) {
             warnings.add(
                     p

@@ -255,7 +255,6 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         GoldenStatus s = statusOrIdle();
         List<WriteIntent> intents;
-        long[] valueTimes = new long[0];
         if (s.deleteRequested()) {
             intents = deletes(key, all, time);
             status.update(s.withDeleteRequested(false));
@@ -264,9 +263,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 putTarget(system.name(), targetOf(system.name()).asLeft());
             }
         } else {
-            Survivorship.Golden golden = resolve(all);
-            valueTimes = golden.changedAt();
-            intents = writes(key, all, golden.values(), time);
+            intents = writes(key, all, resolve(all), time);
         }
         if (intents.isEmpty()) {
             return;
@@ -278,7 +275,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         loopGuard.update(guard);
         for (WriteIntent intent : intents) {
-            apply(intent, valueTimes, ctx.timerService());
+            apply(intent, ctx.timerService());
             out.collect(intent);
         }
     }
@@ -294,12 +291,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /** The UPDATEs and INSERTs that bring every system in line with the golden record. */
-    private List<WriteIntent> writes(String key, List<Link> all, String[] golden, long time)
-            throws Exception {
+    private List<WriteIntent> writes(
+            String key, List<Link> all, Survivorship.Golden golden, long time) throws Exception {
         List<WriteIntent> intents = new ArrayList<>();
         for (SystemConfig system : config.systems().values()) {
             boolean[] mask = masks.get(system.name());
-            String[] desired = project(golden, mask);
+            String[] desired = project(golden.values(), mask);
+            long[] times = golden.changedAt();
             long desiredHash = ValueHash.of(comparison.canonical(desired, mask));
             boolean linked = false;
             for (Link link : all) {
@@ -321,6 +319,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                 link.version(),
                                 link.values(),
                                 desired,
+                                times,
                                 time));
             }
             if (!linked && system.mayWrite(WriteOperation.INSERT)) {
@@ -335,6 +334,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                     null,
                                     new String[0],
                                     desired,
+                                    times,
                                     time));
                 }
             }
@@ -356,6 +356,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                 link.version(),
                                 link.values(),
                                 new String[0],
+                                new long[0],
                                 time));
             }
         }
@@ -363,20 +364,20 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /** Remembers a write: its fingerprint for the echo, or the pending insert and its timeout. */
-    private void apply(WriteIntent intent, long[] valueTimes, TimerService timers)
-            throws Exception {
+    private void apply(WriteIntent intent, TimerService timers) throws Exception {
         boolean[] mask = masks.get(intent.system());
         switch (intent.operation()) {
             case UPDATE -> {
                 String linkId = intent.system() + '/' + intent.localId();
                 long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
-                links.put(linkId, links.get(linkId).withWrite(hash, valueTimes));
+                links.put(linkId, links.get(linkId).withWrite(hash, intent.valueTimes()));
             }
             case INSERT -> {
                 long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
                 putTarget(
                         intent.system(),
-                        targetOf(intent.system()).withInsert(intent.eventTime(), hash, valueTimes));
+                        targetOf(intent.system())
+                                .withInsert(intent.eventTime(), hash, intent.valueTimes()));
                 timers.registerEventTimeTimer(intent.eventTime() + insertTimeoutMillis);
             }
             case DELETE -> {

@@ -13,6 +13,8 @@ package io.bidisync.job.golden;
  *     the condition for systems without a version column. Empty for inserts
  * @param values the golden values to write, in attribute order ({@code null} where the target does
  *     not map an attribute); empty for deletes
+ * @param valueTimes per attribute, when the value to write was changed at its source (the winning
+ *     contribution's change time); empty for deletes
  * @param eventTime the watermark time at which the golden record was evaluated
  */
 public record WriteIntent(
@@ -23,6 +25,7 @@ public record WriteIntent(
         Long expectedVersion,
         String[] expectedValues,
         String[] values,
+        long[] valueTimes,
         long eventTime) {
 
     /** The kind of write. */

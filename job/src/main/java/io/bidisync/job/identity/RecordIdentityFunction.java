@@ -95,7 +95,14 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
         long[] changedAt = new long[change.values().length];
         for (int i = 0; i < changedAt.length; i++) {
             boolean same = known != null && Objects.equals(known.values()[i], change.values()[i]);
-            changedAt[i] = same ? known.changedAt()[i] : change.eventTime();
+            if (same) {
+                changedAt[i] = known.changedAt()[i];
+            } else if (change.byJob() && i < change.writtenAt().length) {
+                // The job's own write: the value is as old as at its source.
+                changedAt[i] = change.writtenAt()[i];
+            } else {
+                changedAt[i] = change.eventTime();
+            }
         }
         if (known != null && !known.matchKey().equals(change.matchKey())) {
             out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change, new long[0]));

@@ -32,7 +32,7 @@ public class JdbcSyncSink implements Sink<WriteIntent> {
                 config.system(system),
                 context.getProcessingTimeService(),
                 context.metricGroup(),
-                context.getTaskInfo().getIndexOfThisSubtask() == 0);
+                context.getTaskInfo().getIndexOfThisSubtask());
     }
 
     /** Flink 1.20 calls {@link #createWriter(WriterInitContext)}; this one is never used. */

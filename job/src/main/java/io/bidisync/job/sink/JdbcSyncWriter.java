@@ -4,7 +4,7 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetterLog;
@@ -15,6 +15,9 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.MetricGroup;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,10 @@ import java.util.Map;
  * flush failing on the data itself (a value the column cannot hold, a constraint) is re-run one
  * statement at a time and only the failing ones become dead letters; everything else is written.
  *
- * <p>On subtask 0 the writer also updates the system's heartbeat row every heartbeat interval.
+ * <p>Every transaction first records itself in the system's writes table ({@link JobTables}): what
+ * it writes and how old those values are at their source, so the job can tell its own changes
+ * coming back through CDC. On subtask 0 the writer also updates the system's heartbeat row every
+ * heartbeat interval.
  */
 final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSyncWriter.class);
@@ -53,6 +59,9 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     private final WriteCounters counters;
     private final Map<String, WriteIntent> buffer = new LinkedHashMap<>();
     private final String heartbeatSql;
+    private final String markWritesSql;
+    private final int subtask;
+    private final ObjectMapper json = new ObjectMapper();
 
     private Connection connection;
     private SqlStatements sql;
@@ -64,21 +73,23 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
             SystemConfig system,
             ProcessingTimeService time,
             MetricGroup metrics,
-            boolean beatsHeart)
+            int subtask)
             throws IOException {
         this.config = config;
         this.system = system;
         this.mapping = system.mapping(config.attributes());
         this.time = time;
         this.counters = new WriteCounters(metrics, system.name());
-        this.heartbeatSql = Heartbeats.beatSql(config, system);
+        this.heartbeatSql = JobTables.beatSql(config, system);
+        this.markWritesSql = JobTables.markWritesSql(config, system);
+        this.subtask = subtask;
         try {
             connect();
         } catch (SQLException e) {
             throw new IOException(
                     "system " + system.name() + ": cannot connect: " + e.getMessage(), e);
         }
-        if (beatsHeart) {
+        if (subtask == 0) {
             scheduleHeartbeat();
         }
     }
@@ -196,6 +207,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
 
     /** Runs the statements in one transaction; returns one outcome per intent. */
     private List<Outcome> execute(List<WriteIntent> batch) throws SQLException {
+        markWrites(batch);
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         List<WriteIntent> updates = new ArrayList<>();
         List<WriteIntent> deletes = new ArrayList<>();
@@ -217,6 +229,40 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         runInserts(inserts, outcomes);
         connection.commit();
         return outcomes;
+    }
+
+    /**
+     * Records the transaction in the writes table, first, so its change precedes the rows it
+     * describes in the change stream: updated rows by primary key, inserted rows by match key, each
+     * with the source times of the written values.
+     */
+    private void markWrites(List<WriteIntent> batch) throws SQLException {
+        ObjectNode payload = json.createObjectNode();
+        ObjectNode updates = payload.putObject("u");
+        ObjectNode inserts = payload.putObject("i");
+        for (WriteIntent intent : batch) {
+            ObjectNode target =
+                    switch (intent.operation()) {
+                        case UPDATE -> updates;
+                        case INSERT -> inserts;
+                        case DELETE -> null;
+                    };
+            if (target != null) {
+                ArrayNode times =
+                        target.putArray(
+                                intent.operation() == WriteIntent.Operation.INSERT
+                                        ? intent.goldenKey()
+                                        : intent.localId());
+                for (long t : intent.valueTimes()) {
+                    times.add(t);
+                }
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(markWritesSql)) {
+            ps.setInt(1, subtask);
+            ps.setString(2, payload.toString());
+            ps.executeUpdate();
+        }
     }
 
     /**

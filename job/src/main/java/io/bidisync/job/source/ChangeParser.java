@@ -37,8 +37,19 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
     private final int matchKeyIndex;
     private final SyncConfig.MatchKey matchKey;
     private final String heartbeatTable;
+    private final String writesTable;
 
     private transient ObjectMapper json;
+
+    /** The job's own transaction being read (its changes arrive together), or null. */
+    private transient String jobTransaction;
+
+    /** Source times of the values that transaction writes: updated rows by primary key. */
+    private transient Map<String, long[]> jobUpdates;
+
+    /** Source times of the values that transaction writes: inserted rows by match key. */
+    private transient Map<String, long[]> jobInserts;
+
     private transient Counter recordsIn;
     private transient Counter deadLetters;
 
@@ -48,6 +59,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
         this.matchKeyIndex = config.matchKeyIndex();
         this.matchKey = config.matchKey();
         this.heartbeatTable = config.completeness().heartbeatTable();
+        this.writesTable = config.writer().writesTable();
     }
 
     @Override
@@ -100,15 +112,15 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
         if (table == null) {
             throw new UnmappableException(null, "no source.table in the change event");
         }
+        String transaction = source.path("txId").asText(null);
         if (table.equals(heartbeatTable)) {
-            return new RecordChange(
-                    system.name(),
-                    RecordChange.Kind.HEARTBEAT,
-                    null,
-                    null,
-                    null,
-                    eventTime,
-                    new String[0]);
+            return heartbeat(eventTime);
+        }
+        if (table.equals(writesTable)) {
+            rememberJobTransaction(
+                    transaction, envelope.path("after").path("payload").asText("{}"));
+            // It is a committed change like any other: its commit time moves the watermark.
+            return heartbeat(eventTime);
         }
         if (!table.equals(system.table().table())
                 || (schema != null && !schema.equals(system.table().schema()))) {
@@ -137,7 +149,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
                         key,
                         version,
                         eventTime,
-                        values);
+                        values,
+                        writtenAt(transaction, op, localId, key));
             }
             case "d" -> {
                 Map<String, String> row = row(envelope.get("before"), "before");
@@ -149,10 +162,62 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
                         null,
                         null,
                         eventTime,
-                        new String[0]);
+                        new String[0],
+                        new long[0]);
             }
             default -> throw new UnmappableException(null, "unknown operation '" + op + "'");
         }
+    }
+
+    private RecordChange heartbeat(long eventTime) {
+        return new RecordChange(
+                system.name(),
+                RecordChange.Kind.HEARTBEAT,
+                null,
+                null,
+                null,
+                eventTime,
+                new String[0],
+                new long[0]);
+    }
+
+    private void rememberJobTransaction(String transaction, String payload)
+            throws UnmappableException {
+        JsonNode written;
+        try {
+            written = json.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new UnmappableException(
+                    null, "writes table row is not valid JSON: " + e.getOriginalMessage());
+        }
+        jobTransaction = transaction;
+        jobUpdates = times(written.path("u"));
+        jobInserts = times(written.path("i"));
+    }
+
+    private static Map<String, long[]> times(JsonNode byKey) {
+        Map<String, long[]> out = new HashMap<>();
+        byKey.fields()
+                .forEachRemaining(
+                        e -> {
+                            long[] times = new long[e.getValue().size()];
+                            for (int i = 0; i < times.length; i++) {
+                                times[i] = e.getValue().get(i).asLong();
+                            }
+                            out.put(e.getKey(), times);
+                        });
+        return out;
+    }
+
+    /** For a row the job wrote in its current transaction, the source times of its values. */
+    private long[] writtenAt(String transaction, String op, String localId, String key) {
+        if (jobTransaction == null || !jobTransaction.equals(transaction)) {
+            // Transactions arrive one after the other: an older one is done.
+            jobTransaction = null;
+            return new long[0];
+        }
+        long[] times = op.equals("c") ? jobInserts.get(key) : jobUpdates.get(localId);
+        return times == null ? new long[0] : times;
     }
 
     private Map<String, String> row(JsonNode image, String name) throws UnmappableException {

@@ -3,6 +3,7 @@ package io.bidisync.job.source;
 import io.bidisync.job.config.JdbcUrl;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.database.JobTables;
 
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
@@ -49,9 +50,7 @@ public final class PostgresChangeSource {
                         .port(url.port())
                         .database(url.database())
                         .schemaList(schema)
-                        .tableList(
-                                system.table().toString(),
-                                schema + "." + config.completeness().heartbeatTable())
+                        .tableList(JobTables.captured(config, system).toArray(new String[0]))
                         .username(system.username())
                         .password(password == null ? "" : password)
                         .slotName(system.slotName(config.name()))

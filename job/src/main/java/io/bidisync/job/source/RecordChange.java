@@ -12,6 +12,8 @@ package io.bidisync.job.source;
  * @param eventTime the source database's commit time in ms; 0 for rows read by the initial snapshot
  * @param values attribute values in attribute order, {@code null} where the system does not map an
  *     attribute; empty for deletes and heartbeats
+ * @param writtenAt for a row the job itself wrote: per attribute, when the written value was
+ *     changed at its source; empty for everyone else's changes
  */
 public record RecordChange(
         String system,
@@ -20,7 +22,8 @@ public record RecordChange(
         String matchKey,
         Long version,
         long eventTime,
-        String[] values) {
+        String[] values,
+        long[] writtenAt) {
 
     /** What happened to the row. */
     public enum Kind {
@@ -30,6 +33,11 @@ public record RecordChange(
         DELETE,
         /** A heartbeat row: carries commit time for watermarks and nothing else. */
         HEARTBEAT
+    }
+
+    /** Whether the job itself wrote this change (an echo of one of its writes). */
+    public boolean byJob() {
+        return writtenAt.length > 0;
     }
 
     /** The key of the identity stage: unique per (system, primary key). */

@@ -35,14 +35,29 @@ class RecordIdentityFunctionTest {
     private void upsert(String id, String key, Long version, long time, String... values)
             throws Exception {
         harness.processElement(
-                new RecordChange("crm", RecordChange.Kind.UPSERT, id, key, version, time, values),
+                new RecordChange(
+                        "crm",
+                        RecordChange.Kind.UPSERT,
+                        id,
+                        key,
+                        version,
+                        time,
+                        values,
+                        new long[0]),
                 time);
     }
 
     private void delete(String id, long time) throws Exception {
         harness.processElement(
                 new RecordChange(
-                        "crm", RecordChange.Kind.DELETE, id, null, null, time, new String[0]),
+                        "crm",
+                        RecordChange.Kind.DELETE,
+                        id,
+                        null,
+                        null,
+                        time,
+                        new String[0],
+                        new long[0]),
                 time);
     }
 
@@ -66,6 +81,25 @@ class RecordIdentityFunctionTest {
         LinkChange moved = harness.extractOutputValues().get(3);
         assertThat(moved.matchKey()).isEqualTo("bob@x.no");
         assertThat(moved.changedAt()).containsExactly(200L, 0L, 100L);
+    }
+
+    @Test
+    void theJobsOwnWritesCarryTheSourceTimesOfTheirValues() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann", "1");
+        harness.processElement(
+                new RecordChange(
+                        "crm",
+                        RecordChange.Kind.UPSERT,
+                        "1",
+                        "ann@x.no",
+                        2L,
+                        900,
+                        new String[] {"ann@x.no", "Ann", "2"},
+                        new long[] {0, 0, 450}),
+                900);
+        upsert("1", "bob@x.no", 3L, 1_000, "bob@x.no", "Ann", "2");
+        assertThat(harness.extractOutputValues().get(3).changedAt())
+                .containsExactly(1_000L, 0L, 450L);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.bidisync.job.sink;
 
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.LocalPostgres;
@@ -39,7 +39,7 @@ class JdbcSyncWriterTest {
         pg = LocalPostgres.start("writer");
         pg.createDatabase("erp");
         config = TestConfigs.crmErp(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"));
-        Heartbeats.ensureTable(config, config.system("erp"));
+        JobTables.ensure(config);
     }
 
     @AfterAll
@@ -58,7 +58,7 @@ class JdbcSyncWriterTest {
         time = new TestProcessingTimeService();
         time.setCurrentTime(0);
         UnregisteredMetricsGroup metrics = new UnregisteredMetricsGroup();
-        writer = new JdbcSyncWriter(config, config.system("erp"), time, metrics, true);
+        writer = new JdbcSyncWriter(config, config.system("erp"), time, metrics, 0);
         counters = writer.counters();
     }
 
@@ -69,11 +69,20 @@ class JdbcSyncWriterTest {
 
     private static WriteIntent update(String id, long version, String... values) {
         return new WriteIntent(
-                "erp", Operation.UPDATE, values[0], id, version, new String[0], values, 0);
+                "erp",
+                Operation.UPDATE,
+                values[0],
+                id,
+                version,
+                new String[0],
+                values,
+                new long[] {1, 2, 3, 4},
+                0);
     }
 
     private static WriteIntent insert(String key, String... values) {
-        return new WriteIntent("erp", Operation.INSERT, key, null, null, new String[0], values, 0);
+        return new WriteIntent(
+                "erp", Operation.INSERT, key, null, null, new String[0], values, new long[4], 0);
     }
 
     private List<Row> rows() throws Exception {
@@ -102,6 +111,18 @@ class JdbcSyncWriterTest {
         assertThat(counters.conflicts.getCount()).isEqualTo(1);
         assertThat(counters.insertsBlocked.getCount()).isEqualTo(1);
         assertThat(counters.inserts.getCount()).isEqualTo(1);
+        // The transaction recorded itself, with the source times of what it wrote.
+        try (Connection c = pg.connect("erp");
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery("SELECT id, payload FROM bidisync_writes")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isZero();
+            assertThat(rs.getString(2))
+                    .isEqualTo(
+                            "{\"u\":{\"1\":[1,2,3,4],\"2\":[1,2,3,4]},"
+                                    + "\"i\":{\"ann@example.com\":[0,0,0,0],\"cid@example.com\":[0,0,0,0]}}");
+        }
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.bidisync.job.testutil;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.Heartbeats;
+import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.DemoData;
@@ -140,7 +140,7 @@ public final class SyncRun implements AutoCloseable {
     /** Starts the job on the test cluster and returns at once. */
     public JobID start() throws Exception {
         startedMicros = System.currentTimeMillis() * 1000;
-        Heartbeats.ensureTables(config);
+        JobTables.ensure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(jobSettings());
         SyncJob.ofDatabases(config).build(env);

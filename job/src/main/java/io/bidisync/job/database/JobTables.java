@@ -1,0 +1,106 @@
+package io.bidisync.job.database;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.config.TableName;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The job's own small tables in each system's database, in the synced table's schema, both read by
+ * the CDC source along with the synced table:
+ *
+ * <ul>
+ *   <li>the <b>heartbeat</b> table (DESIGN §4): one row the job updates every heartbeat interval,
+ *       so even a source without business traffic delivers commit-time-stamped changes and its
+ *       watermark keeps moving;
+ *   <li>the <b>writes</b> table, in systems the job writes to: each of the job's write transactions
+ *       first updates its row there with what the transaction writes and how old those values are
+ *       at their source. The change stream delivers that row just before the transaction's other
+ *       rows, so the job recognises its own writes coming back and knows the real age of their
+ *       values (which matters when such a row later changes its match key).
+ * </ul>
+ */
+public final class JobTables {
+    private static final Logger LOG = LoggerFactory.getLogger(JobTables.class);
+
+    private JobTables() {}
+
+    public static TableName heartbeat(SyncConfig config, SystemConfig system) {
+        return new TableName(system.table().schema(), config.completeness().heartbeatTable());
+    }
+
+    public static TableName writes(SyncConfig config, SystemConfig system) {
+        return new TableName(system.table().schema(), config.writer().writesTable());
+    }
+
+    /** Whether the job writes to the system, and so keeps a writes table there. */
+    public static boolean hasWrites(SystemConfig system) {
+        return !system.write().isEmpty();
+    }
+
+    /** The tables the system's CDC source reads, as {@code schema.table}. */
+    public static List<String> captured(SyncConfig config, SystemConfig system) {
+        List<String> tables = new ArrayList<>();
+        tables.add(system.table().toString());
+        tables.add(heartbeat(config, system).toString());
+        if (hasWrites(system)) {
+            tables.add(writes(config, system).toString());
+        }
+        return tables;
+    }
+
+    /** The statement that writes one heartbeat; it stamps the database's own clock. */
+    public static String beatSql(SyncConfig config, SystemConfig system) {
+        return "UPDATE " + heartbeat(config, system).quoted() + " SET ts = now() WHERE id = 1";
+    }
+
+    /**
+     * Records a write transaction: parameters are the writer's id and the transaction's payload.
+     */
+    public static String markWritesSql(SyncConfig config, SystemConfig system) {
+        return "INSERT INTO "
+                + writes(config, system).quoted()
+                + " (id, payload) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload";
+    }
+
+    /** Creates every system's tables where missing (before the job starts), and says so. */
+    public static void ensure(SyncConfig config) throws SQLException {
+        for (SystemConfig system : config.systems().values()) {
+            try (Connection c = Database.connect(system);
+                    Statement s = c.createStatement()) {
+                TableName heartbeat = heartbeat(config, system);
+                boolean existed = TableColumns.read(c, heartbeat).exists();
+                s.execute(
+                        "CREATE TABLE IF NOT EXISTS "
+                                + heartbeat.quoted()
+                                + " (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now())");
+                int rows =
+                        s.executeUpdate(
+                                "INSERT INTO "
+                                        + heartbeat.quoted()
+                                        + " (id) VALUES (1) ON CONFLICT (id) DO NOTHING");
+                if (!existed || rows > 0) {
+                    LOG.info("Created heartbeat table {} in system {}", heartbeat, system.name());
+                }
+                if (hasWrites(system)) {
+                    TableName writes = writes(config, system);
+                    if (!TableColumns.read(c, writes).exists()) {
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS "
+                                        + writes.quoted()
+                                        + " (id integer PRIMARY KEY, payload text NOT NULL)");
+                        LOG.info("Created writes table {} in system {}", writes, system.name());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.bidisync.job.source;
+
+import io.bidisync.job.deadletter.DeadLetters;
+import io.bidisync.job.testutil.TestConfigs;
+
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ChangeParserTest {
+    private OneInputStreamOperatorTestHarness<String, RecordChange> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        var config = TestConfigs.offline();
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new ChangeParser(config, config.system("erp")));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static String event(String table, String op, long txId, long ts, String after) {
+        return """
+                {"before":null,"after":%s,"op":"%s","ts_ms":%d,
+                 "source":{"schema":"public","table":"%s","txId":%d,"ts_ms":%d}}"""
+                .formatted(after, op, ts, table, txId, ts);
+    }
+
+    private static String client(int id, String mail, int version) {
+        return """
+                {"client_no":%d,"mail":"%s","name":"Ann","phone":null,"town":"Oslo","row_version":%d}"""
+                .formatted(id, mail, version);
+    }
+
+    private List<RecordChange> parse(String... events) throws Exception {
+        for (String event : events) {
+            harness.processElement(event, 0);
+        }
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void mapsARowIntoTheGlobalModel() throws Exception {
+        RecordChange change =
+                parse(event("client", "u", 7, 1_000, client(3, " Ann@Example.com", 4))).get(0);
+        assertThat(change.kind()).isEqualTo(RecordChange.Kind.UPSERT);
+        assertThat(change.localId()).isEqualTo("3");
+        assertThat(change.matchKey()).isEqualTo("ann@example.com");
+        assertThat(change.version()).isEqualTo(4L);
+        assertThat(change.eventTime()).isEqualTo(1_000);
+        assertThat(change.values()).containsExactly(" Ann@Example.com", "Ann", null, "Oslo");
+        assertThat(change.byJob()).isFalse();
+    }
+
+    @Test
+    void rowsOfTheJobsOwnTransactionCarryTheSourceTimesOfTheirValues() throws Exception {
+        String payload = "{\"u\":{\"3\":[5,6,7,8]},\"i\":{\"bob@example.com\":[1,2,3,4]}}";
+        String written = new ObjectMapper().writeValueAsString(Map.of("id", 0, "payload", payload));
+        List<RecordChange> out =
+                parse(
+                        event("bidisync_writes", "u", 42, 2_000, written),
+                        event("client", "u", 42, 2_000, client(3, "ann@example.com", 5)),
+                        event("client", "c", 42, 2_000, client(9, "BOB@example.com", 1)),
+                        event("client", "u", 43, 2_100, client(3, "ann@example.com", 6)));
+        assertThat(out)
+                .extracting(RecordChange::kind)
+                .containsExactly(
+                        RecordChange.Kind.HEARTBEAT,
+                        RecordChange.Kind.UPSERT,
+                        RecordChange.Kind.UPSERT,
+                        RecordChange.Kind.UPSERT);
+        assertThat(out.get(1).writtenAt()).containsExactly(5, 6, 7, 8);
+        assertThat(out.get(2).writtenAt()).containsExactly(1, 2, 3, 4);
+        assertThat(out.get(3).byJob()).as("a later transaction is someone else's").isFalse();
+    }
+
+    @Test
+    void badRecordsAreDeadLetteredAndTheRestGoesOn() throws Exception {
+        List<RecordChange> out =
+                parse(
+                        "not json",
+                        event("invoice", "c", 1, 1, "{}"),
+                        event("client", "c", 1, 1, "{\"mail\":\"x@y.no\"}"),
+                        event("client", "d", 1, 1, "null"),
+                        event("client", "c", 2, 2, client(1, "ok@example.com", 1)));
+        assertThat(out).singleElement().satisfies(c -> assertThat(c.localId()).isEqualTo("1"));
+        assertThat(harness.getSideOutput(DeadLetters.TAG))
+                .extracting(r -> r.getValue().reason())
+                .satisfiesExactly(
+                        r -> assertThat(r).startsWith("not valid JSON"),
+                        r -> assertThat(r).startsWith("change of unknown table public.invoice"),
+                        r ->
+                                assertThat(r)
+                                        .startsWith(
+                                                "row has no value for primary key column 'client_no'"),
+                        r -> assertThat(r).startsWith("no 'before' row image"));
+    }
+}
