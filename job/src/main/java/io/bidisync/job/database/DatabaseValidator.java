@@ -154,13 +154,18 @@ public final class DatabaseValidator {
             checkKeyIndex(c, system, p);
         }
         checkPrivileges(c, system, p);
-        TableName heartbeat = JobTables.heartbeat(config, system);
-        if (!TableColumns.read(c, heartbeat).exists()) {
-            warnings.add(
-                    p
-                            + "table: heartbeat table "
-                            + heartbeat
-                            + " does not exist yet; the job creates it when it starts");
+        List<TableName> jobTables = new ArrayList<>(List.of(JobTables.heartbeat(config, system)));
+        if (JobTables.hasWrites(system)) {
+            jobTables.add(JobTables.writes(config, system));
+        }
+        for (TableName jobTable : jobTables) {
+            if (!TableColumns.read(c, jobTable).exists()) {
+                warnings.add(
+                        p
+                                + "table: "
+                                + jobTable
+                                + " does not exist yet; the job creates it when it starts");
+            }
         }
     }
 

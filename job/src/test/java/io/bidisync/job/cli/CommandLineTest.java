@@ -119,7 +119,8 @@ class CommandLineTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains(": OK (2 systems: crm, erp)");
         assertThat(printed)
-                .contains("heartbeat table public.bidisync_heartbeat does not exist yet");
+                .contains("public.bidisync_heartbeat does not exist yet")
+                .contains("public.bidisync_writes does not exist yet");
         assertThat(printed).doesNotContain("no index on the normalised match key");
         assertThat(
                         count(
