@@ -3,7 +3,7 @@ package io.bidisync.job;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.deadletter.DeadLetter;
-import io.bidisync.job.deadletter.DeadLetterLogSink;
+import io.bidisync.job.deadletter.DeadLetterSink;
 import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.golden.GoldenRecordFunction;
 import io.bidisync.job.golden.WriteIntent;
@@ -69,7 +69,7 @@ public final class SyncJob {
                 config,
                 system -> PostgresChangeSource.create(config, system),
                 system -> new JdbcSyncSink(config, system.name()),
-                new DeadLetterLogSink());
+                new DeadLetterSink(config));
     }
 
     /** Adds the job's operators to {@code env}. */

@@ -48,6 +48,7 @@ public final class ConfigLoader {
                     "completeness",
                     "writer",
                     "loop-breaker",
+                    "dead-letters",
                     "systems");
     private static final Set<String> SYSTEM_KEYS =
             Set.of(
@@ -158,6 +159,8 @@ public final class ConfigLoader {
             }
         }
         crossChecks(attributes, priority, systemsNode, systems);
+        SyncConfig.DeadLetterTable deadLetterTable =
+                deadLetterTable(map(top, "", "dead-letters", false), systemsNode);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -173,6 +176,7 @@ public final class ConfigLoader {
                 completeness,
                 writer,
                 loopBreaker,
+                deadLetterTable,
                 Collections.unmodifiableMap(systems));
     }
 
@@ -264,6 +268,26 @@ public final class ConfigLoader {
         }
         return new SyncConfig.Writer(
                 batchSize, flushInterval, maxRetries, backoff, writesTable, insertTimeout);
+    }
+
+    private SyncConfig.DeadLetterTable deadLetterTable(Map<?, ?> node, Map<?, ?> systemsNode) {
+        if (node == null) {
+            return null;
+        }
+        unknownKeys("dead-letters.", node, Set.of("system", "table"));
+        String system = string(node, "dead-letters.", "system", true);
+        if (system != null && systemsNode != null && !systemsNode.containsKey(system)) {
+            problem(
+                    "dead-letters.system",
+                    "names unknown system '"
+                            + system
+                            + "' (systems: "
+                            + systemsNode.keySet()
+                            + ")");
+        }
+        String table = identifier(node, "dead-letters.", "table", false);
+        return new SyncConfig.DeadLetterTable(
+                system, table == null ? "bidisync_dead_letter" : table);
     }
 
     private SyncConfig.LoopBreaker loopBreaker(Map<?, ?> node) {

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param completeness when a golden record may be emitted
  * @param writer how writers batch and retry
  * @param loopBreaker when a golden record that keeps being rewritten is frozen
+ * @param deadLetterTable where dead letters are stored besides the log; {@code null}: log only
  * @param systems the systems by name, in configuration order
  */
 public record SyncConfig(
@@ -38,6 +39,7 @@ public record SyncConfig(
         Completeness completeness,
         Writer writer,
         LoopBreaker loopBreaker,
+        DeadLetterTable deadLetterTable,
         Map<String, SystemConfig> systems)
         implements Serializable {
 
@@ -88,6 +90,14 @@ public record SyncConfig(
      */
     public record LoopBreaker(int maxWrites, Duration window, Duration freeze)
             implements Serializable {}
+
+    /**
+     * The table that stores dead letters.
+     *
+     * @param system the system whose database holds it (its connection is used)
+     * @param table the table, in that system's table schema
+     */
+    public record DeadLetterTable(String system, String table) implements Serializable {}
 
     public int matchKeyIndex() {
         return attributes.require(matchKey.attribute());

@@ -44,6 +44,7 @@ public final class DatabaseValidator {
         for (SystemConfig system : config.systems().values()) {
             validator.check(system);
         }
+        validator.checkDeadLetterTable();
         return new Report(List.copyOf(validator.problems), List.copyOf(validator.warnings));
     }
 
@@ -57,6 +58,24 @@ public final class DatabaseValidator {
             // Messages of pgjdbc never contain the password; they may contain host and user.
             problems.add(
                     p + "connection: cannot connect to " + system.url() + ": " + e.getMessage());
+        }
+    }
+
+    private void checkDeadLetterTable() {
+        if (config.deadLetterTable() == null) {
+            return;
+        }
+        SystemConfig holder = config.system(config.deadLetterTable().system());
+        try (Connection c = Database.connect(holder)) {
+            TableName table = JobTables.deadLetters(config);
+            if (!TableColumns.read(c, table).exists()) {
+                warnings.add(
+                        "dead-letters.table: "
+                                + table
+                                + " does not exist yet; the job creates it when it starts");
+            }
+        } catch (SQLException e) {
+            // The system's own check reports that its database cannot be reached.
         }
     }
 

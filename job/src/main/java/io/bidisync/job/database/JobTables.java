@@ -41,6 +41,14 @@ public final class JobTables {
         return new TableName(system.table().schema(), config.writer().writesTable());
     }
 
+    /**
+     * The dead-letter table, in the table schema of the system that holds it; needs one configured.
+     */
+    public static TableName deadLetters(SyncConfig config) {
+        SyncConfig.DeadLetterTable table = config.deadLetterTable();
+        return new TableName(config.system(table.system()).table().schema(), table.table());
+    }
+
     /** Whether the job writes to the system, and so keeps a writes table there. */
     public static boolean hasWrites(SystemConfig system) {
         return !system.write().isEmpty();
@@ -73,6 +81,21 @@ public final class JobTables {
 
     /** Creates every system's tables where missing (before the job starts), and says so. */
     public static void ensure(SyncConfig config) throws SQLException {
+        if (config.deadLetterTable() != null) {
+            SystemConfig holder = config.system(config.deadLetterTable().system());
+            try (Connection c = Database.connect(holder);
+                    Statement s = c.createStatement()) {
+                TableName table = deadLetters(config);
+                if (!TableColumns.read(c, table).exists()) {
+                    s.execute(
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + table.quoted()
+                                    + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, system text,"
+                                    + " key text, operation text, reason text, payload text)");
+                    LOG.info("Created dead-letter table {} in system {}", table, holder.name());
+                }
+            }
+        }
         for (SystemConfig system : config.systems().values()) {
             try (Connection c = Database.connect(system);
                     Statement s = c.createStatement()) {

@@ -7,7 +7,7 @@ import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.job.deadletter.DeadLetter;
-import io.bidisync.job.deadletter.DeadLetterLog;
+import io.bidisync.job.deadletter.DeadLetterReporter;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.udfs.mapping.ColumnMapping;
 
@@ -59,6 +59,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     private final WriteCounters counters;
     private final Map<String, WriteIntent> buffer = new LinkedHashMap<>();
     private final String heartbeatSql;
+    private final DeadLetterReporter deadLetters;
     private final String markWritesSql;
     private final int subtask;
     private final ObjectMapper json = new ObjectMapper();
@@ -81,6 +82,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         this.time = time;
         this.counters = new WriteCounters(metrics, system.name());
         this.heartbeatSql = JobTables.beatSql(config, system);
+        this.deadLetters = new DeadLetterReporter(config);
         this.markWritesSql = JobTables.markWritesSql(config, system);
         this.subtask = subtask;
         try {
@@ -136,6 +138,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     @Override
     public void close() {
         closeQuietly();
+        deadLetters.close();
     }
 
     private void flushBuffer() throws IOException, InterruptedException {
@@ -193,7 +196,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                             "system " + system.name() + ": write failed: " + describe(e), e);
                 }
                 counters.deadLetters.inc();
-                DeadLetterLog.report(
+                deadLetters.report(
                         new DeadLetter(
                                 System.currentTimeMillis(),
                                 system.name(),

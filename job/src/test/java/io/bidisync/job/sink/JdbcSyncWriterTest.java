@@ -38,7 +38,12 @@ class JdbcSyncWriterTest {
     static void startDatabase() throws Exception {
         pg = LocalPostgres.start("writer");
         pg.createDatabase("erp");
-        config = TestConfigs.crmErp(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"));
+        config =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(
+                                pg.jdbcUrl("erp"),
+                                pg.jdbcUrl("erp"),
+                                "dead-letters: { system: erp }\n"));
         JobTables.ensure(config);
     }
 
@@ -51,7 +56,7 @@ class JdbcSyncWriterTest {
     void setUp() throws Exception {
         pg.execute(
                 "erp",
-                "DROP TABLE IF EXISTS client; "
+                "TRUNCATE bidisync_dead_letter; DROP TABLE IF EXISTS client; "
                         + CustomerTables.ERP
                         + "INSERT INTO client (mail, name, town) VALUES ('ann@example.com', 'Ann', 'Oslo'),"
                         + " ('bob@example.com', 'Bob', 'Bergen');");
@@ -134,6 +139,19 @@ class JdbcSyncWriterTest {
         writer.flush(false);
 
         assertThat(counters.deadLetters.getCount()).isEqualTo(1);
+        try (Connection c = pg.connect("erp");
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery(
+                                        "SELECT system, key, operation, reason, payload FROM bidisync_dead_letter")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("erp");
+            assertThat(rs.getString(2)).isEqualTo("1");
+            assertThat(rs.getString(3)).isEqualTo("update");
+            assertThat(rs.getString(4)).startsWith("SQLState 22001: ERROR: value too long");
+            assertThat(rs.getString(5)).contains("name=" + tooLong);
+            assertThat(rs.next()).isFalse();
+        }
         assertThat(rows()).extracting(Row::name).containsExactly("Ann", "Bob", "Cid");
         assertThat(rows().get(1).city()).isEqualTo("Molde");
         assertThat(counters.updates.getCount()).isEqualTo(1);

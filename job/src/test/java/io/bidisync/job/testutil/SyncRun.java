@@ -103,7 +103,7 @@ public final class SyncRun implements AutoCloseable {
             for (SyncedSystem s : systems.values()) {
                 LocalPostgres server = TestServers.of(s.name());
                 server.createDatabase(database);
-                server.execute(database, s.ddl() + s.auditDdl() + seeds.get(s.name()));
+                server.execute(database, s.ddl() + ";" + s.auditDdl() + seeds.get(s.name()));
                 yaml.append(s.yaml(server.jdbcUrl(database)));
             }
             yaml.append(extra);

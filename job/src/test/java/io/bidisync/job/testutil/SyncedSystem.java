@@ -75,6 +75,12 @@ public record SyncedSystem(
         return columns;
     }
 
+    /** The same system with another table definition (same table and column names). */
+    public SyncedSystem withDdl(String ddl) {
+        return new SyncedSystem(
+                name, table, primaryKey, versionColumn, columns, ddl, write, deletes);
+    }
+
     public SyncedSystem withWrite(String write) {
         return new SyncedSystem(
                 name, table, primaryKey, versionColumn, columns, ddl, write, deletes);
@@ -122,7 +128,11 @@ public record SyncedSystem(
             String column = columns.get(attribute);
             select.add(column == null ? "NULL" : column + "::text");
         }
-        select.add(versionColumn);
+        // Digits only: a test may give a system a text version column with junk in it.
+        select.add(
+                "NULLIF(regexp_replace("
+                        + versionColumn
+                        + "::text, '[^0-9]', '', 'g'), '')::bigint");
         return "SELECT " + String.join(", ", select) + " FROM " + table + " ORDER BY " + primaryKey;
     }
 
