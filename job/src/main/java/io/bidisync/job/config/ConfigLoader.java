@@ -59,7 +59,8 @@ public final class ConfigLoader {
                     "version-managed-by",
                     "columns",
                     "write",
-                    "deletes");
+                    "deletes",
+                    "create-publication");
 
     private final Function<String, String> environment;
     private final List<String> problems = new ArrayList<>();
@@ -430,6 +431,15 @@ public final class ConfigLoader {
         if (deletesText != null) {
             deletes = enumValue(DeletePolicy.class, p + "deletes", deletesText);
         }
+        boolean createPublication = true;
+        Object create = node.get("create-publication");
+        if (create != null) {
+            if (create instanceof Boolean b) {
+                createPublication = b;
+            } else {
+                problem(p + "create-publication", "must be true or false, got '" + create + "'");
+            }
+        }
         if (problems.size() > before) {
             return null;
         }
@@ -444,7 +454,8 @@ public final class ConfigLoader {
                 versionOwner,
                 Collections.unmodifiableMap(columns),
                 Collections.unmodifiableSet(write),
-                deletes);
+                deletes,
+                createPublication);
     }
 
     private void crossChecks(

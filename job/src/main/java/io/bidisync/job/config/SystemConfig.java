@@ -22,6 +22,8 @@ import java.util.Set;
  * @param columns global attribute → column, in attribute order
  * @param write the operations the job may perform; empty for a read-only source
  * @param deletes what a delete in this system does elsewhere
+ * @param createPublication whether the job creates (and adjusts) its publication; {@code false}
+ *     when a DBA created it, so the job's user needs no ownership of the tables
  */
 public record SystemConfig(
         String name,
@@ -34,7 +36,8 @@ public record SystemConfig(
         VersionOwner versionManagedBy,
         Map<String, String> columns,
         Set<WriteOperation> write,
-        DeletePolicy deletes)
+        DeletePolicy deletes,
+        boolean createPublication)
         implements Serializable {
 
     public boolean mayWrite(WriteOperation operation) {

@@ -173,6 +173,7 @@ public final class DatabaseValidator {
             checkKeyIndex(c, system, p);
         }
         checkPrivileges(c, system, p);
+        checkPublication(c, system, p);
         List<TableName> jobTables = new ArrayList<>(List.of(JobTables.heartbeat(config, system)));
         if (JobTables.hasWrites(system)) {
             jobTables.add(JobTables.writes(config, system));
@@ -186,6 +187,68 @@ public final class DatabaseValidator {
                                 + " does not exist yet; the job creates it when it starts");
             }
         }
+    }
+
+    /**
+     * The job creates its publication unless told otherwise, which needs ownership of the tables; a
+     * DBA-made publication must cover every table the CDC source reads.
+     */
+    private void checkPublication(Connection c, SystemConfig system, String p) throws SQLException {
+        String publication = system.publicationName(config.name());
+        List<String> tables = JobTables.captured(config, system);
+        if (system.createPublication()) {
+            String owns =
+                    single(
+                            c,
+                            "SELECT (pg_has_role(current_user, c.relowner, 'USAGE')"
+                                    + " OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))::text"
+                                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                    + " WHERE n.nspname = CAST(? AS name) AND c.relname = CAST(? AS name)",
+                            system.table().schema(),
+                            system.table().table());
+            if ("false".equals(owns)) {
+                problems.add(
+                        p
+                                + "create-publication: user '"
+                                + system.username()
+                                + "' does not own "
+                                + system.table()
+                                + ", so it cannot create the publication; have a DBA run: "
+                                + createPublication(publication, tables)
+                                + " and set create-publication: false");
+            }
+            return;
+        }
+        List<String> covered = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = CAST(? AS name)")) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    covered.add(rs.getString(1));
+                }
+            }
+        }
+        if (!covered.containsAll(tables)) {
+            problems.add(
+                    p
+                            + "create-publication: publication "
+                            + publication
+                            + " is missing or does not cover "
+                            + tables
+                            + "; create it with: "
+                            + createPublication(publication, tables));
+        }
+    }
+
+    private static String createPublication(String publication, List<String> tables) {
+        List<String> quoted = new ArrayList<>();
+        for (String table : tables) {
+            String[] parts = table.split("\\.");
+            quoted.add(new TableName(parts[0], parts[1]).quoted());
+        }
+        return "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ", quoted);
     }
 
     private void checkInsertable(SystemConfig system, TableColumns columns, String p)

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -99,19 +100,23 @@ public final class JobTables {
         for (SystemConfig system : config.systems().values()) {
             try (Connection c = Database.connect(system);
                     Statement s = c.createStatement()) {
+                // Check before creating: a least-privilege user may use the tables a DBA made,
+                // but may not create anything.
                 TableName heartbeat = heartbeat(config, system);
-                boolean existed = TableColumns.read(c, heartbeat).exists();
-                s.execute(
-                        "CREATE TABLE IF NOT EXISTS "
-                                + heartbeat.quoted()
-                                + " (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now())");
-                int rows =
-                        s.executeUpdate(
-                                "INSERT INTO "
-                                        + heartbeat.quoted()
-                                        + " (id) VALUES (1) ON CONFLICT (id) DO NOTHING");
-                if (!existed || rows > 0) {
+                if (!TableColumns.read(c, heartbeat).exists()) {
+                    s.execute(
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + heartbeat.quoted()
+                                    + " (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now())");
                     LOG.info("Created heartbeat table {} in system {}", heartbeat, system.name());
+                }
+                try (ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*) FROM " + heartbeat.quoted() + " WHERE id = 1")) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        s.executeUpdate("INSERT INTO " + heartbeat.quoted() + " (id) VALUES (1)");
+                    }
                 }
                 if (hasWrites(system)) {
                     TableName writes = writes(config, system);

@@ -39,7 +39,10 @@ public final class PostgresChangeSource {
         String schema = system.table().schema();
         Properties debezium = new Properties();
         // Debezium's default publication covers every table; ours covers exactly what we read.
-        debezium.setProperty("publication.autocreate.mode", "filtered");
+        // A publication a DBA created is used as it is: the job's user need not own the tables.
+        debezium.setProperty(
+                "publication.autocreate.mode",
+                system.createPublication() ? "filtered" : "disabled");
         debezium.setProperty("publication.name", system.publicationName(config.name()));
         // NUMERIC as text, not base64 bytes: the job compares and writes values as text.
         debezium.setProperty("decimal.handling.mode", "string");

@@ -1,0 +1,227 @@
+package io.bidisync.job.failure;
+
+import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.JobProcess;
+import io.bidisync.job.testutil.SyncedSystem;
+import io.bidisync.job.testutil.TestServers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The job as a user runs it ({@code bidisync run} in its own JVM, the password in an environment
+ * variable) with a least-privilege database user: it syncs, and the password appears in no log
+ * line, no output and no configuration the REST API shows.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class SecurityITCase {
+    private static final String PASSWORD = "Kj8-bidisync-secret-7Qx";
+    private static final String DATABASE = "secure";
+
+    @TempDir Path dir;
+
+    /**
+     * What a DBA prepares for a least-privilege user: replication, SELECT on what is read,
+     * INSERT/UPDATE on what is written, the job's own tables and the publication.
+     */
+    private static void prepare(LocalPostgres server, SyncedSystem system, String seed)
+            throws Exception {
+        String table = system.table();
+        String publication = "bidisync_secure_" + system.name();
+        server.createDatabase(DATABASE);
+        server.execute(
+                DATABASE,
+                system.ddl()
+                        + ";"
+                        + seed
+                        + ";"
+                        + " CREATE TABLE bidisync_heartbeat (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now());"
+                        + " INSERT INTO bidisync_heartbeat (id) VALUES (1);"
+                        + " CREATE TABLE bidisync_writes (id integer PRIMARY KEY, payload text NOT NULL);"
+                        + " DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sync') THEN"
+                        + "   CREATE ROLE sync LOGIN REPLICATION PASSWORD '"
+                        + PASSWORD
+                        + "'; END IF; END $$;"
+                        + " GRANT USAGE ON SCHEMA public TO sync;"
+                        + " GRANT SELECT, INSERT, UPDATE ON "
+                        + table
+                        + " TO sync;"
+                        + " GRANT USAGE ON SEQUENCE "
+                        + table
+                        + "_"
+                        + system.primaryKey()
+                        + "_seq TO sync;"
+                        + " GRANT SELECT, UPDATE ON bidisync_heartbeat TO sync;"
+                        + " GRANT SELECT, INSERT, UPDATE ON bidisync_writes TO sync;"
+                        + " CREATE PUBLICATION "
+                        + publication
+                        + " FOR TABLE "
+                        + table
+                        + ", bidisync_heartbeat, bidisync_writes");
+    }
+
+    private String config(LocalPostgres crm, LocalPostgres erp) {
+        String systems =
+                """
+                systems:
+                  crm:
+                    connection: { url: "%s", username: sync, password: "${BIDISYNC_TEST_PASSWORD}" }
+                    table: public.customer
+                    primary-key: id
+                    version-column: version
+                    columns: { email: email, name: full_name, phone: phone, city: city }
+                    create-publication: false
+                  erp:
+                    connection: { url: "%s", username: sync, password: "${BIDISYNC_TEST_PASSWORD}" }
+                    table: public.client
+                    primary-key: client_no
+                    version-column: row_version
+                    columns: { email: mail, name: name, phone: phone, city: town }
+                    create-publication: false
+                """
+                        .formatted(crm.jdbcUrl(DATABASE), erp.jdbcUrl(DATABASE));
+        return io.bidisync.job.demo.DemoData.SETTINGS.replace("name: demo", "name: secure")
+                + systems;
+    }
+
+    @Test
+    void leastPrivilegeUserSyncsAndThePasswordAppearsNowhere() throws Exception {
+        LocalPostgres crm = TestServers.of("crm");
+        LocalPostgres erp = TestServers.of("erp");
+        prepare(
+                crm,
+                SyncedSystem.crm(),
+                "INSERT INTO customer (email, full_name) VALUES ('ann@example.com', 'Ann')");
+        prepare(
+                erp,
+                SyncedSystem.erp(),
+                "INSERT INTO client (mail, name) VALUES ('bob@example.com', 'Bob')");
+        Path configFile = dir.resolve("secure.yaml");
+        Files.writeString(configFile, config(crm, erp));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        Process job =
+                start("run", "--config", configFile.toString(), "--port", String.valueOf(port));
+        List<String> restBodies = new ArrayList<>();
+        try {
+            Await.until(
+                    "Ann in ERP and Bob in CRM",
+                    Duration.ofMinutes(3),
+                    () -> {
+                        if (!job.isAlive()) {
+                            throw new AssertionError(
+                                    "the job exited: "
+                                            + Files.readString(dir.resolve("output.txt")));
+                        }
+                        return count(
+                                                erp,
+                                                "SELECT count(*) FROM client WHERE mail = 'ann@example.com'")
+                                        == 1
+                                && count(
+                                                crm,
+                                                "SELECT count(*) FROM customer WHERE email = 'bob@example.com'")
+                                        == 1;
+                    },
+                    () -> Files.readString(dir.resolve("output.txt")));
+
+            String base = "http://127.0.0.1:" + port;
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode jobs = new ObjectMapper().readTree(get(http, base + "/jobs"));
+            String jobId = jobs.path("jobs").get(0).path("id").asText();
+            for (String path :
+                    List.of(
+                            "/config",
+                            "/jobmanager/config",
+                            "/jobs/" + jobId,
+                            "/jobs/" + jobId + "/config",
+                            "/jobs/" + jobId + "/plan",
+                            "/jobs/" + jobId + "/exceptions",
+                            "/taskmanagers")) {
+                restBodies.add(path + ": " + get(http, base + path));
+            }
+        } finally {
+            job.destroy();
+            if (!job.waitFor(30, TimeUnit.SECONDS)) {
+                job.destroyForcibly().waitFor();
+            }
+        }
+
+        assertThat(restBodies)
+                .hasSize(7)
+                .allSatisfy(body -> assertThat(body).doesNotContain(PASSWORD));
+        String output = Files.readString(dir.resolve("output.txt"));
+        String log = Files.readString(dir.resolve("bidisync-data/logs/bidisync.log"));
+        assertThat(output).contains("Dashboard: http://127.0.0.1:" + port).doesNotContain(PASSWORD);
+        // The log is the full story of the run (Flink, the CDC connector, the job), and never the
+        // secret.
+        assertThat(log)
+                .contains("sync")
+                .contains("PostgresConnectorConfig")
+                .doesNotContain(PASSWORD);
+        assertThat(log.length()).isGreaterThan(10_000);
+    }
+
+    @Test
+    void aWrongPasswordIsReportedWithoutTheSecret() throws Exception {
+        Path configFile = dir.resolve("nobody.yaml");
+        Files.writeString(
+                configFile,
+                config(TestServers.of("crm"), TestServers.of("erp"))
+                        .replace("username: sync", "username: nobody"));
+        Process validate = start("validate", "--config", configFile.toString());
+        validate.waitFor(2, TimeUnit.MINUTES);
+        String output = Files.readString(dir.resolve("output.txt"));
+        assertThat(validate.waitFor()).isEqualTo(1);
+        assertThat(output)
+                .contains("systems.crm.connection: cannot connect")
+                .doesNotContain(PASSWORD);
+    }
+
+    private Process start(String... args) throws Exception {
+        return JobProcess.start(
+                dir,
+                Map.of("BIDISYNC_TEST_PASSWORD", PASSWORD),
+                dir.resolve("output.txt"),
+                "io.bidisync.job.cli.Main",
+                args);
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static long count(LocalPostgres server, String sql) throws Exception {
+        try (Connection c = server.connect(DATABASE);
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
