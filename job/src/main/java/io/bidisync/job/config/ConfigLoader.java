@@ -246,6 +246,8 @@ public final class ConfigLoader {
         Duration flushInterval = Duration.ofMillis(200);
         int maxRetries = 3;
         Duration backoff = Duration.ofMillis(500);
+        Duration maxBackoff = Duration.ofSeconds(10);
+        Duration outageTimeout = Duration.ofMinutes(5);
         Duration insertTimeout = Duration.ofMinutes(5);
         String writesTable = "bidisync_writes";
         if (node != null) {
@@ -257,18 +259,29 @@ public final class ConfigLoader {
                             "flush-interval",
                             "max-retries",
                             "retry-backoff",
+                            "max-backoff",
+                            "outage-timeout",
                             "writes-table",
                             "insert-timeout"));
             batchSize = positiveInt(node, "writer.", "batch-size", batchSize, 1);
             flushInterval = duration(node, "writer.", "flush-interval", flushInterval);
             maxRetries = positiveInt(node, "writer.", "max-retries", maxRetries, 0);
             backoff = duration(node, "writer.", "retry-backoff", backoff);
+            maxBackoff = duration(node, "writer.", "max-backoff", maxBackoff);
+            outageTimeout = duration(node, "writer.", "outage-timeout", outageTimeout);
             insertTimeout = duration(node, "writer.", "insert-timeout", insertTimeout);
             String t = identifier(node, "writer.", "writes-table", false);
             writesTable = t == null ? writesTable : t;
         }
         return new SyncConfig.Writer(
-                batchSize, flushInterval, maxRetries, backoff, writesTable, insertTimeout);
+                batchSize,
+                flushInterval,
+                maxRetries,
+                backoff,
+                maxBackoff,
+                outageTimeout,
+                writesTable,
+                insertTimeout);
     }
 
     private SyncConfig.DeadLetterTable deadLetterTable(Map<?, ?> node, Map<?, ?> systemsNode) {

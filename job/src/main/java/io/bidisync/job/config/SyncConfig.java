@@ -62,8 +62,12 @@ public record SyncConfig(
     /**
      * @param batchSize statements per JDBC batch
      * @param flushInterval longest time an intent waits in a writer's buffer
-     * @param maxRetries attempts after a failed flush before the job fails (and restarts)
+     * @param maxRetries attempts after a failed flush before the job fails (and restarts); not
+     *     counted while the database is unreachable (see {@code outageTimeout})
      * @param retryBackoff wait before the first retry; doubles with every further one
+     * @param maxBackoff the longest wait between two retries
+     * @param outageTimeout how long a writer keeps retrying an unreachable database (holding its
+     *     input back, which backpressures the job) before it fails the job so Flink restarts it
      * @param writesTable the job's table in each written system that records its write transactions
      *     (see {@code JobTables})
      * @param insertTimeout how long (event time) an insert may stay unconfirmed by its own CDC echo
@@ -75,6 +79,8 @@ public record SyncConfig(
             Duration flushInterval,
             int maxRetries,
             Duration retryBackoff,
+            Duration maxBackoff,
+            Duration outageTimeout,
             String writesTable,
             Duration insertTimeout)
             implements Serializable {}

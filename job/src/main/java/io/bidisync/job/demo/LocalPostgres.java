@@ -3,30 +3,56 @@ package io.bidisync.job.demo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server started from binaries shipped in a jar (no installation, no Docker),
- * configured for logical replication: what the demo and the tests sync between.
+ * configured for logical replication: what the demo and the tests sync between. It can be stopped
+ * and started again on the same port with the same data, as a database outage.
  */
 public final class LocalPostgres implements AutoCloseable {
     public static final String USER = "postgres";
 
     private final String name;
-    private final EmbeddedPostgres server;
+    private final Path dataDirectory;
+    private final int port;
+    private EmbeddedPostgres server;
 
-    private LocalPostgres(String name, EmbeddedPostgres server) {
+    private LocalPostgres(String name, Path dataDirectory, int port) {
         this.name = name;
-        this.server = server;
+        this.dataDirectory = dataDirectory;
+        this.port = port;
     }
 
-    /** Starts a server; {@code name} is only used in messages. */
+    /** Starts a server with a fresh data directory; {@code name} is only used in messages. */
     public static LocalPostgres start(String name) throws IOException {
-        EmbeddedPostgres server =
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        LocalPostgres postgres =
+                new LocalPostgres(name, Files.createTempDirectory("bidisync-pg-" + name), port);
+        postgres.startServer();
+        Runtime.getRuntime().addShutdownHook(new Thread(postgres::closeQuietly));
+        return postgres;
+    }
+
+    private synchronized void startServer() throws IOException {
+        server =
                 EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDirectory)
+                        .setPort(port)
+                        // The data outlives a stop; close() removes it.
+                        .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false)
                         .setServerConfig("wal_level", "logical")
                         // The CDC source takes one slot per system plus one per snapshot reader.
                         .setServerConfig("max_replication_slots", "20")
@@ -38,7 +64,21 @@ public final class LocalPostgres implements AutoCloseable {
                         .setLocaleConfig("locale", "C.UTF-8")
                         .setLocaleConfig("encoding", "UTF8")
                         .start();
-        return new LocalPostgres(name, server);
+    }
+
+    /** Stops the server (a fast shutdown: open connections are terminated); the data stays. */
+    public synchronized void stop() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Starts a stopped server again, on the same port with the same data. */
+    public synchronized void restart() throws IOException {
+        if (server == null) {
+            startServer();
+        }
     }
 
     public String name() {
@@ -46,11 +86,11 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://localhost:" + server.getPort() + "/" + database;
+        return "jdbc:postgresql://localhost:" + port + "/" + database;
     }
 
     public Connection connect(String database) throws SQLException {
@@ -77,8 +117,24 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** Stops the server and removes its data. */
     @Override
-    public void close() throws IOException {
-        server.close();
+    public synchronized void close() throws IOException {
+        stop();
+        if (Files.exists(dataDirectory)) {
+            try (Stream<Path> files = Files.walk(dataDirectory)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            // The JVM is exiting; what is left is in the temp folder.
+        }
     }
 }

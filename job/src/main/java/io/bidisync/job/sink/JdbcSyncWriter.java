@@ -39,10 +39,13 @@ import java.util.Map;
  *
  * <p>Flushes happen when the buffer is full, on the runtime's processing-time timer, and before
  * every checkpoint, all on the task's own thread. Within a buffer only the latest intent per row
- * (per golden record for inserts) is kept. A failed flush is retried a bounded number of times with
- * exponential backoff (which backpressures the job), then fails the job so Flink restarts it. A
- * flush failing on the data itself (a value the column cannot hold, a constraint) is re-run one
- * statement at a time and only the failing ones become dead letters; everything else is written.
+ * (per golden record for inserts) is kept. A failed flush is retried with exponential backoff
+ * (capped), on the task thread, which backpressures the job: a bounded number of times for an
+ * error, for up to the outage timeout while the database is unreachable; then it fails the job so
+ * Flink restarts it. Every statement is conditional, so re-running a flush whose commit may have
+ * happened is harmless (it finds its own version, or its own row). A flush failing on the data
+ * itself (a value the column cannot hold, a constraint) is re-run one statement at a time and only
+ * the failing ones become dead letters; everything else is written.
  *
  * <p>Every transaction first records itself in the system's writes table ({@link JobTables}): what
  * it writes and how old those values are at their source, so the job can tell its own changes
@@ -88,8 +91,16 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         try {
             connect();
         } catch (SQLException e) {
-            throw new IOException(
-                    "system " + system.name() + ": cannot connect: " + e.getMessage(), e);
+            if (!isUnreachable(e)) {
+                throw new IOException(
+                        "system " + system.name() + ": cannot connect: " + describe(e), e);
+            }
+            // A database that is down when the job (re)starts is an outage like any other: the
+            // first flush waits for it.
+            LOG.warn(
+                    "system {}: database unreachable at start ({}); writes wait for it",
+                    system.name(),
+                    describe(e));
         }
         if (subtask == 0) {
             scheduleHeartbeat();
@@ -147,11 +158,19 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         }
         List<WriteIntent> batch = new ArrayList<>(buffer.values());
         buffer.clear();
-        int maxRetries = config.writer().maxRetries();
+        SyncConfig.Writer settings = config.writer();
+        int failures = 0;
+        long downSince = -1;
         for (int attempt = 0; ; attempt++) {
             try {
                 ensureConnected();
                 report(execute(batch));
+                if (downSince >= 0) {
+                    LOG.info(
+                            "system {}: database reachable again after {} s; writing resumed",
+                            system.name(),
+                            (System.currentTimeMillis() - downSince) / 1000);
+                }
                 return;
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -159,27 +178,58 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                     executeOneByOne(batch);
                     return;
                 }
-                if (attempt >= maxRetries) {
+                closeQuietly();
+                long now = System.currentTimeMillis();
+                boolean unreachable = isUnreachable(e);
+                if (unreachable) {
+                    downSince = downSince < 0 ? now : downSince;
+                    if (now - downSince >= settings.outageTimeout().toMillis()) {
+                        throw new IOException(
+                                "system "
+                                        + system.name()
+                                        + ": database unreachable for "
+                                        + (now - downSince) / 1000
+                                        + " s (writer.outage-timeout), "
+                                        + batch.size()
+                                        + " rows not written: "
+                                        + describe(e),
+                                e);
+                    }
+                } else if (++failures > settings.maxRetries()) {
                     throw new IOException(
                             "system "
                                     + system.name()
                                     + ": writing "
                                     + batch.size()
                                     + " rows failed after "
-                                    + (attempt + 1)
+                                    + failures
                                     + " attempts: "
                                     + describe(e),
                             e);
                 }
-                long wait = config.writer().retryBackoff().toMillis() << attempt;
-                LOG.warn(
-                        "system {}: write failed ({}); retry {} of {} in {} ms",
-                        system.name(),
-                        describe(e),
-                        attempt + 1,
-                        maxRetries,
-                        wait);
-                closeQuietly();
+                long wait =
+                        Math.min(
+                                settings.maxBackoff().toMillis(),
+                                settings.retryBackoff().toMillis() << Math.min(attempt, 20));
+                if (unreachable) {
+                    LOG.warn(
+                            "system {}: database unreachable ({}); {} writes held back (down for {} s), retry in {} ms",
+                            system.name(),
+                            describe(e),
+                            batch.size(),
+                            (now - downSince) / 1000,
+                            wait);
+                } else {
+                    LOG.warn(
+                            "system {}: write failed ({}); retry {} of {} in {} ms",
+                            system.name(),
+                            describe(e),
+                            failures,
+                            settings.maxRetries(),
+                            wait);
+                }
+                // Sleeping on the task thread is the backpressure: nothing new reaches this
+                // writer until the database takes what it holds.
                 Thread.sleep(wait);
             }
         }
@@ -458,6 +508,16 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
             }
         }
         return false;
+    }
+
+    /**
+     * The database is down or not taking connections (class 08 connection exception, 53
+     * insufficient resources, 57P operator intervention such as a shutdown): worth waiting for.
+     */
+    private static boolean isUnreachable(SQLException e) {
+        String state = e.getSQLState();
+        return state != null
+                && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
     }
 
     private static String describe(SQLException e) {

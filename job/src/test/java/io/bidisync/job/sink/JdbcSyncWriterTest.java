@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** The writer against a real PostgreSQL, driven by a test clock instead of the task's timers. */
@@ -127,6 +128,66 @@ class JdbcSyncWriterTest {
                     .isEqualTo(
                             "{\"u\":{\"1\":[1,2,3,4],\"2\":[1,2,3,4]},"
                                     + "\"i\":{\"ann@example.com\":[0,0,0,0],\"cid@example.com\":[0,0,0,0]}}");
+        }
+    }
+
+    @Test
+    void aDatabaseOutageHoldsTheWritesBackUntilItReturns() throws Exception {
+        pg.stop();
+        long stoppedAt = System.nanoTime();
+        Thread restart =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(3_000);
+                                pg.restart();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        restart.start();
+        try {
+            writer.write(update("1", 1, "ann@example.com", "Ann", "555", "Oslo"), null);
+            // Retries with backoff (capped) past the default three attempts until the server is
+            // back, instead of failing.
+            writer.flush(false);
+        } finally {
+            restart.join();
+        }
+
+        assertThat((System.nanoTime() - stoppedAt) / 1_000_000).isGreaterThanOrEqualTo(3_000);
+        assertThat(rows())
+                .extracting(Row::id, Row::phone, Row::version)
+                .contains(tuple("1", "555", 2L));
+        assertThat(counters.updates.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anOutageLongerThanTheTimeoutFailsTheFlush() throws Exception {
+        SyncConfig impatient =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"), "")
+                                .replace(
+                                        "flush-interval: 100ms",
+                                        "flush-interval: 100ms\n  retry-backoff: 100ms\n  outage-timeout: 1s"));
+        JdbcSyncWriter w =
+                new JdbcSyncWriter(
+                        impatient,
+                        impatient.system("erp"),
+                        time,
+                        new UnregisteredMetricsGroup(),
+                        1);
+        pg.stop();
+        try {
+            w.write(update("1", 1, "ann@example.com", "Ann", "555", "Oslo"), null);
+            assertThatThrownBy(() -> w.flush(false))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("system erp: database unreachable for")
+                    .hasMessageContaining("writer.outage-timeout")
+                    .hasMessageContaining("1 rows not written");
+        } finally {
+            pg.restart();
+            w.close();
         }
     }
 
