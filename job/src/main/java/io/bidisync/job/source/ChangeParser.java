@@ -7,8 +7,14 @@ import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.mapping.ColumnMapping;
 
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -16,8 +22,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,8 +37,18 @@ import java.util.Map;
  * key, a version that is not a number) goes to {@link DeadLetters#TAG} with the reason; the job
  * keeps running.
  */
-public class ChangeParser extends ProcessFunction<String, RecordChange> {
+public class ChangeParser extends ProcessFunction<String, RecordChange>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The job's transaction being read when a checkpoint was taken: its id and its writes-table
+     * payload. A checkpoint barrier can fall inside a transaction; after a restore the source
+     * resumes behind the writes-table row, so without this the rest of the transaction would look
+     * like someone else's changes made at commit time — newer than they are.
+     */
+    private static final ListStateDescriptor<String> JOB_TRANSACTION =
+            new ListStateDescriptor<>("job-transaction", Types.STRING);
 
     private final SystemConfig system;
     private final ColumnMapping mapping;
@@ -43,6 +61,11 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
 
     /** The job's own transaction being read (its changes arrive together), or null. */
     private transient String jobTransaction;
+
+    /** That transaction's writes-table payload (what {@link #JOB_TRANSACTION} keeps). */
+    private transient String jobPayload;
+
+    private transient ListState<String> jobTransactionState;
 
     /** Source times of the values that transaction writes: updated rows by primary key. */
     private transient Map<String, long[]> jobUpdates;
@@ -63,8 +86,26 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void initializeState(FunctionInitializationContext context) throws Exception {
         json = new ObjectMapper();
+        jobTransactionState = context.getOperatorStateStore().getListState(JOB_TRANSACTION);
+        List<String> restored = new ArrayList<>();
+        jobTransactionState.get().forEach(restored::add);
+        if (restored.size() == 2) {
+            rememberJobTransaction(restored.get(0), restored.get(1));
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        jobTransactionState.clear();
+        if (jobTransaction != null) {
+            jobTransactionState.addAll(List.of(jobTransaction, jobPayload));
+        }
+    }
+
+    @Override
+    public void open(Configuration parameters) {
         var metrics = SyncMetrics.forSystem(getRuntimeContext().getMetricGroup(), system.name());
         recordsIn = metrics.counter(SyncMetrics.RECORDS_IN);
         deadLetters = metrics.counter(SyncMetrics.DEAD_LETTERS);
@@ -191,6 +232,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange> {
                     null, "writes table row is not valid JSON: " + e.getOriginalMessage());
         }
         jobTransaction = transaction;
+        jobPayload = payload;
         jobUpdates = times(written.path("u"));
         jobInserts = times(written.path("i"));
     }

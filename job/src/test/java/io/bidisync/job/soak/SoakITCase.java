@@ -8,18 +8,10 @@ import io.bidisync.job.testutil.SyncedSystem;
 
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.bidisync.job.testutil.SyncedSystem.billing;
 import static io.bidisync.job.testutil.SyncedSystem.crm;
@@ -81,56 +73,9 @@ class SoakITCase extends MiniClusterITCase {
         try (SyncRun run = builder.create()) {
             run.start();
             awaitFirstGoldenRecords(run);
-            ExecutorService threads = Executors.newFixedThreadPool(2);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int thread : new int[] {SoakWorkload.DRIVER, SoakWorkload.WRITER}) {
-                    List<Op> mine = ops.stream().filter(op -> op.thread() == thread).toList();
-                    done.add(
-                            threads.submit(
-                                    () -> {
-                                        execute(run, mine);
-                                        return null;
-                                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                threads.shutdown();
-            }
+            SoakWorkload.play(run, ops);
             awaitQuiet(run, QUIET);
             return InvariantChecker.check(run);
-        }
-    }
-
-    private static void execute(SyncRun run, List<Op> ops) throws Exception {
-        Map<String, Connection> connections = new HashMap<>();
-        long start = System.nanoTime();
-        try {
-            for (Op op : ops) {
-                long wait = op.atMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis();
-                if (wait > 0) {
-                    Thread.sleep(wait);
-                }
-                Connection c =
-                        connections.computeIfAbsent(
-                                op.system(),
-                                system -> {
-                                    try {
-                                        return run.connect(system);
-                                    } catch (SQLException e) {
-                                        throw new IllegalStateException(e);
-                                    }
-                                });
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate(op.sql());
-                }
-            }
-        } finally {
-            for (Connection c : connections.values()) {
-                c.close();
-            }
         }
     }
 

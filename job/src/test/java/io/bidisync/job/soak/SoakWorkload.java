@@ -1,13 +1,21 @@
 package io.bidisync.job.soak;
 
+import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A seeded random workload over CRM, ERP and read-only Billing: inserts, updates, deletes and
@@ -18,17 +26,17 @@ import java.util.Random;
  * 100001…, ERP 200001…, Billing 300001…), so the operations never depend on the keys the job's own
  * inserts take, and a log of them replays on fresh databases.
  */
-final class SoakWorkload {
+public final class SoakWorkload {
     /** One statement, to be run at {@code atMillis} after the start by {@code thread}. */
-    record Op(long atMillis, int thread, String system, String sql) {
+    public record Op(long atMillis, int thread, String system, String sql) {
         @Override
         public String toString() {
             return String.format("%6d ms  %-7s %s", atMillis, system, sql);
         }
     }
 
-    static final int DRIVER = 0;
-    static final int WRITER = 1;
+    public static final int DRIVER = 0;
+    public static final int WRITER = 1;
 
     private static final List<String> SYSTEMS = List.of("crm", "erp", "billing");
     private static final Map<String, Integer> PK_BASE =
@@ -61,7 +69,7 @@ final class SoakWorkload {
     }
 
     /** The seed rows (24 customers, overlapping across the systems), as SQL per system. */
-    static Map<String, String> seedRows() {
+    public static Map<String, String> seedRows() {
         return Map.of(
                 "crm",
                         rows(
@@ -105,7 +113,7 @@ final class SoakWorkload {
     }
 
     /** The operations of both threads over {@code millis}, merged by time. */
-    static List<Op> generate(
+    public static List<Op> generate(
             Map<String, SyncedSystem> systems, long seed, long millis, int opsPerSecond) {
         SoakWorkload w = new SoakWorkload(systems, seed);
         w.live.get("crm").addAll(range(100_000, 1, 16));
@@ -128,6 +136,61 @@ final class SoakWorkload {
         }
         ops.sort(Comparator.comparingLong(Op::atMillis).thenComparingInt(Op::thread));
         return ops;
+    }
+
+    /**
+     * Runs the operations against the run's databases, each thread's on a connection of its own,
+     * each at its time; returns when both threads are done.
+     */
+    public static void play(SyncRun run, List<Op> ops) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int thread : new int[] {DRIVER, WRITER}) {
+                List<Op> mine = ops.stream().filter(op -> op.thread() == thread).toList();
+                done.add(
+                        threads.submit(
+                                () -> {
+                                    execute(run, mine);
+                                    return null;
+                                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    private static void execute(SyncRun run, List<Op> ops) throws Exception {
+        Map<String, Connection> connections = new HashMap<>();
+        long start = System.nanoTime();
+        try {
+            for (Op op : ops) {
+                long wait = op.atMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis();
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                Connection c =
+                        connections.computeIfAbsent(
+                                op.system(),
+                                system -> {
+                                    try {
+                                        return run.connect(system);
+                                    } catch (SQLException e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate(op.sql());
+                }
+            }
+        } finally {
+            for (Connection c : connections.values()) {
+                c.close();
+            }
+        }
     }
 
     private static List<Integer> range(int base, int from, int to) {

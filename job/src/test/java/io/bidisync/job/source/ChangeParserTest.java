@@ -3,6 +3,8 @@ package io.bidisync.job.source;
 import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.testutil.TestConfigs;
 
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
@@ -85,6 +87,30 @@ class ChangeParserTest {
         assertThat(out.get(1).writtenAt()).containsExactly(5, 6, 7, 8);
         assertThat(out.get(2).writtenAt()).containsExactly(1, 2, 3, 4);
         assertThat(out.get(3).byJob()).as("a later transaction is someone else's").isFalse();
+    }
+
+    @Test
+    void aCheckpointInsideTheJobsTransactionKeepsItsSourceTimes() throws Exception {
+        String payload = "{\"u\":{\"3\":[5,6,7,8]},\"i\":{}}";
+        String written = new ObjectMapper().writeValueAsString(Map.of("id", 0, "payload", payload));
+        parse(event("bidisync_writes", "u", 42, 2_000, written));
+        // The barrier arrives between the writes-table row and the rows of the transaction; the
+        // job restarts from that checkpoint and the source resumes behind the writes-table row.
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 2_000);
+        harness.close();
+        var config = TestConfigs.offline();
+        harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ChangeParser(config, config.system("erp"))));
+        harness.initializeState(checkpoint);
+        harness.open();
+
+        List<RecordChange> out =
+                parse(event("client", "u", 42, 2_000, client(3, "ann@example.com", 5)));
+
+        assertThat(out)
+                .singleElement()
+                .satisfies(c -> assertThat(c.writtenAt()).containsExactly(5, 6, 7, 8));
     }
 
     @Test

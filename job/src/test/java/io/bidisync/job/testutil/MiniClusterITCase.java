@@ -67,19 +67,7 @@ public abstract class MiniClusterITCase {
      * returns: the job has nothing left to write.
      */
     protected void awaitQuiet(SyncRun run, Duration quiet) throws Exception {
-        long[] last = {-1};
-        long[] since = {System.nanoTime()};
-        Await.until(
-                "quiescence",
-                CONVERGENCE,
-                () -> {
-                    long changes = run.changeCount();
-                    if (changes != last[0]) {
-                        last[0] = changes;
-                        since[0] = System.nanoTime();
-                    }
-                    return System.nanoTime() - since[0] > quiet.toNanos();
-                });
+        run.awaitQuiet(quiet, CONVERGENCE);
     }
 
     protected static String state(SyncRun run) throws SQLException {

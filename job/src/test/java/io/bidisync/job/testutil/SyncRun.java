@@ -48,9 +48,13 @@ public final class SyncRun implements AutoCloseable {
     private JobClient job;
     private long startedMicros = Long.MAX_VALUE;
 
-    private SyncRun(Map<String, SyncedSystem> systems, String database, SyncConfig config) {
+    private final String yaml;
+
+    private SyncRun(
+            Map<String, SyncedSystem> systems, String database, String yaml, SyncConfig config) {
         this.systems = systems;
         this.database = database;
+        this.yaml = yaml;
         this.config = config;
     }
 
@@ -107,7 +111,9 @@ public final class SyncRun implements AutoCloseable {
                 yaml.append(s.yaml(server.jdbcUrl(database)));
             }
             yaml.append(extra);
-            SyncRun syncRun = new SyncRun(systems, database, TestConfigs.parse(yaml.toString()));
+            SyncRun syncRun =
+                    new SyncRun(
+                            systems, database, yaml.toString(), TestConfigs.parse(yaml.toString()));
             for (String name : systems.keySet()) {
                 syncRun.before.put(name, syncRun.rows(name));
             }
@@ -123,6 +129,16 @@ public final class SyncRun implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         return conf;
+    }
+
+    /** The configuration file's text (passwords are not needed: the test servers trust). */
+    public String yaml() {
+        return yaml;
+    }
+
+    /** Notes that the job was started elsewhere (on a cluster) now. */
+    public void startedElsewhere() {
+        startedMicros = Math.min(startedMicros, System.currentTimeMillis() * 1000);
     }
 
     public SyncConfig config() {
@@ -195,6 +211,26 @@ public final class SyncRun implements AutoCloseable {
             }
         }
         return total;
+    }
+
+    /**
+     * Waits until nobody has changed a synced row for {@code quiet} (the job included), then
+     * returns: the job has nothing left to write.
+     */
+    public void awaitQuiet(Duration quiet, Duration timeout) throws Exception {
+        long[] last = {-1};
+        long[] since = {System.nanoTime()};
+        Await.until(
+                "quiescence",
+                timeout,
+                () -> {
+                    long changes = changeCount();
+                    if (changes != last[0]) {
+                        last[0] = changes;
+                        since[0] = System.nanoTime();
+                    }
+                    return System.nanoTime() - since[0] > quiet.toNanos();
+                });
     }
 
     /** The audit trail of the system's table, in the order the changes happened. */

@@ -1,0 +1,270 @@
+package io.bidisync.standalone;
+
+import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.SyncRun;
+
+import org.apache.flink.api.common.JobID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tests' view of a {@link StandaloneCluster} in {@code target/}: submits the job jar as a user
+ * would ({@code flink run}), reads job state, checkpoints and metrics through the REST API.
+ */
+final class ClusterJobs implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    private final StandaloneCluster cluster;
+    private final RestMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private ClusterJobs(StandaloneCluster cluster) {
+        this.cluster = cluster;
+        this.metrics = new RestMetrics(cluster.restUrl());
+    }
+
+    /** Starts a cluster of {@code taskManagers} in {@code target/cluster-NAME}. */
+    static ClusterJobs start(String name, int taskManagers, Map<String, String> overrides)
+            throws Exception {
+        Path home = Path.of("target", "cluster-" + name).toAbsolutePath();
+        if (Files.exists(home)) {
+            try (var files = Files.walk(home)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        java.util.HashMap<String, String> settings = new java.util.HashMap<>(overrides);
+        settings.put("rest.port", String.valueOf(freePort()));
+        settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        // Each TaskManager's work spreads over all TaskManagers, so any one killed hits the job.
+        settings.put("cluster.evenly-spread-out-slots", "true");
+        StandaloneCluster cluster =
+                StandaloneCluster.prepare(
+                        Path.of(System.getProperty("bidisync.cluster.conf")),
+                        home,
+                        Files.readString(Path.of(System.getProperty("bidisync.cluster.classpath")))
+                                .trim(),
+                        settings,
+                        Map.of());
+        ClusterJobs jobs = new ClusterJobs(cluster);
+        cluster.start(taskManagers);
+        return jobs;
+    }
+
+    StandaloneCluster cluster() {
+        return cluster;
+    }
+
+    /**
+     * {@code flink run -d -p 2 [-s from] bidisync.jar --config FILE} with the run's configuration;
+     * returns the job id once its tasks are running.
+     */
+    String submit(SyncRun run, String yaml, String fromPath) throws Exception {
+        Path config = cluster.home().resolve("tmp").resolve(run.config().name() + ".yaml");
+        Files.writeString(config, yaml);
+        List<String> args = new ArrayList<>(List.of("run", "-d", "-p", "2"));
+        if (fromPath != null) {
+            args.addAll(List.of("-s", fromPath));
+        }
+        args.addAll(List.of(System.getProperty("bidisync.jar"), "--config", config.toString()));
+        StandaloneCluster.ClientResult result = cluster.flink(args.toArray(String[]::new));
+        String id =
+                result.jobId()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "flink run failed ("
+                                                        + result.exitCode()
+                                                        + "):\n"
+                                                        + result.output()));
+        run.startedElsewhere();
+        awaitRunning(id);
+        return id;
+    }
+
+    String submit(SyncRun run) throws Exception {
+        return submit(run, run.yaml(), null);
+    }
+
+    /** Waits until the job and every one of its tasks run. */
+    void awaitRunning(String id) throws Exception {
+        Await.until(
+                "job " + id + " running",
+                TIMEOUT,
+                () -> {
+                    JsonNode job = get("/jobs/" + id);
+                    if (job == null || !job.path("state").asText().equals("RUNNING")) {
+                        return false;
+                    }
+                    for (JsonNode vertex : job.path("vertices")) {
+                        if (!vertex.path("status").asText().equals("RUNNING")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                },
+                () -> get("/jobs/" + id));
+    }
+
+    String state(String id) throws IOException {
+        JsonNode job = get("/jobs/" + id);
+        return job == null ? "unknown" : job.path("state").asText();
+    }
+
+    /**
+     * When the job last went into RESTARTING (ms since the epoch, 0 if never): a restart by its
+     * restart strategy changes it.
+     */
+    long lastRestart(String id) throws IOException {
+        JsonNode job = get("/jobs/" + id);
+        return job == null ? 0 : job.path("timestamps").path("RESTARTING").asLong();
+    }
+
+    /** Completed checkpoints of the job. */
+    long completedCheckpoints(String id) throws IOException {
+        JsonNode checkpoints = get("/jobs/" + id + "/checkpoints");
+        return checkpoints == null ? 0 : checkpoints.path("counts").path("completed").asLong();
+    }
+
+    /** The path of the job's latest completed checkpoint. */
+    String latestCheckpoint(String id) throws IOException {
+        JsonNode checkpoints = get("/jobs/" + id + "/checkpoints");
+        return checkpoints.path("latest").path("completed").path("external_path").asText();
+    }
+
+    /** Waits until one more checkpoint than {@code count} has completed; returns the new count. */
+    long awaitCheckpointAfter(String id, long count) throws Exception {
+        Await.until(
+                "a checkpoint after #" + count,
+                TIMEOUT,
+                () -> completedCheckpoints(id) > count,
+                () -> get("/jobs/" + id + "/checkpoints"));
+        return completedCheckpoints(id);
+    }
+
+    /** Sum of a {@code bidisync} metric over the job's operators and subtasks. */
+    long metric(String id, String name) throws Exception {
+        return metrics.total(JobID.fromHexString(id), name);
+    }
+
+    /**
+     * Waits until the job has caught up with everything committed so far and has nothing left to
+     * write: a canary customer inserted into CRM now reaches ERP only once the watermark has passed
+     * every earlier change, then nobody may change a row for {@code quiet}.
+     */
+    static void settle(SyncRun run, Duration quiet) throws Exception {
+        String canary = "canary-" + System.nanoTime() + "@example.com";
+        run.execute(
+                "crm",
+                "INSERT INTO customer (email, full_name) VALUES ('" + canary + "', 'Canary')");
+        Await.until(
+                "the canary " + canary + " in ERP",
+                TIMEOUT,
+                () -> run.rows("erp").stream().anyMatch(r -> canary.equals(r.email())));
+        run.awaitQuiet(quiet, TIMEOUT);
+    }
+
+    /** The ids of the TaskManagers that run tasks of the job. */
+    java.util.Set<String> taskManagersOf(String id) throws IOException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (JsonNode vertex : get("/jobs/" + id).path("vertices")) {
+            JsonNode tms =
+                    get(
+                            "/jobs/"
+                                    + id
+                                    + "/vertices/"
+                                    + vertex.path("id").asText()
+                                    + "/taskmanagers");
+            for (JsonNode tm : tms.path("taskmanagers")) {
+                ids.add(tm.path("taskmanager-id").asText());
+            }
+        }
+        return ids;
+    }
+
+    /** Change records the job has read, over all systems. */
+    long recordsIn(String id) throws Exception {
+        return metrics.totals(JobID.fromHexString(id)).entrySet().stream()
+                .filter(e -> e.getKey().endsWith(".recordsIn"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    /** Cancels whatever still runs (after a failed test), so the next test has the cluster. */
+    void cancelRunningJobs() throws Exception {
+        JsonNode jobs = get("/jobs");
+        for (JsonNode job : jobs == null ? json.createArrayNode() : jobs.path("jobs")) {
+            if (job.path("status").asText().equals("RUNNING")
+                    || job.path("status").asText().equals("RESTARTING")) {
+                cancel(job.path("id").asText());
+            }
+        }
+    }
+
+    /** {@code flink cancel ID}; returns when the job is cancelled. */
+    void cancel(String id) throws Exception {
+        StandaloneCluster.ClientResult result = cluster.flink("cancel", id);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("flink cancel failed:\n" + result.output());
+        }
+        awaitState(id, "CANCELED");
+    }
+
+    /** {@code flink stop --savepointPath DIR ID}; returns the savepoint's path. */
+    String stopWithSavepoint(String id) throws Exception {
+        Path dir = cluster.home().resolve("savepoints");
+        StandaloneCluster.ClientResult result =
+                cluster.flink("stop", "--savepointPath", dir.toUri().toString(), id);
+        java.util.regex.Matcher path =
+                java.util.regex.Pattern.compile("Savepoint completed\\. Path: (\\S+)")
+                        .matcher(result.output());
+        if (result.exitCode() != 0 || !path.find()) {
+            throw new AssertionError("flink stop failed:\n" + result.output());
+        }
+        awaitState(id, "FINISHED");
+        return path.group(1);
+    }
+
+    void awaitState(String id, String state) throws Exception {
+        Await.until("job " + id + " " + state, TIMEOUT, () -> state(id).equals(state));
+    }
+
+    /** The job's log lines on the JobManager and every TaskManager, for assertions on them. */
+    String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(cluster.home().resolve("log"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                all.append(Files.readString(file));
+            }
+        }
+        return all.toString();
+    }
+
+    private JsonNode get(String path) throws IOException {
+        String body = cluster.get(path);
+        return body == null ? null : json.readTree(body);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
