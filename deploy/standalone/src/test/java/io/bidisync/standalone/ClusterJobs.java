@@ -58,6 +58,13 @@ final class ClusterJobs implements AutoCloseable {
                                 .trim(),
                         settings,
                         Map.of());
+        if (Boolean.getBoolean("bidisync.cluster.debug")) {
+            // Every write decision the job executes, in the TaskManagers' logs.
+            Files.writeString(
+                    home.resolve("conf").resolve("log4j.properties"),
+                    "logger.bidisync.name = io.bidisync\nlogger.bidisync.level = DEBUG\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
         ClusterJobs jobs = new ClusterJobs(cluster);
         cluster.start(taskManagers);
         return jobs;

@@ -20,7 +20,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -50,8 +53,15 @@ import java.util.Map;
  * <p>End of life: a golden record's state is cleared when its last link is gone and no insert is
  * pending. Pending inserts end with their echo, or with a timer after the insert timeout. Links
  * have no TTL on purpose: forgetting a live link would make the job insert a duplicate.
+ *
+ * <p>After a restore (crash, cancel and resubmit, upgrade) the sources replay everything since the
+ * checkpoint, the job's own writes made after it included. Nothing is decided until the watermark
+ * has reached the moment of the restore: a decision taken earlier would be the one taken before the
+ * crash, taken again on knowledge that is missing what happened since — it could re-insert a row a
+ * user deleted right after the job's first insert, or rewrite a value someone has changed since.
  */
-public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChange, WriteIntent> {
+public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChange, WriteIntent>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GoldenRecordFunction.class);
 
@@ -67,6 +77,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     static final ValueStateDescriptor<GoldenStatus> STATUS =
             new ValueStateDescriptor<>("golden-status", GoldenStatus.class);
 
+    /**
+     * When a golden record without links, kept for its left-markers, is cleared (event time): the
+     * job's own insert of it may still be on its way back through CDC.
+     */
+    static final ValueStateDescriptor<Long> KEPT_UNTIL =
+            new ValueStateDescriptor<>("kept-until", Long.class);
+
     /** The job's writes since the last outside change, and whether they froze the record. */
     static final ValueStateDescriptor<LoopGuard> LOOP_GUARD =
             new ValueStateDescriptor<>("loop-guard", LoopGuard.class);
@@ -81,6 +98,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private transient MapState<String, TargetState> targets;
     private transient ValueState<GoldenStatus> status;
     private transient ValueState<LoopGuard> loopGuard;
+    private transient ValueState<Long> keptUntil;
 
     private transient Survivorship survivorship;
     private transient ValueComparison comparison;
@@ -92,6 +110,12 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private transient Counter frozen;
     private transient long waiting;
 
+    /** Whether this instance started from a checkpoint or savepoint. */
+    private transient boolean restored;
+
+    /** Until when (event time) decisions wait for the replay; set at the first callback. */
+    private transient long replayUntil;
+
     public GoldenRecordFunction(SyncConfig config) {
         this.config = config;
         this.delayMillis = config.completeness().delay().toMillis();
@@ -101,11 +125,31 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+        replayUntil = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // All state is keyed; the replay horizon is per restore.
+    }
+
+    /** The moment of the restore (processing time at the first callback after it), or MIN. */
+    private long replayUntil(TimerService timers) {
+        if (restored && replayUntil == Long.MIN_VALUE) {
+            replayUntil = timers.currentProcessingTime();
+        }
+        return replayUntil;
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         links = getRuntimeContext().getMapState(LINKS);
         targets = getRuntimeContext().getMapState(TARGETS);
         status = getRuntimeContext().getState(STATUS);
         loopGuard = getRuntimeContext().getState(LOOP_GUARD);
+        keptUntil = getRuntimeContext().getState(KEPT_UNTIL);
         survivorship = config.survivorship();
         comparison = config.comparison();
         masks = new HashMap<>();
@@ -124,6 +168,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     @Override
     public void processElement(LinkChange change, Context ctx, Collector<WriteIntent> out)
             throws Exception {
+        replayUntil(ctx.timerService());
         String linkId = change.linkId();
         switch (change.kind()) {
             case UPSERT -> {
@@ -142,7 +187,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 }
             }
         }
-        if (clearIfEnded(ctx.timerService())) {
+        if (clearIfEnded(
+                ctx.timerService(),
+                Math.max(change.eventTime(), ctx.timerService().currentWatermark()))) {
             return;
         }
         markDirty(change.eventTime(), ctx.timerService());
@@ -184,7 +231,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             outside = !previous.writePending();
             for (int i = 0; i < changedAt.length; i++) {
                 boolean same = comparison.same(i, previous.values()[i], change.values()[i]);
-                changedAt[i] = same ? previous.changedAt()[i] : change.eventTime();
+                // A changed value is as old as the identity stage says: the commit time, or for
+                // the job's own write (recognised by the writes table, also after a restore that
+                // forgot the write was pending) the time at its source.
+                changedAt[i] =
+                        same
+                                ? previous.changedAt()[i]
+                                : i < change.changedAt().length
+                                        ? change.changedAt()[i]
+                                        : change.eventTime();
             }
         }
         links.put(
@@ -204,6 +259,11 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
             throws Exception {
+        long replayed = replayUntil(ctx.timerService());
+        if (timestamp < replayed) {
+            ctx.timerService().registerEventTimeTimer(replayed);
+            return;
+        }
         boolean evaluate = false;
         GoldenStatus s = status.value();
         if (s != null && s.waiting() && timestamp >= s.due(delayMillis, maxWaitMillis)) {
@@ -238,7 +298,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             long now = Math.max(timestamp, ctx.timerService().currentWatermark());
             emit(ctx.getCurrentKey(), now, ctx, out);
         }
-        clearIfEnded(ctx.timerService());
+        clearIfEnded(ctx.timerService(), timestamp);
     }
 
     /** Resolves the golden record and emits the writes that bring every system in line with it. */
@@ -469,14 +529,32 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /** Clears all state of a golden record without links and without pending inserts. */
-    private boolean clearIfEnded(TimerService timers) throws Exception {
+    private boolean clearIfEnded(TimerService timers, long now) throws Exception {
+        Long kept = keptUntil.value();
         if (!links.isEmpty()) {
+            if (kept != null) {
+                timers.deleteEventTimeTimer(kept);
+                keptUntil.clear();
+            }
             return false;
         }
+        boolean left = false;
         for (TargetState t : targets.values()) {
             if (t.insertPending()) {
                 return false;
             }
+            left |= t.left();
+        }
+        // The last record left, but a row the job inserted elsewhere may still come back through
+        // CDC (after a restore the job may not know it inserted it). Keep the left-markers until
+        // the insert timeout, or that row would look like a new entity and be copied back into
+        // the system that deleted it.
+        if (left && (kept == null || now < kept)) {
+            if (kept == null) {
+                keptUntil.update(now + insertTimeoutMillis);
+                timers.registerEventTimeTimer(now + insertTimeoutMillis);
+            }
+            return false;
         }
         GoldenStatus s = status.value();
         if (s != null && s.waiting()) {
@@ -487,6 +565,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         targets.clear();
         status.clear();
         loopGuard.clear();
+        keptUntil.clear();
         return true;
     }
 

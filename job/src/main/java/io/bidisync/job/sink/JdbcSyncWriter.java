@@ -383,6 +383,19 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         for (Outcome o : outcomes) {
             WriteIntent intent = o.intent();
             boolean applied = o.rows() > 0;
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "system {}: {} golden={} row={} expected version {} values {} times {} at {}: {}",
+                        system.name(),
+                        intent.operation(),
+                        intent.goldenKey(),
+                        intent.localId(),
+                        intent.expectedVersion(),
+                        java.util.Arrays.toString(intent.values()),
+                        java.util.Arrays.toString(intent.valueTimes()),
+                        intent.eventTime(),
+                        applied ? "applied" : "not applied");
+            }
             switch (intent.operation()) {
                 case UPDATE, DELETE -> {
                     if (applied) {

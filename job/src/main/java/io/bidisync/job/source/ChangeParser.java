@@ -21,6 +21,8 @@ import org.apache.flink.util.Collector;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +42,7 @@ import java.util.Map;
 public class ChangeParser extends ProcessFunction<String, RecordChange>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeParser.class);
 
     /**
      * The job's transaction being read when a checkpoint was taken: its id and its writes-table
@@ -158,6 +161,11 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             return heartbeat(eventTime);
         }
         if (table.equals(writesTable)) {
+            LOG.debug(
+                    "system {}: the job's transaction {} at {}",
+                    system.name(),
+                    transaction,
+                    eventTime);
             rememberJobTransaction(
                     transaction, envelope.path("after").path("payload").asText("{}"));
             // It is a committed change like any other: its commit time moves the watermark.
@@ -253,6 +261,14 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
 
     /** For a row the job wrote in its current transaction, the source times of its values. */
     private long[] writtenAt(String transaction, String op, String localId, String key) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "system {}: row {} in transaction {} (the job's last: {})",
+                    system.name(),
+                    localId,
+                    transaction,
+                    jobTransaction);
+        }
         if (jobTransaction == null || !jobTransaction.equals(transaction)) {
             // Transactions arrive one after the other: an older one is done.
             jobTransaction = null;
