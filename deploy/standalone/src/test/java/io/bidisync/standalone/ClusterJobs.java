@@ -13,10 +13,17 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The tests' view of a {@link StandaloneCluster} in {@code target/}: submits the job jar as a user
@@ -40,12 +47,12 @@ final class ClusterJobs implements AutoCloseable {
         Path home = Path.of("target", "cluster-" + name).toAbsolutePath();
         if (Files.exists(home)) {
             try (var files = Files.walk(home)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(f);
                 }
             }
         }
-        java.util.HashMap<String, String> settings = new java.util.HashMap<>(overrides);
+        Map<String, String> settings = new HashMap<>(overrides);
         settings.put("rest.port", String.valueOf(freePort()));
         settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
         // Each TaskManager's work spreads over all TaskManagers, so any one killed hits the job.
@@ -63,7 +70,7 @@ final class ClusterJobs implements AutoCloseable {
             Files.writeString(
                     home.resolve("conf").resolve("log4j.properties"),
                     "logger.bidisync.name = io.bidisync\nlogger.bidisync.level = DEBUG\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
         }
         ClusterJobs jobs = new ClusterJobs(cluster);
         cluster.start(taskManagers);
@@ -184,8 +191,8 @@ final class ClusterJobs implements AutoCloseable {
     }
 
     /** The ids of the TaskManagers that run tasks of the job. */
-    java.util.Set<String> taskManagersOf(String id) throws IOException {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
+    Set<String> taskManagersOf(String id) throws IOException {
+        Set<String> ids = new TreeSet<>();
         for (JsonNode vertex : get("/jobs/" + id).path("vertices")) {
             JsonNode tms =
                     get(
@@ -234,9 +241,8 @@ final class ClusterJobs implements AutoCloseable {
         Path dir = cluster.home().resolve("savepoints");
         StandaloneCluster.ClientResult result =
                 cluster.flink("stop", "--savepointPath", dir.toUri().toString(), id);
-        java.util.regex.Matcher path =
-                java.util.regex.Pattern.compile("Savepoint completed\\. Path: (\\S+)")
-                        .matcher(result.output());
+        Matcher path =
+                Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(result.output());
         if (result.exitCode() != 0 || !path.find()) {
             throw new AssertionError("flink stop failed:\n" + result.output());
         }

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,14 +129,14 @@ class CrashRecoveryITCase {
                                 e.seq(),
                                 e.op(),
                                 e.pk(),
-                                java.util.Arrays.toString(e.before()),
-                                java.util.Arrays.toString(e.after()),
+                                Arrays.toString(e.before()),
+                                Arrays.toString(e.after()),
                                 e.versionBefore(),
                                 e.versionAfter(),
                                 e.byJob() ? "JOB" : ""));
             }
         }
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "crash-audit.txt"), out);
+        Files.writeString(Path.of("target", "crash-audit.txt"), out);
     }
 
     /**
@@ -141,7 +145,7 @@ class CrashRecoveryITCase {
      */
     private static int killTaskManager(Random random, String id) throws Exception {
         Set<String> busy = flink.taskManagersOf(id);
-        List<Integer> candidates = new java.util.ArrayList<>();
+        List<Integer> candidates = new ArrayList<>();
         for (int n : flink.cluster().runningTaskManagers()) {
             if (busy.contains(flink.cluster().taskManagerId(n))) {
                 candidates.add(n);

@@ -29,6 +29,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -391,8 +392,8 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                         intent.goldenKey(),
                         intent.localId(),
                         intent.expectedVersion(),
-                        java.util.Arrays.toString(intent.values()),
-                        java.util.Arrays.toString(intent.valueTimes()),
+                        Arrays.toString(intent.values()),
+                        Arrays.toString(intent.valueTimes()),
                         intent.eventTime(),
                         applied ? "applied" : "not applied");
             }
