@@ -178,7 +178,15 @@ final class ClusterJobs implements AutoCloseable {
      * write: a canary customer inserted into CRM now reaches ERP only once the watermark has passed
      * every earlier change, then nobody may change a row for {@code quiet}.
      */
-    static void settle(SyncRun run, Duration quiet) throws Exception {
+    void settle(SyncRun run, Duration quiet) throws Exception {
+        // First the job must be streaming and caught up with now (after a start or a restart its
+        // sources may still be reading a snapshot): then the canary is an ordinary change.
+        long now = System.currentTimeMillis();
+        Await.until(
+                "the golden stage's watermark to pass " + now,
+                TIMEOUT,
+                () -> goldenWatermark() >= now,
+                this::runningJobMetrics);
         String canary = "canary-" + System.nanoTime() + "@example.com";
         run.execute(
                 "crm",
@@ -186,8 +194,56 @@ final class ClusterJobs implements AutoCloseable {
         Await.until(
                 "the canary " + canary + " in ERP",
                 TIMEOUT,
-                () -> run.rows("erp").stream().anyMatch(r -> canary.equals(r.email())));
+                () -> run.rows("erp").stream().anyMatch(r -> canary.equals(r.email())),
+                this::runningJobMetrics);
         run.awaitQuiet(quiet, TIMEOUT);
+    }
+
+    /** The lowest input watermark of the golden stage's subtasks in the running job, or MIN. */
+    private long goldenWatermark() throws IOException {
+        long lowest = Long.MIN_VALUE;
+        JsonNode jobs = get("/jobs");
+        for (JsonNode job : jobs == null ? json.createArrayNode() : jobs.path("jobs")) {
+            if (!job.path("status").asText().equals("RUNNING")) {
+                continue;
+            }
+            String id = job.path("id").asText();
+            for (JsonNode vertex : get("/jobs/" + id).path("vertices")) {
+                if (!vertex.path("name").asText().startsWith("golden")) {
+                    continue;
+                }
+                JsonNode marks =
+                        get(
+                                "/jobs/"
+                                        + id
+                                        + "/vertices/"
+                                        + vertex.path("id").asText()
+                                        + "/watermarks");
+                if (marks == null || marks.isEmpty()) {
+                    return Long.MIN_VALUE;
+                }
+                lowest = Long.MAX_VALUE;
+                for (JsonNode mark : marks) {
+                    lowest = Math.min(lowest, mark.path("value").asLong(Long.MIN_VALUE));
+                }
+            }
+        }
+        return lowest;
+    }
+
+    /** The bidisync metrics of the running jobs, for a failure message. */
+    private String runningJobMetrics() throws Exception {
+        StringBuilder out = new StringBuilder();
+        JsonNode jobs = get("/jobs");
+        for (JsonNode job : jobs == null ? json.createArrayNode() : jobs.path("jobs")) {
+            String id = job.path("id").asText();
+            out.append(id).append(' ').append(job.path("status").asText()).append(' ');
+            if (job.path("status").asText().equals("RUNNING")) {
+                out.append(metrics.totals(JobID.fromHexString(id)));
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     /** The ids of the TaskManagers that run tasks of the job. */

@@ -98,7 +98,7 @@ class CrashRecoveryITCase {
     }
 
     private static InvariantChecker.Report check(String phase, SyncRun run) throws Exception {
-        ClusterJobs.settle(run, QUIET);
+        flink.settle(run, QUIET);
         InvariantChecker.Report report = InvariantChecker.check(run);
         System.out.printf("%s%n%s", phase, report);
         if (!report.clean()) {

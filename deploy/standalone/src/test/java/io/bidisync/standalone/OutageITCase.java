@@ -55,12 +55,12 @@ class OutageITCase {
         SoakWorkload.seedRows().forEach(builder::seed);
         try (SyncRun run = builder.create()) {
             String id = flink.submit(run);
-            ClusterJobs.settle(run, QUIET);
+            flink.settle(run, QUIET);
             InvariantChecker.check(run).assertClean();
 
             long erpRecovery = outage(run, "erp", id, 1);
             long billingRecovery = outage(run, "billing", id, 2);
-            ClusterJobs.settle(run, QUIET);
+            flink.settle(run, QUIET);
             InvariantChecker.Report report = InvariantChecker.check(run);
             System.out.printf(
                     "Outages of %d s: ERP (read and written) back in sync %d ms after it returned,"
