@@ -5,13 +5,16 @@ import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetterSink;
 import io.bidisync.job.deadletter.DeadLetters;
+import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.GoldenRecordFunction;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.identity.RecordIdentityFunction;
+import io.bidisync.job.sink.GoldenTopicSink;
 import io.bidisync.job.sink.JdbcSyncSink;
 import io.bidisync.job.source.ChangeParser;
 import io.bidisync.job.source.CommitTimeWatermarks;
+import io.bidisync.job.source.DebeziumTopicSource;
 import io.bidisync.job.source.PostgresChangeSource;
 import io.bidisync.job.source.RecordChange;
 
@@ -26,10 +29,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Assembles the sync job's graph (DESIGN §3):
  *
  * <pre>
- * per system: CDC source → parse into the global model → commit-time watermarks → drop heartbeats
- *   → union → keyBy(system, primary key): record identity
+ * per system: CDC source or Debezium topic → parse into the global model → commit-time watermarks
+ *   → drop heartbeats → union → keyBy(system, primary key): record identity
  *   → keyBy(match key): golden record, completeness gate, write decisions
  *   → per system: route → conditional JDBC writer
+ *   (→ golden output topic, when configured)
  * </pre>
  *
  * <p>Sources and sinks are passed in, so tests can swap them; {@link #ofDatabases} wires the real
@@ -54,22 +58,37 @@ public final class SyncJob {
     private final Sources sources;
     private final Sinks sinks;
     private final Sink<DeadLetter> deadLetterSink;
+    private final Sink<GoldenRecord> goldenSink;
 
+    /**
+     * @param goldenSink where golden records are published; {@code null} for nowhere
+     */
     public SyncJob(
-            SyncConfig config, Sources sources, Sinks sinks, Sink<DeadLetter> deadLetterSink) {
+            SyncConfig config,
+            Sources sources,
+            Sinks sinks,
+            Sink<DeadLetter> deadLetterSink,
+            Sink<GoldenRecord> goldenSink) {
         this.config = config;
         this.sources = sources;
         this.sinks = sinks;
         this.deadLetterSink = deadLetterSink;
+        this.goldenSink = goldenSink;
     }
 
-    /** The job against the configured PostgreSQL databases. */
+    /** The job against the configured databases and topics. */
     public static SyncJob ofDatabases(SyncConfig config) {
         return new SyncJob(
                 config,
-                system -> PostgresChangeSource.create(config, system),
+                system ->
+                        system.readByCdc()
+                                ? PostgresChangeSource.create(config, system)
+                                : DebeziumTopicSource.create(system),
                 system -> new JdbcSyncSink(config, system.name()),
-                new DeadLetterSink(config));
+                new DeadLetterSink(config),
+                config.goldenOutput() == null
+                        ? null
+                        : GoldenTopicSink.create(config.goldenOutput(), config.attributes()));
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -84,7 +103,10 @@ public final class SyncJob {
                     env.fromSource(
                                     sources.changesOf(system),
                                     WatermarkStrategy.noWatermarks(),
-                                    name + ": read changes (CDC)")
+                                    name
+                                            + (system.readByCdc()
+                                                    ? ": read changes (CDC)"
+                                                    : ": read changes (Debezium topic)"))
                             .uid("source-" + name)
                             .setParallelism(1)
                             .process(new ChangeParser(config, system))
@@ -127,6 +149,12 @@ public final class SyncJob {
                     .sinkTo(sinks.writesTo(system))
                     .uid("write-" + name)
                     .name(name + ": conditional writes (JDBC)");
+        }
+        if (goldenSink != null) {
+            intents.getSideOutput(GoldenRecordFunction.GOLDEN_RECORDS)
+                    .sinkTo(goldenSink)
+                    .uid("golden-output")
+                    .name("golden output (Kafka)");
         }
         deadLetters
                 .sinkTo(deadLetterSink)

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,7 @@ public final class ConfigLoader {
                     "writer",
                     "loop-breaker",
                     "dead-letters",
+                    "golden-output",
                     "systems");
     private static final Set<String> SYSTEM_KEYS =
             Set.of(
@@ -60,10 +62,18 @@ public final class ConfigLoader {
                     "columns",
                     "write",
                     "deletes",
-                    "create-publication");
+                    "create-publication",
+                    "source");
+    private static final Set<String> KAFKA_KEYS = Set.of("bootstrap-servers", "properties");
+
+    /** Kafka client properties whose values are secrets: only environment references. */
+    private static final Pattern SECRET_PROPERTY = Pattern.compile(".*(password|jaas|secret).*");
 
     private final Function<String, String> environment;
     private final List<String> problems = new ArrayList<>();
+
+    /** The sync's name, once read: part of default Kafka group and transactional ids. */
+    private String syncName;
 
     private ConfigLoader(Function<String, String> environment) {
         this.environment = environment;
@@ -103,6 +113,7 @@ public final class ConfigLoader {
         unknownKeys("", top, TOP_KEYS);
 
         String name = string(top, "", "name", true);
+        syncName = name;
         if (name != null && !SYNC_NAME.matcher(name).matches()) {
             problem(
                     "name",
@@ -160,8 +171,15 @@ public final class ConfigLoader {
             }
         }
         crossChecks(attributes, priority, systemsNode, systems);
-        SyncConfig.DeadLetterTable deadLetterTable =
-                deadLetterTable(map(top, "", "dead-letters", false), systemsNode);
+        Map<?, ?> deadLettersNode = map(top, "", "dead-letters", false);
+        SyncConfig.DeadLetterTable deadLetterTable = null;
+        DeadLetterTopic deadLetterTopic = null;
+        if (deadLettersNode != null && deadLettersNode.containsKey("topic")) {
+            deadLetterTopic = deadLetterTopic(deadLettersNode);
+        } else {
+            deadLetterTable = deadLetterTable(deadLettersNode, systemsNode);
+        }
+        GoldenOutput goldenOutput = goldenOutput(map(top, "", "golden-output", false));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -178,6 +196,8 @@ public final class ConfigLoader {
                 writer,
                 loopBreaker,
                 deadLetterTable,
+                deadLetterTopic,
+                goldenOutput,
                 Collections.unmodifiableMap(systems));
     }
 
@@ -302,6 +322,77 @@ public final class ConfigLoader {
         String table = identifier(node, "dead-letters.", "table", false);
         return new SyncConfig.DeadLetterTable(
                 system, table == null ? "bidisync_dead_letter" : table);
+    }
+
+    private DeadLetterTopic deadLetterTopic(Map<?, ?> node) {
+        String p = "dead-letters.";
+        unknownKeys(p, node, union(KAFKA_KEYS, Set.of("topic")));
+        if (node.containsKey("system") || node.containsKey("table")) {
+            problem("dead-letters", "set either topic (Kafka) or system and table, not both");
+        }
+        KafkaConnection kafka = kafkaConnection(node, p);
+        String topic = string(node, p, "topic", true);
+        return kafka == null || topic == null ? null : new DeadLetterTopic(kafka, topic);
+    }
+
+    private GoldenOutput goldenOutput(Map<?, ?> node) {
+        if (node == null) {
+            return null;
+        }
+        String p = "golden-output.";
+        unknownKeys(p, node, union(KAFKA_KEYS, Set.of("topic", "transactional-id-prefix")));
+        KafkaConnection kafka = kafkaConnection(node, p);
+        String topic = string(node, p, "topic", true);
+        String prefix = string(node, p, "transactional-id-prefix", false);
+        if (kafka == null || topic == null) {
+            return null;
+        }
+        return new GoldenOutput(kafka, topic, prefix == null ? "bidisync-" + syncName : prefix);
+    }
+
+    /** The connection of a Kafka client: {@code bootstrap-servers} and {@code properties}. */
+    private KafkaConnection kafkaConnection(Map<?, ?> node, String prefix) {
+        String servers = string(node, prefix, "bootstrap-servers", true);
+        Map<String, String> properties = new LinkedHashMap<>();
+        Map<?, ?> props = map(node, prefix, "properties", false);
+        if (props != null) {
+            for (Map.Entry<?, ?> e : props.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                String where = prefix + "properties." + key;
+                Object value = e.getValue();
+                if (value == null || value instanceof Map || value instanceof List) {
+                    problem(where, "expected a single value");
+                    continue;
+                }
+                String text = String.valueOf(value);
+                Matcher m = ENV_REFERENCE.matcher(text);
+                boolean references = false;
+                while (m.find()) {
+                    references = true;
+                    if (environment.apply(m.group(1)) == null) {
+                        problem(where, "environment variable " + m.group(1) + " is not set");
+                    }
+                }
+                if (!references && SECRET_PROPERTY.matcher(key).matches()) {
+                    // The literal is not repeated in the message: it is a secret.
+                    problem(
+                            where,
+                            "holds a secret: use an environment variable reference like"
+                                    + " ${KAFKA_JAAS_CONFIG}; literal secrets are not accepted");
+                }
+                // References stay unresolved: KafkaConnection resolves them when a client is built.
+                properties.put(key, text);
+            }
+        }
+        return servers == null
+                ? null
+                : new KafkaConnection(servers, Collections.unmodifiableMap(properties));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new HashSet<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private SyncConfig.LoopBreaker loopBreaker(Map<?, ?> node) {
@@ -453,6 +544,13 @@ public final class ConfigLoader {
                 problem(p + "create-publication", "must be true or false, got '" + create + "'");
             }
         }
+        DebeziumTopic changeTopic = changeTopic(map(node, p, "source", false), p, name);
+        if (changeTopic == null && url != null && JdbcUrl.parsePostgres(url) == null) {
+            problem(
+                    p + "source.kind",
+                    "the job reads changes by CDC from PostgreSQL only; for this database set"
+                            + " kafka-debezium and a Debezium change topic");
+        }
         if (problems.size() > before) {
             return null;
         }
@@ -468,7 +566,48 @@ public final class ConfigLoader {
                 Collections.unmodifiableMap(columns),
                 Collections.unmodifiableSet(write),
                 deletes,
-                createPublication);
+                createPublication,
+                changeTopic);
+    }
+
+    /** A system's {@code source}: {@code null} for CDC (the default), else its change topic. */
+    private DebeziumTopic changeTopic(Map<?, ?> node, String prefix, String systemName) {
+        if (node == null) {
+            return null;
+        }
+        String p = prefix + "source.";
+        String kind = string(node, p, "kind", true);
+        if (kind == null) {
+            return null;
+        }
+        if (kind.equals("postgres-cdc")) {
+            unknownKeys(p, node, Set.of("kind"));
+            return null;
+        }
+        if (!kind.equals("kafka-debezium")) {
+            problem(p + "kind", "unknown kind '" + kind + "' (use postgres-cdc or kafka-debezium)");
+            return null;
+        }
+        unknownKeys(
+                p,
+                node,
+                union(
+                        KAFKA_KEYS,
+                        Set.of("kind", "topic", "group-id", "heartbeat-topic", "caught-up-after")));
+        KafkaConnection kafka = kafkaConnection(node, p);
+        String topic = string(node, p, "topic", true);
+        String groupId = string(node, p, "group-id", false);
+        String heartbeatTopic = string(node, p, "heartbeat-topic", false);
+        Duration caughtUpAfter = duration(node, p, "caught-up-after", Duration.ofSeconds(5));
+        if (kafka == null || topic == null) {
+            return null;
+        }
+        return new DebeziumTopic(
+                kafka,
+                topic,
+                groupId == null ? "bidisync-" + syncName + "-" + systemName : groupId,
+                heartbeatTopic,
+                caughtUpAfter);
     }
 
     private void crossChecks(

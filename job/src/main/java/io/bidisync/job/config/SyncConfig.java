@@ -25,7 +25,11 @@ import java.util.Map;
  * @param completeness when a golden record may be emitted
  * @param writer how writers batch and retry
  * @param loopBreaker when a golden record that keeps being rewritten is frozen
- * @param deadLetterTable where dead letters are stored besides the log; {@code null}: log only
+ * @param deadLetterTable where dead letters are stored besides the log; {@code null}: log only (or
+ *     a topic)
+ * @param deadLetterTopic the Kafka topic dead letters go to besides the log, instead of a table;
+ *     {@code null} for none
+ * @param goldenOutput where golden records are published; {@code null} for nowhere
  * @param systems the systems by name, in configuration order
  */
 public record SyncConfig(
@@ -40,6 +44,8 @@ public record SyncConfig(
         Writer writer,
         LoopBreaker loopBreaker,
         DeadLetterTable deadLetterTable,
+        DeadLetterTopic deadLetterTopic,
+        GoldenOutput goldenOutput,
         Map<String, SystemConfig> systems)
         implements Serializable {
 

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param deletes what a delete in this system does elsewhere
  * @param createPublication whether the job creates (and adjusts) its publication; {@code false}
  *     when a DBA created it, so the job's user needs no ownership of the tables
+ * @param changeTopic where the system's changes arrive when they are not read by CDC from its
+ *     PostgreSQL database (source kind {@code kafka-debezium}); {@code null} for CDC
  */
 public record SystemConfig(
         String name,
@@ -37,8 +39,14 @@ public record SystemConfig(
         Map<String, String> columns,
         Set<WriteOperation> write,
         DeletePolicy deletes,
-        boolean createPublication)
+        boolean createPublication,
+        DebeziumTopic changeTopic)
         implements Serializable {
+
+    /** Whether the job reads the system's changes by CDC from its PostgreSQL database. */
+    public boolean readByCdc() {
+        return changeTopic == null;
+    }
 
     public boolean mayWrite(WriteOperation operation) {
         return write.contains(operation);

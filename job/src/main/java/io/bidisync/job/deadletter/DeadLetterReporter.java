@@ -16,8 +16,9 @@ import java.sql.Timestamp;
 
 /**
  * Reports dead letters: always to the log, one line each; and, when the configuration names a
- * dead-letter table, also as a row there (time, system, key, operation, reason, payload). A row
- * that cannot be stored is still in the log: nothing is lost, and the job keeps running.
+ * dead-letter table, also as a row there (time, system, key, operation, reason, payload), or when
+ * it names a dead-letter topic, as a message there. One that cannot be stored is still in the log:
+ * nothing is lost, and the job keeps running.
  *
  * <p>Used on the task's own thread by whoever dead-letters (the writers, the dead-letter sink); it
  * opens its connection when first needed.
@@ -29,9 +30,15 @@ public final class DeadLetterReporter implements Serializable, AutoCloseable {
     private final SystemConfig database;
     private final String insertSql;
 
+    private final DeadLetterProducer topic;
+
     private transient Connection connection;
 
     public DeadLetterReporter(SyncConfig config) {
+        this.topic =
+                config.deadLetterTopic() == null
+                        ? null
+                        : new DeadLetterProducer(config.deadLetterTopic());
         SyncConfig.DeadLetterTable table = config.deadLetterTable();
         this.database = table == null ? null : config.system(table.system());
         this.insertSql =
@@ -44,6 +51,9 @@ public final class DeadLetterReporter implements Serializable, AutoCloseable {
 
     public void report(DeadLetter deadLetter) {
         DeadLetterLog.report(deadLetter);
+        if (topic != null) {
+            topic.send(deadLetter);
+        }
         if (insertSql == null) {
             return;
         }
@@ -65,12 +75,19 @@ public final class DeadLetterReporter implements Serializable, AutoCloseable {
                     "Dead letter kept in the log only: cannot store it in system {} ({})",
                     database.name(),
                     e.getMessage());
-            close();
+            closeConnection();
         }
     }
 
     @Override
     public void close() {
+        if (topic != null) {
+            topic.close();
+        }
+        closeConnection();
+    }
+
+    private void closeConnection() {
         try {
             if (connection != null) {
                 connection.close();

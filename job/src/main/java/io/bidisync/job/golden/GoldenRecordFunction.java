@@ -26,6 +26,7 @@ import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,21 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     static final ValueStateDescriptor<LoopGuard> LOOP_GUARD =
             new ValueStateDescriptor<>("loop-guard", LoopGuard.class);
 
+    /**
+     * Golden records as they are resolved, and their ends: the golden output (only with one
+     * configured).
+     */
+    public static final OutputTag<GoldenRecord> GOLDEN_RECORDS =
+            new OutputTag<>("golden-records") {
+                private static final long serialVersionUID = 1L;
+            };
+
+    /** The fingerprint of what was last published of the golden record (golden output only). */
+    static final ValueStateDescriptor<Long> PUBLISHED =
+            new ValueStateDescriptor<>("published", Long.class);
+
     private final SyncConfig config;
+    private final boolean publishing;
     private final long delayMillis;
     private final long maxWaitMillis;
     private final long insertTimeoutMillis;
@@ -99,6 +114,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private transient ValueState<GoldenStatus> status;
     private transient ValueState<LoopGuard> loopGuard;
     private transient ValueState<Long> keptUntil;
+    private transient ValueState<Long> published;
 
     private transient Survivorship survivorship;
     private transient ValueComparison comparison;
@@ -118,6 +134,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
 
     public GoldenRecordFunction(SyncConfig config) {
         this.config = config;
+        this.publishing = config.goldenOutput() != null;
         this.delayMillis = config.completeness().delay().toMillis();
         this.maxWaitMillis = config.completeness().maxWait().toMillis();
         this.insertTimeoutMillis = config.writer().insertTimeout().toMillis();
@@ -150,6 +167,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         status = getRuntimeContext().getState(STATUS);
         loopGuard = getRuntimeContext().getState(LOOP_GUARD);
         keptUntil = getRuntimeContext().getState(KEPT_UNTIL);
+        published = getRuntimeContext().getState(PUBLISHED);
         survivorship = config.survivorship();
         comparison = config.comparison();
         masks = new HashMap<>();
@@ -184,6 +202,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         && config.system(change.system()).deletes() == DeletePolicy.PROPAGATE) {
                     GoldenStatus s = statusOrIdle();
                     status.update(s.withDeleteRequested(true));
+                }
+                if (links.isEmpty()) {
+                    unpublish(ctx.getCurrentKey(), change.eventTime(), ctx);
                 }
             }
         }
@@ -323,7 +344,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 putTarget(system.name(), targetOf(system.name()).asLeft());
             }
         } else {
-            intents = writes(key, all, resolve(all), time);
+            Survivorship.Golden golden = resolve(all);
+            publish(key, all, golden, time, ctx);
+            intents = writes(key, all, golden, time);
         }
         if (intents.isEmpty()) {
             return;
@@ -337,6 +360,34 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         for (WriteIntent intent : intents) {
             apply(intent, ctx.timerService());
             out.collect(intent);
+        }
+    }
+
+    /** Sends the golden record to the golden output, unless that is what it last sent. */
+    private void publish(
+            String key, List<Link> all, Survivorship.Golden golden, long time, Context ctx)
+            throws Exception {
+        if (!publishing) {
+            return;
+        }
+        String[] linked =
+                all.stream()
+                        .map(l -> l.system() + '/' + l.localId())
+                        .sorted()
+                        .toArray(String[]::new);
+        long fingerprint = 31 * ValueHash.of(golden.values()) + ValueHash.of(linked);
+        Long last = published.value();
+        if (last == null || last != fingerprint) {
+            published.update(fingerprint);
+            ctx.output(GOLDEN_RECORDS, new GoldenRecord(key, false, golden.values(), linked, time));
+        }
+    }
+
+    /** Sends the end of a published golden record that has lost its last source row. */
+    private void unpublish(String key, long time, Context ctx) throws Exception {
+        if (publishing && published.value() != null) {
+            published.clear();
+            ctx.output(GOLDEN_RECORDS, GoldenRecord.gone(key, time));
         }
     }
 
@@ -566,6 +617,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         status.clear();
         loopGuard.clear();
         keptUntil.clear();
+        published.clear();
         return true;
     }
 

@@ -33,11 +33,12 @@ import java.util.Map;
 /**
  * Parses one system's Debezium JSON change events into {@link RecordChange}s of the global model.
  *
- * <p>Accepts the envelope with and without the {@code schema}/{@code payload} wrapper. Rows of the
- * heartbeat table become {@link RecordChange.Kind#HEARTBEAT}s, which carry commit time for the
- * watermark only. Anything that cannot be mapped (not JSON, unknown table, no row image, no primary
- * key, a version that is not a number) goes to {@link DeadLetters#TAG} with the reason; the job
- * keeps running.
+ * <p>Accepts the envelope with and without the {@code schema}/{@code payload} wrapper, from the CDC
+ * source or from a Debezium topic (PostgreSQL or MySQL connector). Rows of the heartbeat table, and
+ * Debezium's own heartbeat messages, become {@link RecordChange.Kind#HEARTBEAT}s, which carry time
+ * for the watermark only. Anything that cannot be mapped (not JSON, unknown table, no row image, no
+ * primary key, a version that is not a number) goes to {@link DeadLetters#TAG} with the reason; the
+ * job keeps running.
  */
 public class ChangeParser extends ProcessFunction<String, RecordChange>
         implements CheckpointedFunction {
@@ -149,14 +150,22 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         if (envelope.has("payload") && envelope.has("schema")) {
             envelope = envelope.get("payload");
         }
+        if (!envelope.has("source") && !envelope.has("op") && envelope.has("ts_ms")) {
+            // A Debezium heartbeat message: the connector had published everything until then.
+            return heartbeat(envelope.path("ts_ms").asLong());
+        }
         JsonNode source = envelope.path("source");
         String table = source.path("table").asText(null);
-        String schema = source.path("schema").asText(null);
-        long eventTime = source.path("ts_ms").asLong(0);
+        // MySQL has no schemas: its database is what the configuration calls the schema.
+        String schema = source.path(source.has("schema") ? "schema" : "db").asText(null);
+        String op = envelope.path("op").asText("");
+        // Snapshot rows are not commit-time-stamped (a Debezium snapshot stamps when it read
+        // them): time 0, so a source's watermark moves only once its log streams.
+        long eventTime = op.equals("r") ? 0 : source.path("ts_ms").asLong(0);
         if (table == null) {
             throw new UnmappableException(null, "no source.table in the change event");
         }
-        String transaction = source.path("txId").asText(null);
+        String transaction = transactionOf(envelope, source);
         if (table.equals(heartbeatTable)) {
             return heartbeat(eventTime);
         }
@@ -183,7 +192,6 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                             + system.table()
                             + ")");
         }
-        String op = envelope.path("op").asText("");
         switch (op) {
             case "r", "c", "u" -> {
                 Map<String, String> row = row(envelope.get("after"), "after");
@@ -216,6 +224,20 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             }
             default -> throw new UnmappableException(null, "unknown operation '" + op + "'");
         }
+    }
+
+    /**
+     * The id of the transaction a change belongs to: PostgreSQL's {@code txId}, Debezium's
+     * transaction metadata ({@code provide.transaction.metadata}), or MySQL's GTID.
+     */
+    private static String transactionOf(JsonNode envelope, JsonNode source) {
+        if (source.hasNonNull("txId")) {
+            return source.get("txId").asText();
+        }
+        if (envelope.path("transaction").hasNonNull("id")) {
+            return envelope.get("transaction").get("id").asText();
+        }
+        return source.path("gtid").asText(null);
     }
 
     private RecordChange heartbeat(long eventTime) {

@@ -145,6 +145,11 @@ public final class SyncRun implements AutoCloseable {
         return config;
     }
 
+    /** The name of the run's database, the same on every system's server. */
+    public String database() {
+        return database;
+    }
+
     public SyncedSystem system(String name) {
         return systems.get(name);
     }

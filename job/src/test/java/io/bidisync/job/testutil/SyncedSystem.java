@@ -21,7 +21,8 @@ public record SyncedSystem(
         Map<String, String> columns,
         String ddl,
         String write,
-        String deletes) {
+        String deletes,
+        String source) {
 
     public static final List<String> ATTRIBUTES = List.of("email", "name", "phone", "city");
 
@@ -34,7 +35,8 @@ public record SyncedSystem(
                 columns("email", "full_name", "phone", "city"),
                 io.bidisync.job.demo.CustomerTables.CRM,
                 "[insert, update]",
-                "ignore");
+                "ignore",
+                "");
     }
 
     public static SyncedSystem erp() {
@@ -46,7 +48,8 @@ public record SyncedSystem(
                 columns("mail", "name", "phone", "town"),
                 io.bidisync.job.demo.CustomerTables.ERP,
                 "[insert, update]",
-                "ignore");
+                "ignore",
+                "");
     }
 
     /** Read-only: a source of data, never written. */
@@ -60,7 +63,8 @@ public record SyncedSystem(
                 "CREATE TABLE account (account_id serial PRIMARY KEY, email text, holder text, city text,"
                         + " ver integer NOT NULL DEFAULT 1);",
                 "[]",
-                "ignore");
+                "ignore",
+                "");
     }
 
     private static Map<String, String> columns(
@@ -78,17 +82,23 @@ public record SyncedSystem(
     /** The same system with another table definition (same table and column names). */
     public SyncedSystem withDdl(String ddl) {
         return new SyncedSystem(
-                name, table, primaryKey, versionColumn, columns, ddl, write, deletes);
+                name, table, primaryKey, versionColumn, columns, ddl, write, deletes, source);
     }
 
     public SyncedSystem withWrite(String write) {
         return new SyncedSystem(
-                name, table, primaryKey, versionColumn, columns, ddl, write, deletes);
+                name, table, primaryKey, versionColumn, columns, ddl, write, deletes, source);
     }
 
     public SyncedSystem withDeletes(String deletes) {
         return new SyncedSystem(
-                name, table, primaryKey, versionColumn, columns, ddl, write, deletes);
+                name, table, primaryKey, versionColumn, columns, ddl, write, deletes, source);
+    }
+
+    /** The same system with a {@code source:} block (YAML, indented as a system key). */
+    public SyncedSystem withSource(String source) {
+        return new SyncedSystem(
+                name, table, primaryKey, versionColumn, columns, ddl, write, deletes, source);
     }
 
     public String column(String attribute) {
@@ -108,7 +118,7 @@ public record SyncedSystem(
                     columns: { %s }
                     write: %s
                     deletes: %s
-                """
+                %s"""
                 .formatted(
                         name,
                         url,
@@ -117,7 +127,8 @@ public record SyncedSystem(
                         versionColumn,
                         String.join(", ", mapped),
                         write,
-                        deletes);
+                        deletes,
+                        source);
     }
 
     /** Rows in attribute order (null where unmapped): id, email, name, phone, city, version. */

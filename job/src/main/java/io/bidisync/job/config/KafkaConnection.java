@@ -1,0 +1,66 @@
+package io.bidisync.job.config;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach a Kafka cluster: bootstrap servers and further client properties (security settings,
+ * say).
+ *
+ * <p>Property values may hold {@code ${VAR}} references; they stay references here and are resolved
+ * only by {@link #clientProperties()}, when a client is built, so the configuration never holds a
+ * secret (see {@link Secret}).
+ *
+ * @param bootstrapServers {@code host:port[,host:port…]}
+ * @param properties Kafka client properties, values possibly with {@code ${VAR}} references
+ */
+public record KafkaConnection(String bootstrapServers, Map<String, String> properties)
+        implements Serializable {
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /**
+     * The client properties with the bootstrap servers, references resolved from the environment.
+     */
+    public Properties clientProperties() {
+        Properties out = new Properties();
+        properties.forEach((key, value) -> out.setProperty(key, resolve(key, value)));
+        out.setProperty("bootstrap.servers", bootstrapServers);
+        return out;
+    }
+
+    private static String resolve(String key, String value) {
+        Matcher m = ENV_REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = System.getenv(m.group(1));
+            if (resolved == null) {
+                throw new IllegalStateException(
+                        "Kafka property "
+                                + key
+                                + ": environment variable "
+                                + m.group(1)
+                                + " is not set");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The environment variables the properties refer to. */
+    public List<String> environmentVariables() {
+        List<String> out = new ArrayList<>();
+        for (String value : properties.values()) {
+            Matcher m = ENV_REFERENCE.matcher(value);
+            while (m.find()) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+}
