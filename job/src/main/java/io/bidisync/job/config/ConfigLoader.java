@@ -544,8 +544,10 @@ public final class ConfigLoader {
                 problem(p + "create-publication", "must be true or false, got '" + create + "'");
             }
         }
-        DebeziumTopic changeTopic = changeTopic(map(node, p, "source", false), p, name);
-        if (changeTopic == null && url != null && JdbcUrl.parsePostgres(url) == null) {
+        Map<?, ?> sourceNode = map(node, p, "source", false);
+        DebeziumTopic changeTopic = changeTopic(sourceNode, p, name);
+        boolean fromKafka = sourceNode != null && "kafka-debezium".equals(sourceNode.get("kind"));
+        if (!fromKafka && url != null && JdbcUrl.parsePostgres(url) == null) {
             problem(
                     p + "source.kind",
                     "the job reads changes by CDC from PostgreSQL only; for this database set"

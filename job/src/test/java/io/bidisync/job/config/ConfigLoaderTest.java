@@ -181,4 +181,90 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new TableName("public", "a b"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    private static String withErpSource(String source, String extra) {
+        return TestConfigs.crmErpYaml("jdbc:postgresql://h/crm", "jdbc:mariadb://h:3306/erp", extra)
+                .replace(
+                        "    table: public.client\n", "    table: erp.client\n" + source.indent(4));
+    }
+
+    @Test
+    void readsAKafkaDebeziumSourceAndTheKafkaOutputs() throws Exception {
+        String yaml =
+                withErpSource(
+                        """
+                        source:
+                          kind: kafka-debezium
+                          bootstrap-servers: "k1:9092,k2:9092"
+                          topic: erp.changes
+                          heartbeat-topic: __debezium-heartbeat.erp
+                          properties:
+                            security.protocol: SASL_SSL
+                            sasl.jaas.config: "${ERP_JAAS}"
+                        """,
+                        """
+                        golden-output: { bootstrap-servers: "k1:9092", topic: customers.golden }
+                        dead-letters: { bootstrap-servers: "k1:9092", topic: customers.dead }
+                        """);
+        SyncConfig config = ConfigLoader.parse(yaml, Map.of("ERP_JAAS", "secret jaas")::get);
+
+        DebeziumTopic erp = config.system("erp").changeTopic();
+        assertThat(config.system("crm").readByCdc()).isTrue();
+        assertThat(config.system("erp").readByCdc()).isFalse();
+        assertThat(erp.topic()).isEqualTo("erp.changes");
+        assertThat(erp.heartbeatTopic()).isEqualTo("__debezium-heartbeat.erp");
+        assertThat(erp.groupId()).isEqualTo("bidisync-demo-erp");
+        assertThat(erp.caughtUpAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(erp.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        // The secret stays a reference in the configuration (and so in the job graph's operators).
+        assertThat(erp.kafka().properties())
+                .containsEntry("sasl.jaas.config", "${ERP_JAAS}")
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(erp.kafka().environmentVariables()).containsExactly("ERP_JAAS");
+        assertThat(config.goldenOutput().topic()).isEqualTo("customers.golden");
+        assertThat(config.goldenOutput().transactionalIdPrefix()).isEqualTo("bidisync-demo");
+        assertThat(config.deadLetterTopic().topic()).isEqualTo("customers.dead");
+        assertThat(config.deadLetterTable()).isNull();
+    }
+
+    @Test
+    void kafkaSettingsAreCheckedLikeEverythingElse() {
+        String yaml =
+                withErpSource(
+                        """
+                        source:
+                          kind: kafka-debezium
+                          topic: erp.changes
+                          caught-up-after: soon
+                          properties:
+                            sasl.jaas.config: "org.apache.kafka.common.security.plain.PlainLoginModule required password=hunter2;"
+                            ssl.truststore.password: "${MISSING}"
+                        """,
+                        """
+                        golden-output: { topic: g }
+                        dead-letters: { system: crm, topic: d, bootstrap-servers: "k:1" }
+                        """);
+        List<String> problems = problems(yaml);
+        assertThat(problems)
+                .containsExactlyInAnyOrder(
+                        "systems.erp.source.bootstrap-servers: is missing",
+                        "systems.erp.source.caught-up-after: not a duration: 'soon' (use e.g. 500ms, 1s, 2min)",
+                        "systems.erp.source.properties.sasl.jaas.config: holds a secret: use an environment variable reference like ${KAFKA_JAAS_CONFIG}; literal secrets are not accepted",
+                        "systems.erp.source.properties.ssl.truststore.password: environment variable MISSING is not set",
+                        "golden-output.bootstrap-servers: is missing",
+                        "dead-letters.system: unknown key (known: bootstrap-servers, properties, topic)",
+                        "dead-letters: set either topic (Kafka) or system and table, not both");
+        assertThat(String.join("\n", problems)).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aDatabaseOtherThanPostgresNeedsAChangeTopic() {
+        assertThat(problems(withErpSource("source: { kind: postgres-cdc }\n", "")))
+                .containsExactly(
+                        "systems.erp.source.kind: the job reads changes by CDC from PostgreSQL only;"
+                                + " for this database set kafka-debezium and a Debezium change topic");
+        assertThat(problems(withErpSource("source: { kind: oracle }\n", "")))
+                .contains(
+                        "systems.erp.source.kind: unknown kind 'oracle' (use postgres-cdc or kafka-debezium)");
+    }
 }

@@ -506,4 +506,70 @@ class GoldenRecordFunctionTest {
         harness.processWatermark(10_000);
         assertThat(drain()).isEmpty();
     }
+
+    @Test
+    void goldenRecordsArePublishedOnceCompleteAndEndWithATombstone() throws Exception {
+        harness.close();
+        config =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(
+                                "jdbc:postgresql://localhost:1/crm",
+                                "jdbc:postgresql://localhost:1/erp",
+                                "golden-output: { bootstrap-servers: \"localhost:1\", topic: golden }\n"));
+        harness = harness(config);
+        long delay = config.completeness().delay().toMillis();
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "900", 1, 1_500, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(1_500 + delay - 1);
+        assertThat(published()).isEmpty();
+
+        harness.processWatermark(1_500 + delay);
+        assertThat(published())
+                .singleElement()
+                .satisfies(
+                        g -> {
+                            assertThat(g.id()).isEqualTo(ANN);
+                            assertThat(g.deleted()).isFalse();
+                            assertThat(g.values()).containsExactly(ANN, "Ann", "1", "Oslo");
+                            assertThat(g.links()).containsExactly("crm/1", "erp/900");
+                        });
+
+        // Nothing new to say: not published again.
+        send(upsert(ANN, "erp", "900", 2, 3_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(3_000 + delay);
+        assertThat(published()).isEmpty();
+
+        send(upsert(ANN, "crm", "1", 2, 4_000, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(4_000 + delay);
+        assertThat(published())
+                .singleElement()
+                .satisfies(g -> assertThat(g.values()[3]).isEqualTo("Bergen"));
+        drain();
+
+        send(gone(ANN, LinkChange.Kind.DELETED, "crm", "1", 6_000));
+        assertThat(published()).isEmpty();
+        send(gone(ANN, LinkChange.Kind.MOVED_OUT, "erp", "900", 6_100));
+        assertThat(published())
+                .singleElement()
+                .satisfies(
+                        g -> {
+                            assertThat(g.deleted()).isTrue();
+                            assertThat(g.id()).isEqualTo(ANN);
+                            assertThat(g.eventTime()).isEqualTo(6_100);
+                        });
+
+        harness.processWatermark(6_100 + config.writer().insertTimeout().toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    private List<GoldenRecord> published() {
+        var records = harness.getSideOutput(GoldenRecordFunction.GOLDEN_RECORDS);
+        if (records == null) {
+            return List.of();
+        }
+        List<GoldenRecord> out = records.stream().map(r -> r.getValue()).toList();
+        records.clear();
+        return out;
+    }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ChangeParserTest {
     private OneInputStreamOperatorTestHarness<String, RecordChange> harness;
@@ -133,5 +134,57 @@ class ChangeParserTest {
                                         .startsWith(
                                                 "row has no value for primary key column 'client_no'"),
                         r -> assertThat(r).startsWith("no 'before' row image"));
+    }
+
+    @Test
+    void readsTheMySqlConnectorsEnvelopeWithItsSchemaPart() throws Exception {
+        String event =
+                """
+                {"schema":{"type":"struct","fields":[]},
+                 "payload":{"before":null,"after":%s,"op":"u","ts_ms":5100,
+                  "source":{"connector":"mysql","db":"public","table":"client","ts_ms":5000,
+                            "gtid":"0-1-77","file":"mysql-bin.000003","pos":154}}}"""
+                        .formatted(client(3, "ann@example.com", 2));
+        RecordChange change = parse(event).get(0);
+        assertThat(change.kind()).isEqualTo(RecordChange.Kind.UPSERT);
+        assertThat(change.localId()).isEqualTo("3");
+        assertThat(change.eventTime()).isEqualTo(5_000);
+    }
+
+    @Test
+    void theJobsTransactionIsRecognisedByGtid() throws Exception {
+        String payload = "{\"u\":{\"3\":[5,6,7,8]},\"i\":{}}";
+        String written = new ObjectMapper().writeValueAsString(Map.of("id", 0, "payload", payload));
+        String template =
+                """
+                {"after":%s,"op":"%s","source":{"db":"public","table":"%s","ts_ms":2000,"gtid":"%s"}}""";
+        List<RecordChange> out =
+                parse(
+                        template.formatted(written, "u", "bidisync_writes", "0-1-9"),
+                        template.formatted(client(3, "ann@example.com", 5), "u", "client", "0-1-9"),
+                        template.formatted(
+                                client(3, "ann@example.com", 6), "u", "client", "0-1-10"));
+        assertThat(out.get(1).writtenAt()).containsExactly(5, 6, 7, 8);
+        assertThat(out.get(2).byJob()).isFalse();
+    }
+
+    @Test
+    void debeziumHeartbeatsWithOrWithoutSchemaMoveTimeOnly() throws Exception {
+        List<RecordChange> out =
+                parse(
+                        "{\"ts_ms\":7000}",
+                        "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"ts_ms\":8000}}");
+        assertThat(out)
+                .extracting(RecordChange::kind, RecordChange::eventTime)
+                .containsExactly(
+                        tuple(RecordChange.Kind.HEARTBEAT, 7_000L),
+                        tuple(RecordChange.Kind.HEARTBEAT, 8_000L));
+    }
+
+    @Test
+    void snapshotRowsCarryTimeZeroWhateverTheConnectorStamped() throws Exception {
+        RecordChange change =
+                parse(event("client", "r", 7, 123_456, client(3, "ann@example.com", 1))).get(0);
+        assertThat(change.eventTime()).isZero();
     }
 }
