@@ -1,6 +1,7 @@
 package io.bidisync.job;
 
 import io.bidisync.job.deadletter.DeadLetter;
+import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.GoldenStatus;
 import io.bidisync.job.golden.Link;
 import io.bidisync.job.golden.LoopGuard;
@@ -71,6 +72,9 @@ class SerializationTest {
                         true),
                 new TargetState(TargetState.NONE, 0L, new long[0], true),
                 new GoldenStatus(1L, 5L, false),
+                new GoldenRecord(
+                        "a@x.no", false, new String[] {"a@x.no", null}, new String[] {"crm/1"}, 9L),
+                GoldenRecord.gone("a@x.no", 10L),
                 new LoopGuard(3, 10L, TargetState.NONE, new String[] {"10 UPDATE erp/7 [a]"}),
                 new WriteIntent(
                         "erp",
