@@ -10,11 +10,11 @@ import io.bidisync.job.golden.GoldenRecordFunction;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.identity.RecordIdentityFunction;
-import io.bidisync.job.sink.GoldenTopicSink;
+import io.bidisync.job.kafka.DebeziumTopicSource;
+import io.bidisync.job.kafka.GoldenTopicSink;
 import io.bidisync.job.sink.JdbcSyncSink;
 import io.bidisync.job.source.ChangeParser;
 import io.bidisync.job.source.CommitTimeWatermarks;
-import io.bidisync.job.source.DebeziumTopicSource;
 import io.bidisync.job.source.PostgresChangeSource;
 import io.bidisync.job.source.RecordChange;
 

@@ -4,13 +4,17 @@ import io.bidisync.job.config.ConfigException;
 import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.DatabaseValidator;
+import io.bidisync.job.kafka.TopicValidator;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What every command does before anything starts: read the configuration and check it against the
- * databases, printing one line per problem. Nothing is changed and no job starts on a problem.
+ * databases and Kafka topics, printing one line per problem. Nothing is changed and no job starts
+ * on a problem.
  */
 final class Preflight {
     private Preflight() {}
@@ -24,17 +28,20 @@ final class Preflight {
             report(file, e.problems().size(), e.problems(), err);
             return null;
         }
-        DatabaseValidator.Report report = DatabaseValidator.check(config);
-        report.warnings().forEach(w -> out.println("warning: " + w));
-        if (!report.ok()) {
-            report(file, report.problems().size(), report.problems(), err);
+        DatabaseValidator.Report databases = DatabaseValidator.check(config);
+        TopicValidator.Report topics = TopicValidator.check(config);
+        List<String> problems = new ArrayList<>(databases.problems());
+        problems.addAll(topics.problems());
+        databases.warnings().forEach(w -> out.println("warning: " + w));
+        topics.warnings().forEach(w -> out.println("warning: " + w));
+        if (!problems.isEmpty()) {
+            report(file, problems.size(), problems, err);
             return null;
         }
         return config;
     }
 
-    private static void report(
-            Path file, int count, java.util.List<String> problems, PrintStream err) {
+    private static void report(Path file, int count, List<String> problems, PrintStream err) {
         err.println(
                 file
                         + ": "

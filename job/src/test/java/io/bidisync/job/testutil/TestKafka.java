@@ -67,10 +67,16 @@ public final class TestKafka {
     /** Creates a topic with one partition (compacted, if asked). */
     public static void createTopic(String topic, boolean compacted)
             throws ExecutionException, InterruptedException {
+        createTopic(topic, 1, compacted);
+    }
+
+    /** Creates a topic (compacted, if asked). */
+    public static void createTopic(String topic, int partitions, boolean compacted)
+            throws ExecutionException, InterruptedException {
         try (Admin admin =
                 Admin.create(
                         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            NewTopic newTopic = new NewTopic(topic, 1, (short) 1);
+            NewTopic newTopic = new NewTopic(topic, partitions, (short) 1);
             if (compacted) {
                 newTopic.configs(Map.of("cleanup.policy", "compact"));
             }

@@ -1,4 +1,4 @@
-package io.bidisync.job.sink;
+package io.bidisync.job.kafka;
 
 import io.bidisync.job.golden.GoldenRecord;
 

@@ -1,4 +1,4 @@
-package io.bidisync.job.source;
+package io.bidisync.job.kafka;
 
 import io.bidisync.job.config.DebeziumTopic;
 import io.bidisync.job.config.SystemConfig;
@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Builds the source of a system whose changes a Debezium connector publishes to Kafka (source kind
  * {@code kafka-debezium}): the change topic, plus Debezium's heartbeat topic when configured, as
- * JSON strings for the same {@link ChangeParser} the CDC source feeds.
+ * JSON strings for the same {@link io.bidisync.job.source.ChangeParser} the CDC source feeds.
  *
  * <p>Without a checkpoint it starts at the consumer group's committed offsets, or at the beginning
  * of the topic (Debezium's snapshot, then the log); with one, where the checkpoint left off.

@@ -1,4 +1,4 @@
-package io.bidisync.job.source;
+package io.bidisync.job.kafka;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns the messages of a Debezium change topic (and its heartbeat topic) into the JSON strings
- * {@link ChangeParser} reads.
+ * {@link io.bidisync.job.source.ChangeParser} reads.
  *
  * <p>Tombstones (the empty message Debezium sends after a delete, for compaction) carry nothing and
  * are skipped. A heartbeat from the separate heartbeat topic says that the connector had published

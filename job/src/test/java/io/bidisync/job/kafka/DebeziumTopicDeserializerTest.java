@@ -1,4 +1,4 @@
-package io.bidisync.job.source;
+package io.bidisync.job.kafka;
 
 import org.apache.flink.util.Collector;
 

@@ -1,6 +1,7 @@
-package io.bidisync.job.deadletter;
+package io.bidisync.job.kafka;
 
 import io.bidisync.job.config.DeadLetterTopic;
+import io.bidisync.job.deadletter.DeadLetter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * dead letter reported before a checkpoint is in the topic (at least once); one that cannot be sent
  * is still in the log.
  */
-final class DeadLetterProducer implements Serializable, AutoCloseable {
+public final class DeadLetterProducer implements Serializable, AutoCloseable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProducer.class);
     private static final long SEND_TIMEOUT_MS = 30_000;
@@ -35,11 +36,11 @@ final class DeadLetterProducer implements Serializable, AutoCloseable {
     private transient KafkaProducer<byte[], byte[]> producer;
     private transient ObjectMapper json;
 
-    DeadLetterProducer(DeadLetterTopic topic) {
+    public DeadLetterProducer(DeadLetterTopic topic) {
         this.topic = topic;
     }
 
-    void send(DeadLetter deadLetter) {
+    public void send(DeadLetter deadLetter) {
         try {
             if (producer == null) {
                 Properties properties = topic.kafka().clientProperties();
