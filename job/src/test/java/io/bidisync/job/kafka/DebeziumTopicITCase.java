@@ -6,6 +6,7 @@ import io.bidisync.job.soak.SoakWorkload;
 import io.bidisync.job.soak.SoakWorkload.Op;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.DebeziumFeed;
+import io.bidisync.job.testutil.GoldenTopic;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
@@ -24,8 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.bidisync.job.testutil.SyncedSystem.billing;
@@ -129,18 +128,10 @@ class DebeziumTopicITCase extends MiniClusterITCase {
             report.assertClean();
 
             // The golden topic, compacted: exactly one value per live entity, equal to what the
-            // systems hold, linking exactly their rows.
-            Map<String, Map<String, TreeSet<String>>> expected = entities(run);
-            Await.until(
-                    "golden topic matching the databases",
-                    CONVERGENCE,
-                    () -> linksOf(compacted(topics.golden())).equals(expected),
-                    () ->
-                            "expected "
-                                    + expected
-                                    + "\n     got "
-                                    + linksOf(compacted(topics.golden())));
-            Map<String, JsonNode> golden = compacted(topics.golden());
+            // systems hold, linking exactly their rows; no value published twice.
+            GoldenTopic.awaitMatches(run, topics.golden(), CONVERGENCE);
+            assertThat(GoldenTopic.repeated(topics.golden())).isEmpty();
+            Map<String, JsonNode> golden = GoldenTopic.compacted(topics.golden());
             for (Row row : run.rows("crm")) {
                 String key = Normalizer.EMAIL.normalize(row.email());
                 if (key == null || key.isEmpty()) {
@@ -203,55 +194,5 @@ class DebeziumTopicITCase extends MiniClusterITCase {
                     () -> run.metric(metrics, "system.erp.deadLetters") == 3,
                     () -> "deadLetters = " + run.metric(metrics, "system.erp.deadLetters"));
         }
-    }
-
-    /** The golden topic after compaction: the last value per key, keys of tombstones gone. */
-    private static Map<String, JsonNode> compacted(String topic) throws Exception {
-        Map<String, JsonNode> latest = new TreeMap<>();
-        for (ConsumerRecord<String, String> record : TestKafka.readCommitted(topic)) {
-            if (record.value() == null) {
-                latest.remove(record.key());
-            } else {
-                latest.put(record.key(), JSON.readTree(record.value()));
-            }
-        }
-        return latest;
-    }
-
-    /** Per golden id, per system, the linked primary keys. */
-    private static Map<String, Map<String, TreeSet<String>>> linksOf(Map<String, JsonNode> golden) {
-        Map<String, Map<String, TreeSet<String>>> out = new TreeMap<>();
-        golden.forEach(
-                (key, value) -> {
-                    Map<String, TreeSet<String>> bySystem = new TreeMap<>();
-                    value.get("links")
-                            .fields()
-                            .forEachRemaining(
-                                    e -> {
-                                        TreeSet<String> ids = new TreeSet<>();
-                                        e.getValue().forEach(id -> ids.add(id.asText()));
-                                        bySystem.put(e.getKey(), ids);
-                                    });
-                    out.put(key, bySystem);
-                });
-        return out;
-    }
-
-    /** Per normalised e-mail, per system, the primary keys of the rows that have it. */
-    private static Map<String, Map<String, TreeSet<String>>> entities(SyncRun run)
-            throws Exception {
-        Map<String, Map<String, TreeSet<String>>> out = new TreeMap<>();
-        for (String system : run.systemNames()) {
-            for (Row row : run.rows(system)) {
-                String key = Normalizer.EMAIL.normalize(row.email());
-                if (key == null || key.isEmpty()) {
-                    continue;
-                }
-                out.computeIfAbsent(key, k -> new TreeMap<>())
-                        .computeIfAbsent(system, s -> new TreeSet<>())
-                        .add(row.id());
-            }
-        }
-        return out;
     }
 }
