@@ -431,10 +431,10 @@ public final class ConfigLoader {
         if (connection != null) {
             unknownKeys(p + "connection.", connection, Set.of("url", "username", "password"));
             url = string(connection, p + "connection.", "url", true);
-            if (url != null && JdbcUrl.parsePostgres(url) == null) {
+            if (url != null && JdbcUrl.parse(url) == null) {
                 problem(
                         p + "connection.url",
-                        "must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/db");
+                        "must be a JDBC URL like jdbc:postgresql://host:5432/db, jdbc:mariadb://host:3306/db or jdbc:mysql://host:3306/db");
             }
             username = string(connection, p + "connection.", "username", true);
             password = password(connection, p + "connection.password");

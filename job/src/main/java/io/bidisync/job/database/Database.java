@@ -3,11 +3,7 @@ package io.bidisync.job.database;
 import io.bidisync.job.config.SystemConfig;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Properties;
 
 /** Opens JDBC connections to a system's database with the configured credentials. */
 public final class Database {
@@ -16,29 +12,20 @@ public final class Database {
 
     private Database() {}
 
-    /** How many of the job's sessions are waiting for a row lock right now (diagnostics, demo). */
+    /**
+     * How many of the job's sessions are waiting for a row lock right now (diagnostics, demo); in
+     * MySQL/MariaDB any session's.
+     */
     public static int sessionsWaitingForLock(Connection connection) throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement(
-                        "SELECT count(*) FROM pg_stat_activity"
-                                + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
-            ps.setString(1, APPLICATION_NAME);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        SqlDialect dialect = SqlDialect.forUrl(connection.getMetaData().getURL());
+        return (dialect == null ? SqlDialect.POSTGRES : dialect).sessionsWaitingForLock(connection);
     }
 
-    /**
-     * Opens a connection. Values are bound as untyped text ({@code stringtype=unspecified}), so the
-     * server converts them to each column's type: attribute values travel through the job as text.
-     */
+    /** Opens a connection to the system's database, with the session settings of its dialect. */
     public static Connection connect(SystemConfig system) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", system.username());
+        String password = null;
         if (system.password() != null) {
-            String password = system.password().reveal();
+            password = system.password().reveal();
             if (password == null) {
                 throw new SQLException(
                         "systems."
@@ -47,11 +34,7 @@ public final class Database {
                                 + system.password().environmentVariable()
                                 + " is not set");
             }
-            properties.setProperty("password", password);
         }
-        properties.setProperty("stringtype", "unspecified");
-        properties.setProperty("ApplicationName", APPLICATION_NAME);
-        properties.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(system.url(), properties);
+        return SqlDialect.of(system).connect(system.url(), system.username(), password);
     }
 }

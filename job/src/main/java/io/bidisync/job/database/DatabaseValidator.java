@@ -1,6 +1,5 @@
 package io.bidisync.job.database;
 
-import io.bidisync.job.config.SqlIdentifier;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.TableName;
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,11 @@ import java.util.Map;
  * reachable, logically replicated, the user may replicate, the table, its columns, primary key and
  * version column exist, and the job can insert where it is allowed to. Problems stop the job;
  * warnings (a missing index for the duplicate guard) do not.
+ *
+ * <p>The replication checks (wal_level, replication privilege, slots, publication) are the
+ * PostgreSQL CDC source's and run only for systems it reads; a system whose changes arrive as a
+ * Debezium topic — a MySQL/MariaDB one always — is checked as a write target (table, columns,
+ * primary key, version column, InnoDB, privileges, key index).
  */
 public final class DatabaseValidator {
 
@@ -50,12 +53,18 @@ public final class DatabaseValidator {
 
     private void check(SystemConfig system) {
         String p = "systems." + system.name() + ".";
+        SqlDialect dialect = SqlDialect.of(system);
         try (Connection c = Database.connect(system)) {
             c.setReadOnly(true);
-            checkServer(c, system, p);
-            checkTable(c, system, p);
+            if (system.readByCdc()) {
+                // The PostgreSQL CDC source's needs. Changes from a Debezium topic are the
+                // connector's business; the job checks such a system as a write target.
+                checkServer(c, system, p);
+            }
+            checkTable(c, dialect, system, p);
         } catch (SQLException e) {
-            // Messages of pgjdbc never contain the password; they may contain host and user.
+            // Messages of pgjdbc and the MariaDB driver never contain the password; they may
+            // contain host and user.
             problems.add(
                     p + "connection: cannot connect to " + system.url() + ": " + e.getMessage());
         }
@@ -68,7 +77,7 @@ public final class DatabaseValidator {
         SystemConfig holder = config.system(config.deadLetterTable().system());
         try (Connection c = Database.connect(holder)) {
             TableName table = JobTables.deadLetters(config);
-            if (!TableColumns.read(c, table).exists()) {
+            if (!TableColumns.read(SqlDialect.of(holder), c, table).exists()) {
                 warnings.add(
                         "dead-letters.table: "
                                 + table
@@ -120,13 +129,23 @@ public final class DatabaseValidator {
         }
     }
 
-    private void checkTable(Connection c, SystemConfig system, String p) throws SQLException {
+    private void checkTable(Connection c, SqlDialect dialect, SystemConfig system, String p)
+            throws SQLException {
         TableName table = system.table();
-        TableColumns columns = TableColumns.read(c, table);
+        TableColumns columns = TableColumns.read(dialect, c, table);
         if (!columns.exists()) {
             problems.add(
-                    p + "table: table " + table + " does not exist (or the user cannot see it)");
+                    p
+                            + "table: table "
+                            + table
+                            + " does not exist (or the user cannot see it)"
+                            + (dialect == SqlDialect.MYSQL
+                                    ? "; in MySQL/MariaDB write the table as database.table"
+                                    : ""));
             return;
+        }
+        for (String problem : dialect.tableProblems(c, table)) {
+            problems.add(p + "table: " + table + " " + problem);
         }
         for (Map.Entry<String, String> e : system.columns().entrySet()) {
             if (columns.column(e.getValue()) == null) {
@@ -140,7 +159,7 @@ public final class DatabaseValidator {
                                 + table);
             }
         }
-        if (!isPrimaryKey(c, table, system.primaryKey())) {
+        if (!dialect.isSinglePrimaryKey(c, table, system.primaryKey())) {
             problems.add(
                     p
                             + "primary-key: '"
@@ -157,8 +176,7 @@ public final class DatabaseValidator {
                                 + system.versionColumn()
                                 + "' does not exist in "
                                 + table);
-            } else if (!List.of("integer", "bigint", "smallint", "numeric")
-                    .contains(version.type())) {
+            } else if (!dialect.isIntegerType(version.type())) {
                 problems.add(
                         p
                                 + "version-column: '"
@@ -170,16 +188,18 @@ public final class DatabaseValidator {
         }
         if (system.mayWrite(WriteOperation.INSERT)) {
             checkInsertable(system, columns, p);
-            checkKeyIndex(c, system, p);
+            checkKeyIndex(c, dialect, system, p);
         }
-        checkPrivileges(c, system, p);
-        checkPublication(c, system, p);
+        checkPrivileges(c, dialect, system, p);
+        if (system.readByCdc()) {
+            checkPublication(c, system, p);
+        }
         List<TableName> jobTables = new ArrayList<>(List.of(JobTables.heartbeat(config, system)));
         if (JobTables.hasWrites(system)) {
             jobTables.add(JobTables.writes(config, system));
         }
         for (TableName jobTable : jobTables) {
-            if (!TableColumns.read(c, jobTable).exists()) {
+            if (!TableColumns.read(dialect, c, jobTable).exists()) {
                 warnings.add(
                         p
                                 + "table: "
@@ -246,7 +266,7 @@ public final class DatabaseValidator {
         List<String> quoted = new ArrayList<>();
         for (String table : tables) {
             String[] parts = table.split("\\.");
-            quoted.add(new TableName(parts[0], parts[1]).quoted());
+            quoted.add(SqlDialect.POSTGRES.quote(new TableName(parts[0], parts[1])));
         }
         return "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ", quoted);
     }
@@ -284,56 +304,30 @@ public final class DatabaseValidator {
     }
 
     /** Without an index on the normalised key, every guarded INSERT scans the whole table. */
-    private void checkKeyIndex(Connection c, SystemConfig system, String p) throws SQLException {
+    private void checkKeyIndex(Connection c, SqlDialect dialect, SystemConfig system, String p)
+            throws SQLException {
         String column = system.columns().get(config.matchKey().attribute());
         String expression =
-                PostgresSql.normalized(config.matchKey().normalizer(), SqlIdentifier.quote(column));
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL enable_seqscan = off");
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs =
-                    s.executeQuery(
-                            "EXPLAIN SELECT 1 FROM "
-                                    + system.table().quoted()
-                                    + " WHERE "
-                                    + expression
-                                    + " = 'x'")) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-            if (!plan.toString().contains("Index")) {
-                warnings.add(
-                        p
-                                + "table: no index on the normalised match key; every guarded INSERT scans "
-                                + system.table()
-                                + ". Create one: CREATE INDEX ON "
-                                + system.table().quoted()
-                                + " (("
-                                + expression
-                                + "))");
-            }
-        } finally {
-            c.rollback();
-            c.setAutoCommit(autoCommit);
+                dialect.normalized(config.matchKey().normalizer(), dialect.quote(column));
+        if (!dialect.keyLookupUsesIndex(c, system.table(), expression)) {
+            warnings.add(
+                    p
+                            + "table: no index on the normalised match key; every guarded INSERT scans "
+                            + system.table()
+                            + ". Create one: "
+                            + dialect.keyIndexAdvice(system.table(), column, expression));
         }
     }
 
-    private void checkPrivileges(Connection c, SystemConfig system, String p) throws SQLException {
+    private void checkPrivileges(Connection c, SqlDialect dialect, SystemConfig system, String p)
+            throws SQLException {
         List<String> needed = new ArrayList<>(List.of("SELECT"));
         for (WriteOperation op : system.write()) {
             needed.add(op.name());
         }
+        String column = system.columns().get(config.matchKey().attribute());
         for (String privilege : needed) {
-            String granted =
-                    single(
-                            c,
-                            "SELECT has_table_privilege(CAST(? AS text), CAST(? AS text))::text",
-                            system.table().quoted(),
-                            privilege);
-            if (!"true".equals(granted)) {
+            if (!dialect.hasPrivilege(c, system.table(), privilege, column)) {
                 problems.add(
                         p
                                 + "table: user '"
@@ -342,23 +336,6 @@ public final class DatabaseValidator {
                                 + privilege
                                 + " on "
                                 + system.table());
-            }
-        }
-    }
-
-    private static boolean isPrimaryKey(Connection c, TableName table, String column)
-            throws SQLException {
-        String sql =
-                "SELECT count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
-                        + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-                        + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
-                        + " WHERE i.indisprimary AND i.indnkeyatts = 1 AND n.nspname = ? AND t.relname = ? AND a.attname = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.table());
-            ps.setString(3, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
             }
         }
     }

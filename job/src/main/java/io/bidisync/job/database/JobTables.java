@@ -55,7 +55,10 @@ public final class JobTables {
         return !system.write().isEmpty();
     }
 
-    /** The tables the system's CDC source reads, as {@code schema.table}. */
+    /**
+     * The tables the system's change source reads, as {@code schema.table}: for a MySQL/MariaDB
+     * system {@code database.table}, as Debezium's MySQL connector names them.
+     */
     public static List<String> captured(SyncConfig config, SystemConfig system) {
         List<String> tables = new ArrayList<>();
         tables.add(system.table().toString());
@@ -68,63 +71,70 @@ public final class JobTables {
 
     /** The statement that writes one heartbeat; it stamps the database's own clock. */
     public static String beatSql(SyncConfig config, SystemConfig system) {
-        return "UPDATE " + heartbeat(config, system).quoted() + " SET ts = now() WHERE id = 1";
+        SqlDialect dialect = SqlDialect.of(system);
+        return "UPDATE "
+                + dialect.quote(heartbeat(config, system))
+                + " SET ts = "
+                + dialect.now()
+                + " WHERE id = 1";
     }
 
     /**
      * Records a write transaction: parameters are the writer's id and the transaction's payload.
      */
     public static String markWritesSql(SyncConfig config, SystemConfig system) {
-        return "INSERT INTO "
-                + writes(config, system).quoted()
-                + " (id, payload) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload";
+        return SqlDialect.of(system).upsertWrites(writes(config, system));
+    }
+
+    /**
+     * Stores one dead letter; parameters: time, system, key, operation, reason, payload. Needs a
+     * dead-letter table configured.
+     */
+    public static String insertDeadLetterSql(SyncConfig config) {
+        SystemConfig holder = config.system(config.deadLetterTable().system());
+        return SqlDialect.of(holder).insertDeadLetter(deadLetters(config));
     }
 
     /** Creates every system's tables where missing (before the job starts), and says so. */
     public static void ensure(SyncConfig config) throws SQLException {
         if (config.deadLetterTable() != null) {
             SystemConfig holder = config.system(config.deadLetterTable().system());
+            SqlDialect dialect = SqlDialect.of(holder);
             try (Connection c = Database.connect(holder);
                     Statement s = c.createStatement()) {
                 TableName table = deadLetters(config);
-                if (!TableColumns.read(c, table).exists()) {
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS "
-                                    + table.quoted()
-                                    + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, system text,"
-                                    + " key text, operation text, reason text, payload text)");
+                if (!TableColumns.read(dialect, c, table).exists()) {
+                    s.execute(dialect.createDeadLetterTable(table));
                     LOG.info("Created dead-letter table {} in system {}", table, holder.name());
                 }
             }
         }
         for (SystemConfig system : config.systems().values()) {
+            SqlDialect dialect = SqlDialect.of(system);
             try (Connection c = Database.connect(system);
                     Statement s = c.createStatement()) {
                 // Check before creating: a least-privilege user may use the tables a DBA made,
                 // but may not create anything.
                 TableName heartbeat = heartbeat(config, system);
-                if (!TableColumns.read(c, heartbeat).exists()) {
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS "
-                                    + heartbeat.quoted()
-                                    + " (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now())");
+                if (!TableColumns.read(dialect, c, heartbeat).exists()) {
+                    s.execute(dialect.createHeartbeatTable(heartbeat));
                     LOG.info("Created heartbeat table {} in system {}", heartbeat, system.name());
                 }
                 try (ResultSet rs =
                         s.executeQuery(
-                                "SELECT count(*) FROM " + heartbeat.quoted() + " WHERE id = 1")) {
+                                "SELECT count(*) FROM "
+                                        + dialect.quote(heartbeat)
+                                        + " WHERE id = 1")) {
                     rs.next();
                     if (rs.getInt(1) == 0) {
-                        s.executeUpdate("INSERT INTO " + heartbeat.quoted() + " (id) VALUES (1)");
+                        s.executeUpdate(
+                                "INSERT INTO " + dialect.quote(heartbeat) + " (id) VALUES (1)");
                     }
                 }
                 if (hasWrites(system)) {
                     TableName writes = writes(config, system);
-                    if (!TableColumns.read(c, writes).exists()) {
-                        s.execute(
-                                "CREATE TABLE IF NOT EXISTS "
-                                        + writes.quoted()
-                                        + " (id integer PRIMARY KEY, payload text NOT NULL)");
+                    if (!TableColumns.read(dialect, c, writes).exists()) {
+                        s.execute(dialect.createWritesTable(writes));
                         LOG.info("Created writes table {} in system {}", writes, system.name());
                     }
                 }

@@ -42,12 +42,7 @@ public final class DeadLetterReporter implements Serializable, AutoCloseable {
                         : new DeadLetterProducer(config.deadLetterTopic());
         SyncConfig.DeadLetterTable table = config.deadLetterTable();
         this.database = table == null ? null : config.system(table.system());
-        this.insertSql =
-                table == null
-                        ? null
-                        : "INSERT INTO "
-                                + JobTables.deadLetters(config).quoted()
-                                + " (at, system, key, operation, reason, payload) VALUES (?, ?, ?, ?, ?, ?)";
+        this.insertSql = table == null ? null : JobTables.insertDeadLetterSql(config);
     }
 
     public void report(DeadLetter deadLetter) {

@@ -1,6 +1,6 @@
 package io.bidisync.job.demo;
 
-import io.bidisync.job.database.PostgresSql;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import java.sql.Connection;
@@ -27,7 +27,7 @@ public final class CustomerTables {
                     + " city text,"
                     + " version integer NOT NULL DEFAULT 1);"
                     + " CREATE INDEX customer_email_key ON customer (("
-                    + PostgresSql.normalized(Normalizer.EMAIL, "email")
+                    + SqlDialect.POSTGRES.normalized(Normalizer.EMAIL, "email")
                     + "));";
 
     /** ERP: different column names, bounded lengths. */
@@ -40,7 +40,7 @@ public final class CustomerTables {
                     + " town varchar(80),"
                     + " row_version integer NOT NULL DEFAULT 1);"
                     + " CREATE INDEX client_mail_key ON client (("
-                    + PostgresSql.normalized(Normalizer.EMAIL, "mail")
+                    + SqlDialect.POSTGRES.normalized(Normalizer.EMAIL, "mail")
                     + "));";
 
     private CustomerTables() {}

@@ -5,6 +5,7 @@ import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetterReporter;
@@ -67,6 +68,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     private final String markWritesSql;
     private final int subtask;
     private final ObjectMapper json = new ObjectMapper();
+    private final SqlDialect dialect;
 
     private Connection connection;
     private SqlStatements sql;
@@ -83,6 +85,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         this.config = config;
         this.system = system;
         this.mapping = system.mapping(config.attributes());
+        this.dialect = SqlDialect.of(system);
         this.time = time;
         this.counters = new WriteCounters(metrics, system.name());
         this.heartbeatSql = JobTables.beatSql(config, system);
@@ -292,6 +295,9 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
      */
     private void markWrites(List<WriteIntent> batch) throws SQLException {
         ObjectNode payload = json.createObjectNode();
+        // Never the same payload twice in a row: MySQL logs no change for an UPDATE that changes
+        // nothing, and the row must reach the change stream with every transaction.
+        payload.put("at", System.nanoTime());
         ObjectNode updates = payload.putObject("u");
         ObjectNode inserts = payload.putObject("i");
         for (WriteIntent intent : batch) {
@@ -473,7 +479,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         connection = Database.connect(system);
         connection.setAutoCommit(false);
         if (sql == null) {
-            TableColumns columns = TableColumns.read(connection, system.table());
+            TableColumns columns = TableColumns.read(dialect, connection, system.table());
             connection.commit();
             sql =
                     new SqlStatements(
@@ -513,15 +519,9 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         }
     }
 
-    /** Data errors are about a record (class 22 data exception, class 23 constraint violation). */
-    private static boolean isDataError(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            String state = x.getSQLState();
-            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
+    /** Data errors are about a record (a value the column cannot hold, a constraint). */
+    private boolean isDataError(SQLException e) {
+        return dialect.isDataError(e);
     }
 
     /**

@@ -1,9 +1,8 @@
 package io.bidisync.job.sink;
 
-import io.bidisync.job.config.SqlIdentifier;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.VersionOwner;
-import io.bidisync.job.database.PostgresSql;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.normalize.Normalizer;
@@ -12,15 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The conditional statements for one system's table, in PostgreSQL syntax. Identifiers are quoted;
- * every value is a bound parameter.
+ * The conditional statements for one system's table, in its database's {@link SqlDialect}.
+ * Identifiers are quoted; every value is a bound parameter.
  *
  * <ul>
  *   <li>UPDATE applies only if the row still has the version last seen through CDC (or, without a
  *       version column, still has every mapped value last seen): it never overwrites a change the
  *       job has not read.
  *   <li>INSERT applies only if no row with the same normalised match key exists, including rows the
- *       job has not read yet; it returns the new primary key.
+ *       job has not read yet; its new primary key comes back as the statement's generated key
+ *       (PostgreSQL: {@code RETURNING}, MySQL: the auto-increment value).
  *   <li>DELETE is conditional like UPDATE.
  * </ul>
  */
@@ -34,27 +34,44 @@ public final class SqlStatements {
 
     private final boolean versioned;
 
+    private final SqlDialect dialect;
+
     public SqlStatements(
             SystemConfig system,
             ColumnMapping mapping,
             int matchKeyIndex,
             Normalizer matchKeyNormalizer,
             TableColumns columns) {
-        String table = system.table().quoted();
-        String pk = SqlIdentifier.quote(system.primaryKey());
+        SqlDialect dialect = SqlDialect.of(system);
+        String table = dialect.quote(system.table());
+        String pk = dialect.quote(system.primaryKey());
         List<Integer> attributes = new ArrayList<>();
         List<String> quoted = new ArrayList<>();
+        List<TableColumns.Column> described = new ArrayList<>();
         for (int i = 0; i < mapping.attributes().size(); i++) {
             if (mapping.isMapped(i)) {
                 attributes.add(i);
-                quoted.add(SqlIdentifier.quote(mapping.columnOf(i)));
+                quoted.add(dialect.quote(mapping.columnOf(i)));
+                described.add(columns.column(mapping.columnOf(i)));
             }
         }
         this.mappedAttributes = attributes.stream().mapToInt(Integer::intValue).toArray();
         this.versioned = system.hasVersionColumn();
-        String version = versioned ? SqlIdentifier.quote(system.versionColumn()) : null;
+        String version = versioned ? dialect.quote(system.versionColumn()) : null;
 
-        String condition = pk + " = ? AND " + rowCondition(version, quoted);
+        String condition;
+        if (versioned) {
+            condition =
+                    pk
+                            + " = ? AND "
+                            + dialect.notDistinct(version, columns.column(system.versionColumn()));
+        } else {
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < quoted.size(); i++) {
+                parts.add(dialect.notDistinct(quoted.get(i), described.get(i)));
+            }
+            condition = pk + " = ? AND " + String.join(" AND ", parts);
+        }
         List<String> sets = new ArrayList<>();
         for (String column : quoted) {
             sets.add(column + " = ?");
@@ -67,11 +84,8 @@ public final class SqlStatements {
 
         List<String> insertColumns = new ArrayList<>(quoted);
         List<String> insertValues = new ArrayList<>();
-        for (int i = 0; i < quoted.size(); i++) {
-            // INSERT … SELECT gives untyped parameters type text; cast to the column's base type
-            // (without length, so a value too long still fails instead of being cut).
-            TableColumns.Column column = columns.column(mapping.columnOf(mappedAttributes[i]));
-            insertValues.add(column == null ? "?" : "CAST(? AS " + column.type() + ")");
+        for (TableColumns.Column column : described) {
+            insertValues.add(dialect.insertParameter(column));
         }
         if (versioned && system.versionManagedBy() == VersionOwner.JOB) {
             TableColumns.Column column = columns.column(system.versionColumn());
@@ -80,31 +94,20 @@ public final class SqlStatements {
                 insertValues.add("1");
             }
         }
-        String keyColumn = SqlIdentifier.quote(mapping.columnOf(matchKeyIndex));
+        String keyColumn = dialect.quote(mapping.columnOf(matchKeyIndex));
         this.insert =
-                "INSERT INTO "
-                        + table
-                        + " ("
-                        + String.join(", ", insertColumns)
-                        + ") SELECT "
-                        + String.join(", ", insertValues)
-                        + " WHERE NOT EXISTS (SELECT 1 FROM "
-                        + table
-                        + " WHERE "
-                        + PostgresSql.normalized(matchKeyNormalizer, keyColumn)
-                        + " = ?) RETURNING "
-                        + pk;
+                dialect.guardedInsert(
+                        table,
+                        insertColumns,
+                        insertValues,
+                        dialect.keyEquals(dialect.normalized(matchKeyNormalizer, keyColumn)),
+                        pk);
+        this.dialect = dialect;
     }
 
-    private static String rowCondition(String version, List<String> quotedColumns) {
-        if (version != null) {
-            return version + " IS NOT DISTINCT FROM ?";
-        }
-        List<String> parts = new ArrayList<>();
-        for (String column : quotedColumns) {
-            parts.add(column + " IS NOT DISTINCT FROM ?");
-        }
-        return String.join(" AND ", parts);
+    /** The dialect the statements are written in. */
+    public SqlDialect dialect() {
+        return dialect;
     }
 
     public String update() {

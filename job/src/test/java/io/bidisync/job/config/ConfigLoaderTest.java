@@ -118,7 +118,7 @@ class ConfigLoaderTest {
                         "survivorship.default: unknown rule 'newest' (use most-recent or priority)",
                         "survivorship.rules.shoe: 'shoe' is not one of the attributes [email, name, fax]",
                         "completeness.delay: not a duration: 'soon' (use e.g. 500ms, 1s, 2min)",
-                        "systems.crm.connection.url: must be a PostgreSQL JDBC URL like jdbc:postgresql://host:5432/db",
+                        "systems.crm.connection.url: must be a JDBC URL like jdbc:postgresql://host:5432/db, jdbc:mariadb://host:3306/db or jdbc:mysql://host:3306/db",
                         "systems.crm.version-managed-by: is set but there is no version-column",
                         "systems.crm.columns.phone: 'phone' is not one of the attributes [email, name, fax]",
                         "systems.crm.write: unknown value 'upsert' (use insert, update, delete)",

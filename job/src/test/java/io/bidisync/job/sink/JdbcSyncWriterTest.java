@@ -124,7 +124,8 @@ class JdbcSyncWriterTest {
                                 .executeQuery("SELECT id, payload FROM bidisync_writes")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isZero();
-            assertThat(rs.getString(2))
+            // A stamp keeps any two payloads apart (MySQL logs no change for a no-op UPDATE).
+            assertThat(rs.getString(2).replaceFirst("^\\{\"at\":-?\\d+,", "{"))
                     .isEqualTo(
                             "{\"u\":{\"1\":[1,2,3,4],\"2\":[1,2,3,4]},"
                                     + "\"i\":{\"ann@example.com\":[0,0,0,0],\"cid@example.com\":[0,0,0,0]}}");

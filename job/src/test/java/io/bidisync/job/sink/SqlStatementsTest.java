@@ -3,7 +3,7 @@ package io.bidisync.job.sink;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.PostgresSql;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.testutil.TestConfigs;
@@ -61,7 +61,7 @@ class SqlStatementsTest {
                 system.mapping(config.attributes()),
                 config.matchKeyIndex(),
                 config.matchKey().normalizer(),
-                TableColumns.read(connection, system.table()));
+                TableColumns.read(SqlDialect.POSTGRES, connection, system.table()));
     }
 
     @ParameterizedTest
@@ -83,7 +83,8 @@ class SqlStatementsTest {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT "
-                                        + PostgresSql.normalized(normalizer, "CAST(? AS text)"))) {
+                                        + SqlDialect.POSTGRES.normalized(
+                                                normalizer, "CAST(? AS text)"))) {
             for (String sample : samples) {
                 ps.setString(1, sample);
                 try (ResultSet rs = ps.executeQuery()) {

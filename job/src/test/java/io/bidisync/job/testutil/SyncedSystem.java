@@ -1,6 +1,6 @@
 package io.bidisync.job.testutil;
 
-import io.bidisync.job.database.PostgresSql;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import java.util.ArrayList;
@@ -168,6 +168,6 @@ public record SyncedSystem(
 
     /** SQL for the normalised e-mail of a column (for queries in tests). */
     public String emailKey() {
-        return PostgresSql.normalized(Normalizer.EMAIL, column("email"));
+        return SqlDialect.POSTGRES.normalized(Normalizer.EMAIL, column("email"));
     }
 }

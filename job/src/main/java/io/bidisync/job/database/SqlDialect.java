@@ -1,0 +1,185 @@
+package io.bidisync.job.database;
+
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.normalize.Normalizer;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The SQL a system's database speaks, chosen by its JDBC URL: {@code jdbc:postgresql:} is {@link
+ * #POSTGRES}; {@code jdbc:mariadb:} and {@code jdbc:mysql:} are {@link #MYSQL} (MySQL 8 and
+ * MariaDB, both through the MariaDB driver).
+ *
+ * <p>Everything that differs between the two lives here: identifier quoting, the SQL forms of the
+ * match-key normalisers, null-safe comparison, the guarded INSERT, the job's own tables, the
+ * catalog queries, how a connection is opened. Identifiers are checked ({@link
+ * io.bidisync.job.config.SqlIdentifier#isValid}) before they are quoted; values are always bound
+ * parameters.
+ */
+public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
+    SqlDialect POSTGRES = new PostgresDialect();
+    SqlDialect MYSQL = new MySqlDialect();
+
+    /** The JDBC URL forms the job accepts, for messages. */
+    String ACCEPTED_URLS =
+            "jdbc:postgresql://host:5432/db, jdbc:mariadb://host:3306/db or jdbc:mysql://host:3306/db";
+
+    /** The dialect of a JDBC URL, or {@code null} if the job cannot write to such a database. */
+    static SqlDialect forUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return POSTGRES;
+        }
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+            return MYSQL;
+        }
+        return null;
+    }
+
+    /** The dialect of a system's database (its URL was checked when the configuration was read). */
+    static SqlDialect of(SystemConfig system) {
+        SqlDialect dialect = forUrl(system.url());
+        if (dialect == null) {
+            throw new IllegalArgumentException(
+                    "systems." + system.name() + ".connection.url: not one of " + ACCEPTED_URLS);
+        }
+        return dialect;
+    }
+
+    /** A short name for messages: {@code PostgreSQL}, {@code MySQL/MariaDB}. */
+    String displayName();
+
+    /** The identifier, quoted; fails if it is not a valid plain identifier. */
+    String quote(String identifier);
+
+    /**
+     * The table, quoted and qualified: {@code "schema"."table"} in PostgreSQL, {@code
+     * `database`.`table`} in MySQL.
+     */
+    default String quote(TableName table) {
+        return quote(table.schema()) + "." + quote(table.table());
+    }
+
+    /**
+     * The SQL expression that normalises the (already quoted) column exactly as {@link
+     * Normalizer#normalize} does, except that a blank result is {@code ''} rather than {@code
+     * null}.
+     */
+    String normalized(Normalizer normalizer, String quotedColumn);
+
+    /**
+     * The duplicate guard's condition: the normalised key expression equals the one parameter (the
+     * golden record's normalised key), compared exactly (case, accents and trailing spaces count).
+     */
+    String keyEquals(String normalizedExpression);
+
+    /**
+     * The optimistic-lock comparison of a column with the one parameter, where NULL equals NULL and
+     * text compares exactly.
+     *
+     * @param column the column as the database describes it, or {@code null} if unknown
+     */
+    String notDistinct(String quotedColumn, TableColumns.Column column);
+
+    /** The placeholder of a value inserted into the column ({@code column} may be null). */
+    String insertParameter(TableColumns.Column column);
+
+    /**
+     * The guarded INSERT: inserts the row only if no row has the same normalised match key. The
+     * statement's parameters are the values, then the key; its new primary key comes from {@link
+     * java.sql.Statement#getGeneratedKeys()}.
+     */
+    String guardedInsert(
+            String quotedTable,
+            List<String> quotedColumns,
+            List<String> values,
+            String keyCondition,
+            String quotedPrimaryKey);
+
+    /** The database's own clock, as a timestamp with microseconds. */
+    String now();
+
+    /** Upsert of the writes table: parameters are the writer's id and the payload. */
+    String upsertWrites(TableName writes);
+
+    /** DDL of the heartbeat table: {@code id} integer primary key, {@code ts} the last beat. */
+    String createHeartbeatTable(TableName table);
+
+    /** DDL of the writes table: {@code id} integer primary key, {@code payload} text. */
+    String createWritesTable(TableName table);
+
+    /** DDL of the dead-letter table. */
+    String createDeadLetterTable(TableName table);
+
+    /** Inserts a dead letter; parameters: time, system, key, operation, reason, payload. */
+    default String insertDeadLetter(TableName table) {
+        return "INSERT INTO "
+                + quote(table)
+                + " ("
+                + String.join(
+                        ", ",
+                        List.of("at", "system", "key", "operation", "reason", "payload").stream()
+                                .map(this::quote)
+                                .toList())
+                + ") VALUES (?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Reads the table's columns from the catalog; empty if the table does not exist. */
+    TableColumns readColumns(Connection connection, TableName table) throws SQLException;
+
+    /** Whether {@code column} alone is the table's primary key. */
+    boolean isSinglePrimaryKey(Connection connection, TableName table, String column)
+            throws SQLException;
+
+    /**
+     * Whether the current user holds {@code privilege} ({@code SELECT}, {@code INSERT}, {@code
+     * UPDATE}, {@code DELETE}) on the table (where privileges can be per column: on {@code
+     * column}). Changes nothing.
+     */
+    boolean hasPrivilege(Connection connection, TableName table, String privilege, String column)
+            throws SQLException;
+
+    /** Whether the catalog type name (as {@link TableColumns.Column#type()}) is an integer type. */
+    boolean isIntegerType(String type);
+
+    /**
+     * Whether an index serves the duplicate guard's lookup {@code keyEquals(expression)} on the
+     * table. Changes nothing.
+     */
+    boolean keyLookupUsesIndex(Connection connection, TableName table, String normalizedExpression)
+            throws SQLException;
+
+    /** What to create so that the duplicate guard's lookup can use an index. */
+    String keyIndexAdvice(TableName table, String column, String normalizedExpression);
+
+    /**
+     * Problems of the table that only this dialect has (e.g. a MySQL table without transactions),
+     * each a sentence without the configuration key.
+     */
+    List<String> tableProblems(Connection connection, TableName table) throws SQLException;
+
+    /** Opens a connection with the job's session settings. */
+    Connection connect(String url, String user, String password) throws SQLException;
+
+    /** How many sessions are waiting for a row lock right now (diagnostics, demo, tests). */
+    int sessionsWaitingForLock(Connection connection) throws SQLException;
+
+    /**
+     * Whether the error is about the record's data (a value the column cannot hold, a constraint),
+     * so retrying cannot help: class 22 data exception, class 23 constraint violation.
+     */
+    default boolean isDataError(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
