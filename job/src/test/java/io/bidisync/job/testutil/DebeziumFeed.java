@@ -52,8 +52,8 @@ public final class DebeziumFeed implements AutoCloseable {
     }
 
     /**
-     * Starts publishing {@code tables} ({@code schema.table}) of {@code database} on the server
-     * under the prefix {@code name}: changes to {@code changeTopic}, heartbeats to {@code
+     * Starts publishing {@code tables} ({@code schema.table}) of {@code database} on the PostgreSQL
+     * server under the prefix {@code name}: changes to {@code changeTopic}, heartbeats to {@code
      * __debezium-heartbeat.<name>}.
      */
     public static DebeziumFeed start(
@@ -62,31 +62,66 @@ public final class DebeziumFeed implements AutoCloseable {
             String database,
             List<String> tables,
             String changeTopic) {
-        Properties p = new Properties();
-        p.setProperty("name", "feed-" + name);
+        Properties p = common(name, tables, "public", changeTopic);
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty(
-                "offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        p.setProperty("offset.flush.interval.ms", "0");
-        p.setProperty("database.hostname", "localhost");
         p.setProperty("database.port", String.valueOf(server.port()));
         p.setProperty("database.user", LocalPostgres.USER);
         p.setProperty("database.password", "");
         p.setProperty("database.dbname", database);
-        p.setProperty("database.server.name", name);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", "feed_" + name + "_" + database);
         p.setProperty("publication.name", "feed_" + name + "_" + database);
         p.setProperty("publication.autocreate.mode", "filtered");
+        return new DebeziumFeed(p);
+    }
+
+    /**
+     * Starts publishing {@code tables} ({@code database.table}) of {@code database} on the MariaDB
+     * server with Debezium's MySQL connector, as {@link #start} does. MariaDB's GTIDs are not
+     * MySQL's, so the connector gives transaction ids through its transaction metadata.
+     */
+    public static DebeziumFeed startMySql(
+            String name,
+            LocalMariaDb server,
+            String database,
+            List<String> tables,
+            String changeTopic) {
+        Properties p = common(name, tables, database, changeTopic);
+        p.setProperty("connector.class", "io.debezium.connector.mysql.MySqlConnector");
+        p.setProperty("database.hostname", "127.0.0.1");
+        p.setProperty("database.port", String.valueOf(server.port()));
+        p.setProperty("database.user", LocalMariaDb.USER);
+        p.setProperty("database.password", "");
+        p.setProperty(
+                "database.server.id", String.valueOf(5400 + Math.abs(name.hashCode() % 1000)));
+        p.setProperty("database.include.list", database);
+        p.setProperty("database.history", "io.debezium.relational.history.MemoryDatabaseHistory");
+        p.setProperty("include.schema.changes", "false");
+        p.setProperty("snapshot.locking.mode", "none");
+        p.setProperty("provide.transaction.metadata", "true");
+        return new DebeziumFeed(p);
+    }
+
+    /** Engine, offsets and the routing of every captured table into the change topic. */
+    private static Properties common(
+            String name, List<String> tables, String namespace, String changeTopic) {
+        Properties p = new Properties();
+        p.setProperty("name", "feed-" + name);
+        p.setProperty(
+                "offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        p.setProperty("offset.flush.interval.ms", "0");
+        p.setProperty("database.hostname", "localhost");
+        p.setProperty("database.server.name", name);
         p.setProperty("table.include.list", String.join(",", tables));
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("heartbeat.interval.ms", "500");
         p.setProperty("transforms", "route");
         p.setProperty("transforms.route.type", "io.debezium.transforms.ByLogicalTableRouter");
-        p.setProperty("transforms.route.topic.regex", name.replace(".", "\\.") + "\\..*");
+        // Tables only: not the heartbeat topic, nor the transaction metadata topic.
+        p.setProperty("transforms.route.topic.regex", name + "\\." + namespace + "\\..*");
         p.setProperty("transforms.route.topic.replacement", changeTopic);
         p.setProperty("transforms.route.key.enforce.uniqueness", "false");
-        return new DebeziumFeed(p);
+        return p;
     }
 
     /** Debezium's heartbeat topic for the prefix {@code name}. */

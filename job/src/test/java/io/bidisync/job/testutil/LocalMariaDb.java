@@ -78,7 +78,12 @@ public final class LocalMariaDb implements AutoCloseable {
                         .setSecurityDisabled(false)
                         .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
                         .addArg("--init-file=" + init)
-                        .addArg("--innodb-lock-wait-timeout=20");
+                        .addArg("--innodb-lock-wait-timeout=20")
+                        // A binary log in row format, so Debezium can read the changes.
+                        .addArg("--log-bin=mariadb-bin")
+                        .addArg("--binlog-format=ROW")
+                        .addArg("--binlog-row-image=FULL")
+                        .addArg("--server-id=1");
         if ("root".equals(System.getProperty("user.name"))) {
             // As root, mariadbd refuses to start unless told which user to run as.
             config.addArg("--user=root");
