@@ -9,9 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -208,27 +206,12 @@ final class MySqlDialect implements SqlDialect {
      * {@code int}, …); a column has a default if it has one, is auto-increment or generated.
      */
     @Override
-    public TableColumns readColumns(Connection connection, TableName table) throws SQLException {
-        String sql =
-                "SELECT COLUMN_NAME, LOWER(DATA_TYPE),"
-                        + " COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%'"
-                        + " OR COALESCE(GENERATION_EXPRESSION, '') <> '',"
-                        + " IS_NULLABLE = 'NO'"
-                        + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
-        Map<String, TableColumns.Column> columns = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.put(
-                            rs.getString(1),
-                            new TableColumns.Column(
-                                    rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
-                }
-            }
-        }
-        return new TableColumns(columns);
+    public String columnsSql() {
+        return "SELECT COLUMN_NAME, LOWER(DATA_TYPE),"
+                + " COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%'"
+                + " OR COALESCE(GENERATION_EXPRESSION, '') <> '',"
+                + " IS_NULLABLE = 'NO'"
+                + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
     }
 
     @Override

@@ -10,9 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /** PostgreSQL: the CDC source's database, and a write target. */
@@ -125,26 +123,11 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public TableColumns readColumns(Connection connection, TableName table) throws SQLException {
-        String sql =
-                "SELECT a.attname, format_type(a.atttypid, NULL), a.atthasdef OR a.attidentity <> '', a.attnotnull"
-                        + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
-        Map<String, TableColumns.Column> columns = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.put(
-                            rs.getString(1),
-                            new TableColumns.Column(
-                                    rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
-                }
-            }
-        }
-        return new TableColumns(columns);
+    public String columnsSql() {
+        return "SELECT a.attname, format_type(a.atttypid, NULL), a.atthasdef OR a.attidentity <> '', a.attnotnull"
+                + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
     }
 
     @Override

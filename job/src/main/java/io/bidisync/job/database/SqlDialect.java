@@ -129,8 +129,11 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
                 + ") VALUES (?, ?, ?, ?, ?, ?)";
     }
 
-    /** Reads the table's columns from the catalog; empty if the table does not exist. */
-    TableColumns readColumns(Connection connection, TableName table) throws SQLException;
+    /**
+     * The catalog query for a table's columns: parameters schema and table; one row per column with
+     * its name, base type, whether it has a default (or is generated) and whether it is NOT NULL.
+     */
+    String columnsSql();
 
     /** Whether {@code column} alone is the table's primary key. */
     boolean isSinglePrimaryKey(Connection connection, TableName table, String column)

@@ -3,7 +3,10 @@ package io.bidisync.job.database;
 import io.bidisync.job.config.TableName;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,14 +22,26 @@ public final class TableColumns {
 
     private final Map<String, Column> columns;
 
-    TableColumns(Map<String, Column> columns) {
+    private TableColumns(Map<String, Column> columns) {
         this.columns = Map.copyOf(columns);
     }
 
     /** Reads the columns of {@code table}; empty if the table does not exist. */
     public static TableColumns read(SqlDialect dialect, Connection connection, TableName table)
             throws SQLException {
-        return dialect.readColumns(connection, table);
+        Map<String, Column> columns = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(dialect.columnsSql())) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.put(
+                            rs.getString(1),
+                            new Column(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        return new TableColumns(columns);
     }
 
     /** The column names. */

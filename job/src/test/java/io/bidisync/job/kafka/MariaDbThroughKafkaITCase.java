@@ -23,8 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,23 +155,11 @@ class MariaDbThroughKafkaITCase extends MiniClusterITCase {
     }
 
     private static List<Row> erp(LocalMariaDb maria) throws Exception {
-        List<Row> rows = new ArrayList<>();
-        try (Connection c = maria.connect(DATABASE);
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT client_no, mail, name, phone, town, row_version FROM client ORDER BY client_no")) {
-            while (rs.next()) {
-                rows.add(
-                        new Row(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getLong(6)));
-            }
+        try (Connection c = maria.connect(DATABASE)) {
+            return CustomerTables.rows(
+                    c,
+                    "SELECT client_no, mail, name, phone, town, row_version FROM client"
+                            + " ORDER BY client_no");
         }
-        return rows;
     }
 }

@@ -72,6 +72,8 @@ public final class DebeziumFeed implements AutoCloseable {
         p.setProperty("slot.name", "feed_" + name + "_" + database);
         p.setProperty("publication.name", "feed_" + name + "_" + database);
         p.setProperty("publication.autocreate.mode", "filtered");
+        // The test servers' slots are few and shared by every run of the JVM.
+        p.setProperty("slot.drop.on.stop", "true");
         return new DebeziumFeed(p);
     }
 

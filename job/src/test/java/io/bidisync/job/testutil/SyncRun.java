@@ -19,6 +19,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -257,6 +258,26 @@ public final class SyncRun implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             job = null;
+        }
+        dropReplicationSlots();
+    }
+
+    /**
+     * Drops the run's replication slots that nobody reads any more: the test servers' slots are few
+     * and shared by every run of the JVM. A slot whose reader is still closing stays.
+     */
+    private void dropReplicationSlots() {
+        for (String system : systems.keySet()) {
+            try (Connection c = connect(system);
+                    PreparedStatement ps =
+                            c.prepareStatement(
+                                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                                            + " WHERE database = ? AND NOT active")) {
+                ps.setString(1, database);
+                ps.execute();
+            } catch (SQLException e) {
+                // Best effort: a server a test stopped, say.
+            }
         }
     }
 }
