@@ -15,6 +15,7 @@ import io.bidisync.job.kafka.GoldenTopicSink;
 import io.bidisync.job.sink.JdbcSyncSink;
 import io.bidisync.job.source.ChangeParser;
 import io.bidisync.job.source.CommitTimeWatermarks;
+import io.bidisync.job.source.DropHeartbeats;
 import io.bidisync.job.source.PostgresChangeSource;
 import io.bidisync.job.source.RecordChange;
 
@@ -118,9 +119,9 @@ public final class SyncJob {
                             .uid("watermarks-" + name)
                             .name(name + ": commit-time watermarks")
                             .setParallelism(1)
-                            .filter(change -> change.kind() != RecordChange.Kind.HEARTBEAT)
+                            .process(new DropHeartbeats(name))
                             .uid("drop-heartbeats-" + name)
-                            .name(name + ": drop heartbeats")
+                            .name(name + ": watermark lag, drop heartbeats")
                             .setParallelism(1);
             changes = changes == null ? timed : changes.union(timed);
             DataStream<DeadLetter> bad = parsed.getSideOutput(DeadLetters.TAG);

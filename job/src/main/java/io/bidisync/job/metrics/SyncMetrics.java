@@ -52,6 +52,12 @@ public final class SyncMetrics {
     /** Records sent to the dead-letter output. */
     public static final String DEAD_LETTERS = "deadLetters";
 
+    /**
+     * How far a system's watermark lags behind the job's clock, in ms (a gauge); -1 until the
+     * system's snapshot is read and its log streams.
+     */
+    public static final String WATERMARK_LAG = "watermarkLagMs";
+
     private SyncMetrics() {}
 
     /** The metric group of one system under an operator's group. */
