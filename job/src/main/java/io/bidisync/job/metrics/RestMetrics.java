@@ -70,6 +70,26 @@ public final class RestMetrics {
         return totals;
     }
 
+    /**
+     * The job's own metrics as the dashboard lists them for each operator chain (vertex name →
+     * metric ids like {@code 0.crm__map_to_global_model.bidisync.system.crm.recordsIn}).
+     */
+    public Map<String, List<String>> ids(JobID job) throws IOException, InterruptedException {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode metric :
+                    get("/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics")) {
+                String id = metric.path("id").asText();
+                if (id.contains("." + SyncMetrics.GROUP + ".")) {
+                    ids.add(id);
+                }
+            }
+            out.put(vertex.path("name").asText(), ids);
+        }
+        return out;
+    }
+
     /** One total, 0 when not reported yet. */
     public long total(JobID job, String name) throws IOException, InterruptedException {
         return totals(job).getOrDefault(name, 0L);

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +32,12 @@ import java.util.concurrent.TimeUnit;
 public abstract class MiniClusterITCase {
     protected static final Duration CONVERGENCE = Duration.ofSeconds(120);
 
+    private static final String PROMETHEUS_FACTORY =
+            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+    /** Where the MiniCluster's Prometheus reporter serves {@code /metrics}. */
+    protected static final int PROMETHEUS_PORT = freePort();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
@@ -40,12 +49,23 @@ public abstract class MiniClusterITCase {
 
     protected RestMetrics metrics;
 
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Configuration clusterConfig() {
         Configuration conf = new Configuration();
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
         // RocksDB lives in managed memory; the MiniCluster's default is so small that RocksDB
         // flushes its memtables constantly and the keyed stages crawl.
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
+        // The Prometheus reporter the deployments configure, so tests see what it exports.
+        conf.setString("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY);
+        conf.setString("metrics.reporter.prom.port", String.valueOf(PROMETHEUS_PORT));
         return conf;
     }
 

@@ -15,9 +15,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -161,13 +164,45 @@ public final class SyncRun implements AutoCloseable {
 
     /** Starts the job on the test cluster and returns at once. */
     public JobID start() throws Exception {
-        startedMicros = System.currentTimeMillis() * 1000;
+        return start(jobSettings());
+    }
+
+    /**
+     * Starts the job at {@code parallelism} from {@code savepoint} (a path, or {@code null} for a
+     * fresh start) and returns at once.
+     */
+    public JobID start(int parallelism, String savepoint) throws Exception {
+        Configuration settings = jobSettings();
+        settings.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        if (savepoint != null) {
+            settings.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        return start(settings);
+    }
+
+    private JobID start(Configuration settings) throws Exception {
+        startedMicros = Math.min(startedMicros, System.currentTimeMillis() * 1000);
         JobTables.ensure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(jobSettings());
+        env.configure(settings);
         SyncJob.ofDatabases(config).build(env);
         job = env.executeAsync(config.name());
         return job.getJobID();
+    }
+
+    /** Stops the job with a savepoint in {@code directory} and returns the savepoint's path. */
+    public String stopWithSavepoint(Path directory) throws Exception {
+        String savepoint =
+                job.stopWithSavepoint(
+                                false, directory.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(2, TimeUnit.MINUTES);
+        try {
+            job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            // Stopped: its sources may still be closing.
+        }
+        job = null;
+        return savepoint;
     }
 
     /**
