@@ -125,10 +125,13 @@ public final class SyncRun implements AutoCloseable {
         }
     }
 
-    /** The job's settings in tests: parallelism 2, RocksDB, checkpoints every second, no Kryo. */
+    /**
+     * The job's settings in tests: parallelism 2 ({@code -Dbidisync.parallelism=N} for another),
+     * RocksDB, checkpoints every second, no Kryo.
+     */
     public static Configuration jobSettings() {
         Configuration conf = new Configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, Integer.getInteger("bidisync.parallelism", 2));
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
         conf.set(PipelineOptions.GENERIC_TYPES, false);
