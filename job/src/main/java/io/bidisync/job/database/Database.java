@@ -2,11 +2,16 @@ package io.bidisync.job.database;
 
 import io.bidisync.job.config.SystemConfig;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Opens JDBC connections to a system's database with the configured credentials. */
 public final class Database {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     /** The application name of the job's sessions, as {@code pg_stat_activity} shows them. */
     public static final String APPLICATION_NAME = "bidisync";
 
@@ -36,5 +41,16 @@ public final class Database {
             }
         }
         return SqlDialect.of(system).connect(system.url(), system.username(), password);
+    }
+
+    /** Closes a connection that may be broken or {@code null}; a failure only goes to DEBUG. */
+    public static void closeQuietly(Connection connection) {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            LOG.debug("close failed", e);
+        }
     }
 }

@@ -84,14 +84,7 @@ public final class DeadLetterReporter implements Serializable, AutoCloseable {
     }
 
     private void closeConnection() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException e) {
-            LOG.debug("close failed", e);
-        } finally {
-            connection = null;
-        }
+        Database.closeQuietly(connection);
+        connection = null;
     }
 }

@@ -508,15 +508,8 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     }
 
     private void closeQuietly() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException e) {
-            LOG.debug("close failed", e);
-        } finally {
-            connection = null;
-        }
+        Database.closeQuietly(connection);
+        connection = null;
     }
 
     /** Data errors are about a record (a value the column cannot hold, a constraint). */
