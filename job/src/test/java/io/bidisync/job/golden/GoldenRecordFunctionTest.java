@@ -31,13 +31,20 @@ class GoldenRecordFunctionTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, LinkChange, WriteIntent> harness(
             SyncConfig config) throws Exception {
+        var h = unopened(config);
+        h.open();
+        return h;
+    }
+
+    /** A harness not opened yet: to restore state into, or to set its clock first. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, LinkChange, WriteIntent> unopened(
+            SyncConfig config) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new GoldenRecordFunction(config)),
                         LinkChange::matchKey,
                         Types.STRING);
         h.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
-        h.open();
         return h;
     }
 
@@ -97,12 +104,7 @@ class GoldenRecordFunctionTest {
 
         // Before the crash the job inserted Ann into ERP (row 900) and a user deleted that row.
         // The restored job replays both, at 10,000 on the wall clock.
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new GoldenRecordFunction(config)),
-                        LinkChange::matchKey,
-                        Types.STRING);
-        harness.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
+        harness = unopened(config);
         harness.setProcessingTime(10_000);
         harness.initializeState(checkpoint);
         harness.open();
