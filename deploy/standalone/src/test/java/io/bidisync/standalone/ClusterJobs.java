@@ -8,6 +8,10 @@ import org.apache.flink.api.common.JobID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -28,22 +32,31 @@ import java.util.regex.Pattern;
 /**
  * The tests' view of a {@link StandaloneCluster} in {@code target/}: submits the job jar as a user
  * would ({@code flink run}), reads job state, checkpoints and metrics through the REST API.
+ *
+ * <p>A test class registers one ({@code @RegisterExtension}): the cluster starts before its tests,
+ * the jobs still running are cancelled after each test, and it stops after the last.
  */
-final class ClusterJobs implements AutoCloseable {
+final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    private final StandaloneCluster cluster;
-    private final RestMetrics metrics;
+    private final String name;
+    private final int taskManagers;
     private final ObjectMapper json = new ObjectMapper();
+    private StandaloneCluster cluster;
+    private RestMetrics metrics;
 
-    private ClusterJobs(StandaloneCluster cluster) {
-        this.cluster = cluster;
-        this.metrics = new RestMetrics(cluster.restUrl());
+    private ClusterJobs(String name, int taskManagers) {
+        this.name = name;
+        this.taskManagers = taskManagers;
     }
 
-    /** Starts a cluster of {@code taskManagers} in {@code target/cluster-NAME}. */
-    static ClusterJobs start(String name, int taskManagers, Map<String, String> overrides)
-            throws Exception {
+    /** A cluster of {@code taskManagers} in {@code target/cluster-NAME}. */
+    static ClusterJobs of(String name, int taskManagers) {
+        return new ClusterJobs(name, taskManagers);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         Path home = Path.of("target", "cluster-" + name).toAbsolutePath();
         if (Files.exists(home)) {
             try (var files = Files.walk(home)) {
@@ -52,12 +65,12 @@ final class ClusterJobs implements AutoCloseable {
                 }
             }
         }
-        Map<String, String> settings = new HashMap<>(overrides);
+        Map<String, String> settings = new HashMap<>();
         settings.put("rest.port", String.valueOf(freePort()));
         settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
         // Each TaskManager's work spreads over all TaskManagers, so any one killed hits the job.
         settings.put("cluster.evenly-spread-out-slots", "true");
-        StandaloneCluster cluster =
+        cluster =
                 StandaloneCluster.prepare(
                         Path.of(System.getProperty("bidisync.cluster.conf")),
                         home,
@@ -72,9 +85,18 @@ final class ClusterJobs implements AutoCloseable {
                     "logger.bidisync.name = io.bidisync\nlogger.bidisync.level = DEBUG\n",
                     StandardOpenOption.APPEND);
         }
-        ClusterJobs jobs = new ClusterJobs(cluster);
+        metrics = new RestMetrics(cluster.restUrl());
         cluster.start(taskManagers);
-        return jobs;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        cancelRunningJobs();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        cluster.close();
     }
 
     StandaloneCluster cluster() {
@@ -330,10 +352,5 @@ final class ClusterJobs implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    @Override
-    public void close() throws Exception {
-        cluster.close();
     }
 }

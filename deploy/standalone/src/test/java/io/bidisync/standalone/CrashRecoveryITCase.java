@@ -9,11 +9,9 @@ import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestKafka;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,22 +49,7 @@ class CrashRecoveryITCase {
     /** Bulk customers per system; half of them exist in both (different e-mail spelling). */
     private static final int BULK = 10_000;
 
-    private static ClusterJobs flink;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        flink = ClusterJobs.start("crash", 2, Map.of());
-    }
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        flink.cancelRunningJobs();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        flink.close();
-    }
+    @RegisterExtension static final ClusterJobs flink = ClusterJobs.of("crash", 2);
 
     private static Map<String, SyncedSystem> systems() {
         Map<String, SyncedSystem> systems = new LinkedHashMap<>();

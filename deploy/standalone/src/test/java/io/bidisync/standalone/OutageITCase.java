@@ -7,14 +7,11 @@ import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestServers;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.bidisync.job.testutil.SyncedSystem.billing;
@@ -32,22 +29,7 @@ class OutageITCase {
     private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final Duration QUIET = Duration.ofSeconds(6);
 
-    private static ClusterJobs flink;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        flink = ClusterJobs.start("outage", 2, Map.of());
-    }
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        flink.cancelRunningJobs();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        flink.close();
-    }
+    @RegisterExtension static final ClusterJobs flink = ClusterJobs.of("outage", 2);
 
     @Test
     void changesMadeDuringAnOutageArriveWhenTheDatabaseIsBack() throws Exception {
