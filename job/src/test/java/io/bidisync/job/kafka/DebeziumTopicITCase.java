@@ -95,15 +95,56 @@ class DebeziumTopicITCase extends MiniClusterITCase {
 
     /** Starts Debezium on ERP's database, as the README tells a user to set it up. */
     private static DebeziumFeed feed(SyncRun run, Topics topics) throws Exception {
+        return feed(run, topics, JobTables.captured(run.config(), run.config().system("erp")));
+    }
+
+    private static DebeziumFeed feed(SyncRun run, Topics topics, List<String> tables)
+            throws Exception {
         // The job's tables must exist before Debezium's publication can name them.
         JobTables.ensure(run.config());
-        var system = run.config().system("erp");
         return DebeziumFeed.start(
-                topics.prefix(),
-                TestServers.of("erp"),
-                run.database(),
-                JobTables.captured(run.config(), system),
-                topics.changes());
+                topics.prefix(), TestServers.of("erp"), run.database(), tables, topics.changes());
+    }
+
+    @Test
+    void debeziumsHeartbeatTopicMovesAnIdleSystemsWatermark() throws Exception {
+        Topics topics = Topics.create();
+        try (SyncRun run =
+                        SyncRun.of(crm(), topics.erp())
+                                .seed(
+                                        "erp",
+                                        "INSERT INTO client (mail, name, town) VALUES ('ann@example.com', 'Ann', 'Oslo')")
+                                .create();
+                // Without the job's heartbeat table: only Debezium's heartbeats say ERP is idle.
+                DebeziumFeed feed =
+                        feed(
+                                run,
+                                topics,
+                                List.of(
+                                        "public.client",
+                                        "public." + run.config().writer().writesTable()))) {
+            run.start();
+            // Debezium's PostgreSQL connector sends heartbeats only once it has streamed a change.
+            run.execute("erp", "UPDATE client SET row_version = row_version + 1");
+            Await.until(
+                    "Ann in CRM",
+                    CONVERGENCE,
+                    () -> run.rows("crm").size() == 1,
+                    () ->
+                            state(run)
+                                    + " heartbeats in Kafka: "
+                                    + TestKafka.readCommitted(
+                                                    DebeziumFeed.heartbeatTopic(topics.prefix()))
+                                            .size());
+            // ERP stays idle from here: a CRM change waits for ERP's watermark, which only its
+            // heartbeats can move.
+            run.execute(
+                    "crm",
+                    "INSERT INTO customer (email, full_name, city) VALUES ('bob@example.com', 'Bob', 'Rome')");
+            Await.until(
+                    "Bob in ERP", CONVERGENCE, () -> run.rows("erp").size() == 2, () -> state(run));
+            assertThat(run.metric(metrics, "system.erp.watermarkLagMs")).isBetween(0L, 30_000L);
+        }
     }
 
     @Test
