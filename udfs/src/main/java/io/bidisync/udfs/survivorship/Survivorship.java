@@ -12,14 +12,11 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link Rule#MOST_RECENT}: latest {@code changedAt}; ties (snapshot values all carry time 0)
- *       fall back to the priority order, then the system name, then the smallest value.
+ *       fall back to the priority order, then the system name, then the local id.
  *   <li>{@link Rule#PRIORITY}: earliest system in the priority order; systems not listed come after
  *       the listed ones, by name; within one system (pre-existing duplicates) the most recent
- *       value, then the smallest value.
+ *       value, then the lowest local id.
  * </ul>
- *
- * <p>Local ids never decide: the result depends only on values, their ages and their systems, so it
- * is the same whatever keys the job's own inserts were given (they depend on timing).
  */
 public final class Survivorship implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -83,12 +80,6 @@ public final class Survivorship implements Serializable {
             if (cmp == 0) {
                 cmp = Long.compare(a.changedAt()[attribute], b.changedAt()[attribute]);
             }
-        }
-        if (cmp == 0) {
-            // Same system, same age (pre-existing duplicates, or a row the job inserted): the
-            // value decides, not the local id, which the job's own inserts get in whatever order
-            // they happened to run. Only equal values fall through to the id, and then either wins.
-            cmp = b.values()[attribute].compareTo(a.values()[attribute]);
         }
         if (cmp == 0) {
             cmp = b.localId().compareTo(a.localId());
