@@ -40,6 +40,9 @@ class ScalingITCase extends MiniClusterITCase {
                             "crm",
                             "UPDATE customer SET full_name = 'Renamed 10', version = version + 1"
                                     + " WHERE id = 100010;"
+                                    // Newer than ERP's e23, which CRM's 15 joins next: no tie.
+                                    + " UPDATE customer SET full_name = 'Name 15b', phone = '1515',"
+                                    + " city = 'City 15b', version = version + 1 WHERE id = 100015;"
                                     + " INSERT INTO customer (email, full_name, city) VALUES"
                                     + " ('new1@example.com', 'New One', 'Lima')",
                             "erp",
