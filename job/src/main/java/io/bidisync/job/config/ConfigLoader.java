@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
  * replaced from the environment, except in passwords, which stay references (see {@link Secret}).
  */
 public final class ConfigLoader {
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern SYNC_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,40}");
 
     private static final Set<String> TOP_KEYS =
@@ -365,15 +364,13 @@ public final class ConfigLoader {
                     continue;
                 }
                 String text = String.valueOf(value);
-                Matcher m = ENV_REFERENCE.matcher(text);
-                boolean references = false;
-                while (m.find()) {
-                    references = true;
-                    if (environment.apply(m.group(1)) == null) {
-                        problem(where, "environment variable " + m.group(1) + " is not set");
+                List<String> references = EnvironmentReferences.names(text);
+                for (String variable : references) {
+                    if (environment.apply(variable) == null) {
+                        problem(where, "environment variable " + variable + " is not set");
                     }
                 }
-                if (!references && SECRET_PROPERTY.matcher(key).matches()) {
+                if (references.isEmpty() && SECRET_PROPERTY.matcher(key).matches()) {
                     // The literal is not repeated in the message: it is a secret.
                     problem(
                             where,
@@ -657,7 +654,7 @@ public final class ConfigLoader {
         if (value == null) {
             return null;
         }
-        Matcher m = ENV_REFERENCE.matcher(String.valueOf(value));
+        Matcher m = EnvironmentReferences.PATTERN.matcher(String.valueOf(value));
         if (!(value instanceof String) || !m.matches()) {
             // The literal is not repeated in the message: it is a secret.
             problem(
@@ -826,18 +823,10 @@ public final class ConfigLoader {
     }
 
     private String substitute(String key, String value) {
-        Matcher m = ENV_REFERENCE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String resolved = environment.apply(m.group(1));
-            if (resolved == null) {
-                problem(key, "environment variable " + m.group(1) + " is not set");
-                resolved = "";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return EnvironmentReferences.resolve(
+                value,
+                environment,
+                variable -> problem(key, "environment variable " + variable + " is not set"));
     }
 
     private void unknownKeys(String prefix, Map<?, ?> node, Set<String> known) {

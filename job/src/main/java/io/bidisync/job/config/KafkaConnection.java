@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How to reach a Kafka cluster: bootstrap servers and further client properties (security settings,
@@ -21,8 +19,6 @@ import java.util.regex.Pattern;
  */
 public record KafkaConnection(String bootstrapServers, Map<String, String> properties)
         implements Serializable {
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-
     /**
      * The client properties with the bootstrap servers, references resolved from the environment.
      */
@@ -34,33 +30,23 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> prope
     }
 
     private static String resolve(String key, String value) {
-        Matcher m = ENV_REFERENCE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String resolved = System.getenv(m.group(1));
-            if (resolved == null) {
-                throw new IllegalStateException(
-                        "Kafka property "
-                                + key
-                                + ": environment variable "
-                                + m.group(1)
-                                + " is not set");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return EnvironmentReferences.resolve(
+                value,
+                System::getenv,
+                name -> {
+                    throw new IllegalStateException(
+                            "Kafka property "
+                                    + key
+                                    + ": environment variable "
+                                    + name
+                                    + " is not set");
+                });
     }
 
     /** The environment variables the properties refer to. */
     public List<String> environmentVariables() {
         List<String> out = new ArrayList<>();
-        for (String value : properties.values()) {
-            Matcher m = ENV_REFERENCE.matcher(value);
-            while (m.find()) {
-                out.add(m.group(1));
-            }
-        }
+        properties.values().forEach(value -> out.addAll(EnvironmentReferences.names(value)));
         return out;
     }
 }
