@@ -92,6 +92,23 @@ public final class SyncJob {
                         : GoldenTopicSink.create(config.goldenOutput(), config.attributes()));
     }
 
+    /**
+     * The keyed stages: every record's identity, keyed by (system, primary key), then the golden
+     * records, keyed by match key. Public for the benchmark that runs these stages alone.
+     */
+    public static SingleOutputStreamOperator<WriteIntent> goldenRecords(
+            SyncConfig config, DataStream<RecordChange> changes) {
+        DataStream<LinkChange> links =
+                changes.keyBy(RecordChange::recordKey)
+                        .process(new RecordIdentityFunction())
+                        .uid("identity")
+                        .name("identity: follow each record's match key");
+        return links.keyBy(LinkChange::matchKey)
+                .process(new GoldenRecordFunction(config))
+                .uid("golden")
+                .name("golden: merge, wait for completeness, decide writes");
+    }
+
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<RecordChange> changes = null;
@@ -128,18 +145,7 @@ public final class SyncJob {
             deadLetters = deadLetters == null ? bad : deadLetters.union(bad);
         }
 
-        DataStream<LinkChange> links =
-                changes.keyBy(RecordChange::recordKey)
-                        .process(new RecordIdentityFunction())
-                        .uid("identity")
-                        .name("identity: follow each record's match key");
-
-        SingleOutputStreamOperator<WriteIntent> intents =
-                links.keyBy(LinkChange::matchKey)
-                        .process(new GoldenRecordFunction(config))
-                        .uid("golden")
-                        .name("golden: merge, wait for completeness, decide writes");
-
+        SingleOutputStreamOperator<WriteIntent> intents = goldenRecords(config, changes);
         deadLetters = deadLetters.union(intents.getSideOutput(DeadLetters.TAG));
 
         for (SystemConfig system : config.systems().values()) {

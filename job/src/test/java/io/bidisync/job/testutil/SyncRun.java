@@ -183,7 +183,8 @@ public final class SyncRun implements AutoCloseable {
         return start(settings);
     }
 
-    private JobID start(Configuration settings) throws Exception {
+    /** Starts the job with these settings ({@link #jobSettings()}, changed) and returns at once. */
+    public JobID start(Configuration settings) throws Exception {
         startedMicros = Math.min(startedMicros, System.currentTimeMillis() * 1000);
         JobTables.ensure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -1,0 +1,265 @@
+package io.bidisync.bench;
+
+import io.bidisync.job.testutil.InvariantChecker;
+import io.bidisync.job.testutil.SyncRun;
+import io.bidisync.job.testutil.SyncedSystem;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+
+import jdk.jfr.Recording;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the benchmarks in one JVM, baselines first, and prints and writes their report (README,
+ * "Performance"): {@code mvn -B -Pbench -pl bench -am verify -DskipTests}.
+ *
+ * <ol>
+ *   <li>PostgreSQL's own limit: batched updates on the data set's CRM table;
+ *   <li>the naive sync (Flink CDC → JDBC upsert sink): initial sync, then stepped update rates;
+ *   <li>bidisync: the same initial sync and steps, then the invariant checker over the whole run;
+ *   <li>the golden operator alone, with generated changes.
+ * </ol>
+ *
+ * <p>Settings are system properties ({@code bench.rows}, {@code bench.rates}, {@code
+ * bench.step-seconds}, {@code bench.golden-records}, {@code bench.workloads}, {@code bench.jfr},
+ * {@code bench.out}). Exits with 1 when bidisync broke an invariant or the naive sync lost rows: a
+ * fast run that is wrong is a failed run.
+ */
+public final class Benchmarks {
+    private Benchmarks() {}
+
+    /**
+     * The production job settings (deploy/local/flink-conf.yaml) over the test fixtures' defaults:
+     * RocksDB, incremental checkpoints every 5 s, parallelism 2, no Kryo.
+     */
+    static Configuration jobSettings() {
+        Configuration conf = SyncRun.jobSettings();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        return conf;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.getInteger("bench.rows", 100_000);
+        List<Integer> rates =
+                Arrays.stream(
+                                System.getProperty("bench.rates", "250,500,1000,2000,4000")
+                                        .split(","))
+                        .map(String::trim)
+                        .map(Integer::valueOf)
+                        .toList();
+        Duration step = Duration.ofSeconds(Integer.getInteger("bench.step-seconds", 20));
+        int goldenRecords = Integer.getInteger("bench.golden-records", 1_000_000);
+        List<String> workloads =
+                List.of(
+                        System.getProperty("bench.workloads", "postgres,naive,bidisync,golden")
+                                .split(","));
+        boolean jfr = Boolean.getBoolean("bench.jfr");
+        Path out = Path.of(System.getProperty("bench.out", "target/bench"));
+        Files.createDirectories(out);
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("rowsPerSystem", rows);
+        settings.put("rates", rates);
+        settings.put("stepSeconds", step.toSeconds());
+        settings.put("goldenRecords", goldenRecords);
+        settings.put("workloads", workloads);
+
+        CustomerDataSet data = new CustomerDataSet(rows);
+        PostgresLimit.Result postgres = null;
+        List<InitialSync.Result> initial = new ArrayList<>();
+        List<SteadyState.Result> steady = new ArrayList<>();
+        GoldenOperator.Result golden = null;
+        String invariants = null;
+        Boolean clean = null;
+        Boolean naiveComplete = null;
+
+        try (BenchCluster cluster = BenchCluster.start()) {
+            if (workloads.contains("postgres")) {
+                System.out.println("PostgreSQL's own limit …");
+                try (SyncRun run =
+                        data.seed(SyncRun.of(SyncedSystem.crm(), SyncedSystem.erp())).create()) {
+                    postgres =
+                            profiled(
+                                    jfr,
+                                    out,
+                                    "postgres",
+                                    () ->
+                                            PostgresLimit.measure(
+                                                    run, "crm", rows, Duration.ofSeconds(10)));
+                }
+            }
+            if (workloads.contains("naive")) {
+                System.out.println("Naive sync (Flink CDC → JDBC upsert sink) …");
+                naiveComplete =
+                        profiled(
+                                jfr, out, "naive", () -> naive(data, rates, step, initial, steady));
+            }
+            if (workloads.contains("bidisync")) {
+                System.out.println("bidisync …");
+                InvariantChecker.Report report =
+                        profiled(
+                                jfr,
+                                out,
+                                "bidisync",
+                                () -> bidisync(data, rates, step, initial, steady));
+                invariants = report.toString();
+                clean = report.clean();
+            }
+            if (workloads.contains("golden")) {
+                System.out.println("Golden operator alone …");
+                golden =
+                        profiled(
+                                jfr,
+                                out,
+                                "golden",
+                                () ->
+                                        GoldenOperator.run(
+                                                cluster,
+                                                goldenRecords,
+                                                Files.createDirectories(out.resolve("savepoints"))
+                                                        .toAbsolutePath()));
+            }
+        }
+
+        Report report =
+                new Report(
+                        Machine.describe(),
+                        settings,
+                        postgres,
+                        initial,
+                        steady,
+                        golden,
+                        invariants,
+                        clean,
+                        naiveComplete);
+        System.out.println();
+        System.out.println(report.table());
+        report.writeJson(out.resolve("result.json"));
+        System.out.println("Written: " + out.resolve("result.json"));
+        boolean failed = Boolean.FALSE.equals(clean) || Boolean.FALSE.equals(naiveComplete);
+        if (failed) {
+            System.out.println("FAILED RUN: a sync lost or duplicated data (see above).");
+        }
+        // The CDC connector and the database servers leave non-daemon threads behind.
+        System.exit(failed ? 1 : 0);
+    }
+
+    /** The naive sync's initial sync and steps; whether its copies hold every row at the end. */
+    private static boolean naive(
+            CustomerDataSet data,
+            List<Integer> rates,
+            Duration step,
+            List<InitialSync.Result> initial,
+            List<SteadyState.Result> steady)
+            throws Exception {
+        SyncedSystem crm = SyncedSystem.crm();
+        SyncedSystem erp = SyncedSystem.erp();
+        try (SyncRun run =
+                data.seed(SyncRun.of(crm, erp))
+                        .seed("crm", NaiveSync.copyTableDdl(erp))
+                        .seed("erp", NaiveSync.copyTableDdl(crm))
+                        .create()) {
+            long started = System.currentTimeMillis() * 1000;
+            JobClient job = NaiveSync.start(run, crm, erp);
+            try {
+                initial.add(
+                        InitialSync.await(
+                                "naive",
+                                run,
+                                NaiveSync.APP,
+                                started,
+                                2L * data.rows(),
+                                () ->
+                                        count(run, "erp", NaiveSync.copyTable(crm)) >= data.rows()
+                                                && count(run, "crm", NaiveSync.copyTable(erp))
+                                                        >= data.rows()));
+                steady.add(
+                        SteadyState.run("naive", run, NaiveSync.APP, rates, step, threshold(run)));
+                run.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
+                return count(run, "erp", NaiveSync.copyTable(crm)) == count(run, "crm", "customer")
+                        && count(run, "crm", NaiveSync.copyTable(erp))
+                                == count(run, "erp", "client");
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** bidisync's initial sync and steps, and the invariant checker's report over both. */
+    private static InvariantChecker.Report bidisync(
+            CustomerDataSet data,
+            List<Integer> rates,
+            Duration step,
+            List<InitialSync.Result> initial,
+            List<SteadyState.Result> steady)
+            throws Exception {
+        try (SyncRun run = data.seed(SyncRun.of(SyncedSystem.crm(), SyncedSystem.erp())).create()) {
+            run.start(jobSettings());
+            initial.add(
+                    InitialSync.await(
+                            "bidisync",
+                            run,
+                            "bidisync",
+                            run.startedMicros(),
+                            2L * data.rows(),
+                            () ->
+                                    count(run, "crm", "customer") >= data.rowsConverged()
+                                            && count(run, "erp", "client")
+                                                    >= data.rowsConverged()));
+            steady.add(SteadyState.run("bidisync", run, "bidisync", rates, step, threshold(run)));
+            run.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
+            return InvariantChecker.check(run);
+        }
+    }
+
+    /** Completeness delay + 1 s: the latency a kept-up-with step stays within at p99. */
+    private static Duration threshold(SyncRun run) {
+        return run.config().completeness().delay().plusSeconds(1);
+    }
+
+    private static long count(SyncRun run, String system, String table) throws SQLException {
+        try (Connection c = run.connect(system);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A workload, as a lambda that may throw. */
+    @FunctionalInterface
+    private interface Workload<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs a workload, with a JFR recording of it in {@code out} when asked for. */
+    private static <T> T profiled(boolean jfr, Path out, String name, Workload<T> workload)
+            throws Exception {
+        if (!jfr) {
+            return workload.run();
+        }
+        try (Recording recording =
+                new Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+            recording.start();
+            T result = workload.run();
+            recording.dump(out.resolve(name + ".jfr"));
+            System.out.println("JFR recording: " + out.resolve(name + ".jfr"));
+            return result;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.bidisync.bench;
+
+import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.metrics.SyncMetrics;
+import io.bidisync.job.source.CommitTimeWatermarks;
+import io.bidisync.job.source.DropHeartbeats;
+import io.bidisync.job.source.RecordChange;
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.udfs.normalize.Normalizer;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The identity and golden stages alone, with RocksDB state and no databases: generated changes
+ * (every person once in CRM and once in ERP, spelled differently, a quarter with a name that
+ * differs, so a quarter of the golden records decide a write) through exactly the job's keyed
+ * operators. Measures records per second per CPU core (the whole JVM's CPU time, generators
+ * included) and the state each golden record costs (a native RocksDB savepoint).
+ */
+final class GoldenOperator {
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final long FIRST_EVENT_TIME = 1_000_000L;
+
+    /** What the run measured. */
+    record Result(
+            long records,
+            long goldenRecords,
+            int parallelism,
+            double seconds,
+            double cpuSeconds,
+            long stateBytes) {
+
+        @JsonProperty
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        @JsonProperty
+        double recordsPerCoreSecond() {
+            return records / cpuSeconds;
+        }
+
+        @JsonProperty
+        double stateBytesPerGoldenRecord() {
+            return (double) stateBytes / goldenRecords;
+        }
+    }
+
+    private GoldenOperator() {}
+
+    static Result run(BenchCluster cluster, int people, Path savepoints) throws Exception {
+        SyncConfig config = TestConfigs.offline();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(Benchmarks.jobSettings());
+        DataStream<RecordChange> changes = null;
+        for (String system : List.of("crm", "erp")) {
+            DataStream<RecordChange> generated =
+                    env.fromSource(
+                                    new DataGeneratorSource<>(
+                                            new Changes(system, people),
+                                            Long.MAX_VALUE,
+                                            TypeInformation.of(RecordChange.class)),
+                                    CommitTimeWatermarks.strategy(),
+                                    system + ": generated changes")
+                            .uid("generate-" + system)
+                            .setParallelism(1)
+                            .process(new DropHeartbeats(system))
+                            .uid("drop-heartbeats-" + system)
+                            .setParallelism(1);
+            changes = changes == null ? generated : changes.union(generated);
+        }
+        SyncJob.goldenRecords(config, changes).sinkTo(new DiscardingSink<>()).name("discard");
+
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        JobClient job = env.executeAsync("golden operator benchmark");
+        try {
+            Await.until(
+                    "every golden record",
+                    TIMEOUT,
+                    () ->
+                            cluster.metrics().total(job.getJobID(), SyncMetrics.GOLDEN_EMITTED)
+                                    >= people);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            String savepoint =
+                    job.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.NATIVE)
+                            .get();
+            return new Result(
+                    2L * people,
+                    people,
+                    env.getParallelism(),
+                    seconds,
+                    cpuSeconds,
+                    size(Path.of(java.net.URI.create(savepoint))));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static long size(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    /**
+     * Person {@code i}'s row in one system at time {@code FIRST_EVENT_TIME + i}; after the last
+     * person, a heartbeat every 100 ms of wall time carries the watermark on (the job keeps running
+     * for the savepoint), at no cost to the measurement.
+     */
+    private static final class Changes implements GeneratorFunction<Long, RecordChange> {
+        private static final long serialVersionUID = 1L;
+        private final String system;
+        private final long people;
+
+        Changes(String system, long people) {
+            this.system = system;
+            this.people = people;
+        }
+
+        @Override
+        public RecordChange map(Long index) throws Exception {
+            if (index >= people) {
+                Thread.sleep(100);
+                return new RecordChange(
+                        system,
+                        RecordChange.Kind.HEARTBEAT,
+                        null,
+                        null,
+                        null,
+                        FIRST_EVENT_TIME + people + (index - people) * 1000,
+                        new String[0],
+                        new long[0]);
+            }
+            boolean crm = system.equals("crm");
+            String email =
+                    crm ? "person" + index + "@example.com" : " Person" + index + "@EXAMPLE.com";
+            String name = crm || index % 4 != 0 ? "Person " + index : "PERSON " + index;
+            String[] values = {email, name, "+47 4" + index, "Town " + index % 499};
+            return new RecordChange(
+                    system,
+                    RecordChange.Kind.UPSERT,
+                    String.valueOf(index),
+                    Normalizer.EMAIL.normalize(email),
+                    1L,
+                    FIRST_EVENT_TIME + index,
+                    values,
+                    new long[0]);
+        }
+    }
+}

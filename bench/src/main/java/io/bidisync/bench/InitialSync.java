@@ -1,0 +1,60 @@
+package io.bidisync.bench;
+
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.SyncRun;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Measures an initial sync: from the job's start to the commit of its last write, once every system
+ * holds what it should. The end is read from the databases' commit timestamps, so polling does not
+ * blur it.
+ */
+final class InitialSync {
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration QUIET = Duration.ofSeconds(5);
+
+    /** The outcome of one initial sync. */
+    record Result(String sync, long rowsRead, long rowsWritten, double seconds) {
+        @JsonProperty
+        double rowsPerSecond() {
+            return rowsRead / seconds;
+        }
+    }
+
+    /** What "done" means for a sync: checked every two seconds. */
+    @FunctionalInterface
+    interface Done {
+        boolean reached() throws SQLException;
+    }
+
+    private InitialSync() {}
+
+    /**
+     * Waits until {@code done} and then quiet, and measures from {@code startedMicros} to the last
+     * commit of a change by {@code syncApp} in any system.
+     */
+    static Result await(
+            String sync, SyncRun run, String syncApp, long startedMicros, long rowsRead, Done done)
+            throws Exception {
+        // Seldom: the check's queries compete with the sync for the same two cores.
+        Await.until(
+                sync + " initial sync",
+                TIMEOUT,
+                () -> {
+                    Thread.sleep(2000);
+                    return done.reached();
+                });
+        run.awaitQuiet(QUIET, TIMEOUT);
+        long last = 0;
+        long written = 0;
+        for (String system : run.systemNames()) {
+            last = Math.max(last, AuditLog.lastCommitMicros(run, system, syncApp));
+            written += AuditLog.count(run, system, syncApp, 0);
+        }
+        return new Result(sync, rowsRead, written, (last - startedMicros) / 1e6);
+    }
+}

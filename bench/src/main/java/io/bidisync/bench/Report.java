@@ -1,0 +1,228 @@
+package io.bidisync.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The results of one benchmark run: the measurements, the targets they are judged against, the
+ * invariant checker's verdict, and the machine. Printed as a table, written as JSON.
+ *
+ * @param machine what it ran on
+ * @param settings what was asked for (rows, rates, step length …)
+ * @param postgres PostgreSQL's own write limit; {@code null} if not run
+ * @param initialSyncs the initial syncs (naive, bidisync), in run order
+ * @param steadyStates the steady-state steps (naive, bidisync), in run order
+ * @param golden the golden operator alone; {@code null} if not run
+ * @param invariants the invariant checker's report of the bidisync run, {@code null} if not run
+ * @param invariantsClean whether the bidisync run kept every promise
+ * @param naiveCopiesComplete whether the naive sync copied every row (null if not run)
+ */
+record Report(
+        Map<String, Object> machine,
+        Map<String, Object> settings,
+        PostgresLimit.Result postgres,
+        List<InitialSync.Result> initialSyncs,
+        List<SteadyState.Result> steadyStates,
+        GoldenOperator.Result golden,
+        String invariants,
+        Boolean invariantsClean,
+        Boolean naiveCopiesComplete) {
+
+    /** One target of the issue: what it compares, the required and the measured ratio or value. */
+    record Target(String name, String required, String measured, boolean met) {}
+
+    /** Every target the measurements that ran allow to judge. */
+    List<Target> targets() {
+        List<Target> targets = new ArrayList<>();
+        SteadyState.Result naive = steady("naive");
+        SteadyState.Result bidi = steady("bidisync");
+        if (bidi != null && naive != null && naive.sustainedRate() > 0) {
+            double ratio = (double) bidi.sustainedRate() / naive.sustainedRate();
+            targets.add(
+                    new Target(
+                            "steady-state rate vs naive sync",
+                            "≥ 70%",
+                            percent(ratio) + (naive.limitAboveSteps() ? " (naive ≥ top step)" : ""),
+                            ratio >= 0.7));
+        }
+        if (bidi != null && postgres != null) {
+            double ratio = bidi.sustainedRate() / postgres.rowsPerSecond();
+            targets.add(
+                    new Target(
+                            "steady-state rate vs PostgreSQL's limit",
+                            "≥ 40%",
+                            percent(ratio),
+                            ratio >= 0.4));
+        }
+        if (bidi != null) {
+            SteadyState.Step half = bidi.atHalfSustained();
+            targets.add(
+                    new Target(
+                            "p99 at half the sustained rate",
+                            "≤ " + bidi.thresholdMillis() + " ms",
+                            half == null
+                                    ? "no step at half"
+                                    : millis(half.latency().p99Millis())
+                                            + " at "
+                                            + half.rate()
+                                            + "/s",
+                            half != null && half.latency().p99Millis() <= bidi.thresholdMillis()));
+        }
+        InitialSync.Result naiveLoad = initial("naive");
+        InitialSync.Result bidiLoad = initial("bidisync");
+        if (naiveLoad != null && bidiLoad != null) {
+            double ratio = bidiLoad.seconds() / naiveLoad.seconds();
+            targets.add(
+                    new Target(
+                            "initial sync time vs naive sync",
+                            "≤ 2.0×",
+                            String.format("%.2f×", ratio),
+                            ratio <= 2.0));
+        }
+        if (golden != null) {
+            targets.add(
+                    new Target(
+                            "golden operator records/s per core",
+                            "≥ 50,000",
+                            String.format("%,.0f", golden.recordsPerCoreSecond()),
+                            golden.recordsPerCoreSecond() >= 50_000));
+        }
+        return targets;
+    }
+
+    private SteadyState.Result steady(String sync) {
+        return steadyStates.stream().filter(s -> s.sync().equals(sync)).findFirst().orElse(null);
+    }
+
+    private InitialSync.Result initial(String sync) {
+        return initialSyncs.stream().filter(s -> s.sync().equals(sync)).findFirst().orElse(null);
+    }
+
+    /** The run as a table for the terminal (and README). */
+    String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("Machine: ").append(machine).append('\n');
+        out.append("Settings: ").append(settings).append("\n\n");
+        if (postgres != null) {
+            out.append(
+                    String.format(
+                            "PostgreSQL's own limit (batched UPDATE, %d per batch, %d connections):"
+                                    + " %,.0f rows/s audited, %,.0f rows/s without the audit trigger%n%n",
+                            postgres.batchSize(),
+                            postgres.connections(),
+                            postgres.rowsPerSecond(),
+                            postgres.bareRowsPerSecond()));
+        }
+        if (!initialSyncs.isEmpty()) {
+            out.append(
+                    String.format(
+                            "%-10s %10s %12s %10s %12s%n",
+                            "initial", "rows read", "rows written", "seconds", "rows read/s"));
+            for (InitialSync.Result r : initialSyncs) {
+                out.append(
+                        String.format(
+                                "%-10s %,10d %,12d %10.1f %,12.0f%n",
+                                r.sync(),
+                                r.rowsRead(),
+                                r.rowsWritten(),
+                                r.seconds(),
+                                r.rowsPerSecond()));
+            }
+            out.append('\n');
+        }
+        for (SteadyState.Result r : steadyStates) {
+            out.append(
+                    String.format(
+                            "%-10s %8s %10s %12s %9s %9s %9s  (kept up: p99 ≤ %d ms)%n",
+                            "steady",
+                            "rate/s",
+                            "offered/s",
+                            "arrived",
+                            "p50 ms",
+                            "p99 ms",
+                            "max ms",
+                            r.thresholdMillis()));
+            for (SteadyState.Step s : r.steps()) {
+                out.append(
+                        String.format(
+                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d  %s%n",
+                                r.sync(),
+                                s.rate(),
+                                s.offeredRate(),
+                                s.latency().arrived(),
+                                s.latency().changes(),
+                                millis(s.latency().p50Millis()),
+                                millis(s.latency().p99Millis()),
+                                s.latency().maxMillis(),
+                                s.keptUp() ? "kept up" : "NOT kept up"));
+            }
+            out.append(
+                    String.format(
+                            "%-10s sustained: %,d/s%s%n%n",
+                            r.sync(),
+                            r.sustainedRate(),
+                            r.limitAboveSteps()
+                                    ? " (or more: the top step was kept up with)"
+                                    : ""));
+        }
+        if (golden != null) {
+            out.append(
+                    String.format(
+                            "golden operator alone: %,d records → %,d golden records at parallelism %d"
+                                    + " in %.1f s (%.1f CPU s): %,.0f records/s, %,.0f records/s per core;"
+                                    + " state %,d bytes = %.0f bytes per golden record%n%n",
+                            golden.records(),
+                            golden.goldenRecords(),
+                            golden.parallelism(),
+                            golden.seconds(),
+                            golden.cpuSeconds(),
+                            golden.recordsPerSecond(),
+                            golden.recordsPerCoreSecond(),
+                            golden.stateBytes(),
+                            golden.stateBytesPerGoldenRecord()));
+        }
+        if (invariants != null) {
+            out.append("Invariant checker (bidisync run, initial sync and steady state):\n")
+                    .append(invariants)
+                    .append('\n');
+        }
+        if (naiveCopiesComplete != null) {
+            out.append("Naive sync copied every row: ").append(naiveCopiesComplete).append("\n\n");
+        }
+        out.append(String.format("%-42s %-10s %-28s %s%n", "target", "required", "measured", ""));
+        for (Target t : targets()) {
+            out.append(
+                    String.format(
+                            "%-42s %-10s %-28s %s%n",
+                            t.name(), t.required(), t.measured(), t.met() ? "met" : "MISSED"));
+        }
+        return out.toString();
+    }
+
+    /** Writes the run as JSON (measurements, targets, machine) to {@code file}. */
+    void writeJson(Path file) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("report", this);
+        json.put("targets", targets());
+        Files.createDirectories(file.getParent());
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(file.toFile(), json);
+    }
+
+    static String millis(long millis) {
+        return millis == Long.MAX_VALUE ? "lost" : String.format("%,d", millis);
+    }
+
+    private static String percent(double ratio) {
+        return String.format("%.0f%%", ratio * 100);
+    }
+}

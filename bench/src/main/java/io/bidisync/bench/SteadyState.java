@@ -1,0 +1,131 @@
+package io.bidisync.bench;
+
+import io.bidisync.job.testutil.SyncRun;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steady-state workload: external updates in both systems at stepped rates, each change's
+ * latency from its commit in one system to the commit of the same value in the other. A step is
+ * kept up with when the writers reached 90% of its rate and the p99 latency stayed within the
+ * threshold (completeness delay + 1 s); the sustained rate is the highest such step. Stepping stops
+ * at the first step not kept up with.
+ */
+final class SteadyState {
+    /** Time after a step's last update for its stragglers, beyond the threshold. */
+    private static final Duration DRAIN = Duration.ofSeconds(15);
+
+    /** One rate step. */
+    record Step(int rate, double offeredRate, Latencies latency, boolean keptUp) {}
+
+    /** All steps run, and the verdict. */
+    record Result(String sync, long thresholdMillis, List<Step> steps) {
+
+        /** The highest rate kept up with; 0 if none. */
+        @JsonProperty
+        int sustainedRate() {
+            return steps.stream().filter(Step::keptUp).mapToInt(Step::rate).max().orElse(0);
+        }
+
+        /** Whether even the highest step was kept up with (the real limit is higher). */
+        @JsonProperty
+        boolean limitAboveSteps() {
+            return !steps.isEmpty() && steps.get(steps.size() - 1).keptUp();
+        }
+
+        /** The highest step at or below half the sustained rate, if any ran. */
+        Step atHalfSustained() {
+            Step best = null;
+            for (Step s : steps) {
+                if (s.rate() * 2 <= sustainedRate() && (best == null || s.rate() > best.rate())) {
+                    best = s;
+                }
+            }
+            return best;
+        }
+    }
+
+    private SteadyState() {}
+
+    /**
+     * Runs the steps against a converged run whose changes are copied by writers with application
+     * name {@code syncApp}.
+     */
+    static Result run(
+            String sync,
+            SyncRun run,
+            String syncApp,
+            List<Integer> rates,
+            Duration stepDuration,
+            Duration threshold)
+            throws Exception {
+        UpdateWriters writers = UpdateWriters.of(run, 7);
+        List<Step> steps = new ArrayList<>();
+        for (int rate : rates) {
+            Step step = step(run, syncApp, writers, "s" + rate, rate, stepDuration, threshold);
+            steps.add(step);
+            System.out.printf(
+                    "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s  %s%n",
+                    sync,
+                    rate,
+                    step.offeredRate(),
+                    step.latency().arrived(),
+                    step.latency().changes(),
+                    Report.millis(step.latency().p50Millis()),
+                    Report.millis(step.latency().p99Millis()),
+                    step.keptUp() ? "kept up" : "NOT kept up");
+            if (!step.keptUp()) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        return new Result(sync, threshold.toMillis(), steps);
+    }
+
+    private static Step step(
+            SyncRun run,
+            String syncApp,
+            UpdateWriters writers,
+            String tag,
+            int rate,
+            Duration duration,
+            Duration threshold)
+            throws Exception {
+        Map<String, Long> marks = new HashMap<>();
+        for (String system : run.systemNames()) {
+            marks.put(system, AuditLog.lastSeq(run, system));
+        }
+        long started = System.nanoTime();
+        int changes = writers.write(tag, rate, duration);
+        double offered = changes / ((System.nanoTime() - started) / 1e9 - 0.1);
+        long deadline = System.nanoTime() + threshold.plus(DRAIN).toNanos();
+        while (System.nanoTime() < deadline && arrivals(run, syncApp, marks) < changes) {
+            Thread.sleep(250);
+        }
+        Map<String, Long> sourceCommits = new HashMap<>();
+        Map<String, Long> targetCommits = new HashMap<>();
+        for (String system : run.systemNames()) {
+            long mark = marks.get(system);
+            sourceCommits.putAll(AuditLog.phoneCommits(run, system, AuditLog.WRITER, mark));
+            targetCommits.putAll(AuditLog.phoneCommits(run, system, syncApp, mark));
+        }
+        Latencies latency = Latencies.of(sourceCommits, targetCommits);
+        boolean keptUp = offered >= 0.9 * rate && latency.p99Millis() <= threshold.toMillis();
+        return new Step(rate, offered, latency, keptUp);
+    }
+
+    private static long arrivals(SyncRun run, String syncApp, Map<String, Long> marks)
+            throws Exception {
+        long arrived = 0;
+        for (String system : run.systemNames()) {
+            arrived += AuditLog.count(run, system, syncApp, marks.get(system));
+        }
+        return arrived;
+    }
+}
