@@ -1,5 +1,6 @@
 package io.bidisync.bench;
 
+import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
@@ -50,6 +51,13 @@ public final class Benchmarks {
         Configuration conf = SyncRun.jobSettings();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Files, as on a cluster: the JobManager's memory holds a few MB of state at most.
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Path.of(System.getProperty("bench.out", "target/bench"), "checkpoints")
+                        .toAbsolutePath()
+                        .toUri()
+                        .toString());
         return conf;
     }
 
@@ -57,7 +65,7 @@ public final class Benchmarks {
         int rows = Integer.getInteger("bench.rows", 100_000);
         List<Integer> rates =
                 Arrays.stream(
-                                System.getProperty("bench.rates", "250,500,1000,2000,4000")
+                                System.getProperty("bench.rates", "250,500,1000,2000,4000,8000")
                                         .split(","))
                         .map(String::trim)
                         .map(Integer::valueOf)
@@ -107,7 +115,10 @@ public final class Benchmarks {
                 System.out.println("Naive sync (Flink CDC → JDBC upsert sink) …");
                 naiveComplete =
                         profiled(
-                                jfr, out, "naive", () -> naive(data, rates, step, initial, steady));
+                                jfr,
+                                out,
+                                "naive",
+                                () -> naive(data, rates, step, out, initial, steady));
             }
             if (workloads.contains("bidisync")) {
                 System.out.println("bidisync …");
@@ -116,7 +127,15 @@ public final class Benchmarks {
                                 jfr,
                                 out,
                                 "bidisync",
-                                () -> bidisync(data, rates, step, initial, steady));
+                                () ->
+                                        bidisync(
+                                                data,
+                                                rates,
+                                                step,
+                                                out,
+                                                cluster.metrics(),
+                                                initial,
+                                                steady));
                 invariants = report.toString();
                 clean = report.clean();
             }
@@ -164,6 +183,7 @@ public final class Benchmarks {
             CustomerDataSet data,
             List<Integer> rates,
             Duration step,
+            Path out,
             List<InitialSync.Result> initial,
             List<SteadyState.Result> steady)
             throws Exception {
@@ -189,7 +209,8 @@ public final class Benchmarks {
                                                 && count(run, "crm", NaiveSync.copyTable(erp))
                                                         >= data.rows()));
                 steady.add(
-                        SteadyState.run("naive", run, NaiveSync.APP, rates, step, threshold(run)));
+                        SteadyState.run(
+                                "naive", run, NaiveSync.APP, rates, step, threshold(run), out));
                 run.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
                 return count(run, "erp", NaiveSync.copyTable(crm)) == count(run, "crm", "customer")
                         && count(run, "crm", NaiveSync.copyTable(erp))
@@ -205,12 +226,14 @@ public final class Benchmarks {
             CustomerDataSet data,
             List<Integer> rates,
             Duration step,
+            Path out,
+            RestMetrics metrics,
             List<InitialSync.Result> initial,
             List<SteadyState.Result> steady)
             throws Exception {
         try (SyncRun run = data.seed(SyncRun.of(SyncedSystem.crm(), SyncedSystem.erp())).create()) {
             run.start(jobSettings());
-            initial.add(
+            InitialSync.Result converged =
                     InitialSync.await(
                             "bidisync",
                             run,
@@ -219,9 +242,10 @@ public final class Benchmarks {
                             2L * data.rows(),
                             () ->
                                     count(run, "crm", "customer") >= data.rowsConverged()
-                                            && count(run, "erp", "client")
-                                                    >= data.rowsConverged()));
-            steady.add(SteadyState.run("bidisync", run, "bidisync", rates, step, threshold(run)));
+                                            && count(run, "erp", "client") >= data.rowsConverged());
+            initial.add(InitialSync.awaitCaughtUp(converged, run, metrics));
+            steady.add(
+                    SteadyState.run("bidisync", run, "bidisync", rates, step, threshold(run), out));
             run.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
             return InvariantChecker.check(run);
         }

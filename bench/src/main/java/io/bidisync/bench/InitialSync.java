@@ -1,5 +1,7 @@
 package io.bidisync.bench;
 
+import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.SyncRun;
 
@@ -17,8 +19,16 @@ final class InitialSync {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final Duration QUIET = Duration.ofSeconds(5);
 
-    /** The outcome of one initial sync. */
-    record Result(String sync, long rowsRead, long rowsWritten, double seconds) {
+    /**
+     * The outcome of one initial sync.
+     *
+     * @param seconds from the start to the commit of the sync's last write
+     * @param caughtUpSeconds from the start until the sync has also read back its own writes and
+     *     its watermarks are within a second of now (ready for steady state); {@code null} where
+     *     not measured
+     */
+    record Result(
+            String sync, long rowsRead, long rowsWritten, double seconds, Double caughtUpSeconds) {
         @JsonProperty
         double rowsPerSecond() {
             return rowsRead / seconds;
@@ -55,6 +65,28 @@ final class InitialSync {
             last = Math.max(last, AuditLog.lastCommitMicros(run, system, syncApp));
             written += AuditLog.count(run, system, syncApp, 0);
         }
-        return new Result(sync, rowsRead, written, (last - startedMicros) / 1e6);
+        return new Result(sync, rowsRead, written, (last - startedMicros) / 1e6, null);
+    }
+
+    /**
+     * Waits until bidisync has read back its own writes: every source's watermark within a second
+     * of now (the sum of the lags, so each one is). Until then new changes wait behind the echoes.
+     */
+    static Result awaitCaughtUp(Result converged, SyncRun run, RestMetrics metrics)
+            throws Exception {
+        Await.until(
+                "watermarks within a second of now",
+                TIMEOUT,
+                () -> {
+                    long lag = run.metric(metrics, SyncMetrics.WATERMARK_LAG);
+                    return lag >= 0 && lag < 1000;
+                });
+        double caughtUp = (System.currentTimeMillis() * 1000 - run.startedMicros()) / 1e6;
+        return new Result(
+                converged.sync(),
+                converged.rowsRead(),
+                converged.rowsWritten(),
+                converged.seconds(),
+                caughtUp);
     }
 }

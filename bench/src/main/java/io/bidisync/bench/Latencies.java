@@ -1,6 +1,11 @@
 package io.bidisync.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +48,32 @@ record Latencies(int changes, int arrived, long p50Millis, long p99Millis, long 
                 millis(percentile(micros, 0.50)),
                 millis(percentile(micros, 0.99)),
                 max / 1000);
+    }
+
+    /**
+     * Writes every change of a step as a CSV line, in commit order: ms since the step's first
+     * commit, latency in ms (empty if it never arrived), and the value. For plotting a step, or
+     * finding the moment a step went wrong.
+     */
+    static void writeCsv(
+            Path file, Map<String, Long> sourceCommits, Map<String, Long> targetCommits)
+            throws IOException {
+        List<Map.Entry<String, Long>> changes = new ArrayList<>(sourceCommits.entrySet());
+        changes.sort(Map.Entry.comparingByValue());
+        long first = changes.isEmpty() ? 0 : changes.get(0).getValue();
+        List<String> lines = new ArrayList<>();
+        lines.add("commit_ms,latency_ms,value");
+        for (Map.Entry<String, Long> change : changes) {
+            Long target = targetCommits.get(change.getKey());
+            lines.add(
+                    (change.getValue() - first) / 1000
+                            + ","
+                            + (target == null ? "" : (target - change.getValue()) / 1000)
+                            + ","
+                            + change.getKey());
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
     }
 
     /** Nearest-rank percentile of sorted values; {@code Long.MAX_VALUE} for none. */

@@ -1,5 +1,6 @@
 package io.bidisync.bench;
 
+import io.bidisync.job.source.PostgresChangeSource;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestServers;
@@ -27,8 +28,8 @@ import java.util.Properties;
  * The baseline a Flink user would write first: per system, a Flink CDC source into a
  * flink-connector-jdbc upsert sink ({@code INSERT … ON CONFLICT (pk) DO UPDATE}) that copies the
  * table into the other system's database. One way per table (two ways into the same table would
- * loop), no matching, no golden records, no conditions. Same CDC settings, batch size and flush
- * interval as bidisync's writers.
+ * loop), no matching, no golden records, no conditions. The same CDC poll interval as bidisync's
+ * sources, the same batch size and flush interval as its writers.
  */
 final class NaiveSync {
     /** The application name of the naive sink's connections. */
@@ -75,6 +76,8 @@ final class NaiveSync {
         Properties debezium = new Properties();
         debezium.setProperty("publication.autocreate.mode", "filtered");
         debezium.setProperty("publication.name", "naive");
+        debezium.setProperty(
+                "poll.interval.ms", String.valueOf(PostgresChangeSource.POLL_INTERVAL_MILLIS));
         List<String> columns = columnsOf(from);
         env.fromSource(
                         PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()

@@ -50,7 +50,10 @@ record Report(
                     new Target(
                             "steady-state rate vs naive sync",
                             "≥ 70%",
-                            percent(ratio) + (naive.limitAboveSteps() ? " (naive ≥ top step)" : ""),
+                            percent(ratio)
+                                    + (naive.limitAboveSteps()
+                                            ? " (naive's limit not reached)"
+                                            : ""),
                             ratio >= 0.7));
         }
         if (bidi != null && postgres != null) {
@@ -124,18 +127,29 @@ record Report(
         if (!initialSyncs.isEmpty()) {
             out.append(
                     String.format(
-                            "%-10s %10s %12s %10s %12s%n",
-                            "initial", "rows read", "rows written", "seconds", "rows read/s"));
+                            "%-10s %10s %12s %10s %12s %12s%n",
+                            "initial",
+                            "rows read",
+                            "rows written",
+                            "seconds",
+                            "rows read/s",
+                            "caught up s"));
             for (InitialSync.Result r : initialSyncs) {
                 out.append(
                         String.format(
-                                "%-10s %,10d %,12d %10.1f %,12.0f%n",
+                                "%-10s %,10d %,12d %10.1f %,12.0f %12s%n",
                                 r.sync(),
                                 r.rowsRead(),
                                 r.rowsWritten(),
                                 r.seconds(),
-                                r.rowsPerSecond()));
+                                r.rowsPerSecond(),
+                                r.caughtUpSeconds() == null
+                                        ? "-"
+                                        : String.format("%.1f", r.caughtUpSeconds())));
             }
+            out.append(
+                    "(seconds: from the start to the last write's commit; caught up: until the job"
+                            + " has also read back its own writes, ready for new changes)\n");
             out.append('\n');
         }
         for (SteadyState.Result r : steadyStates) {
@@ -162,7 +176,7 @@ record Report(
                                 millis(s.latency().p50Millis()),
                                 millis(s.latency().p99Millis()),
                                 s.latency().maxMillis(),
-                                s.keptUp() ? "kept up" : "NOT kept up"));
+                                SteadyState.verdict(s)));
             }
             out.append(
                     String.format(

@@ -4,6 +4,7 @@ import io.bidisync.job.testutil.SyncRun;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,27 +14,39 @@ import java.util.Map;
 /**
  * The steady-state workload: external updates in both systems at stepped rates, each change's
  * latency from its commit in one system to the commit of the same value in the other. A step is
- * kept up with when the writers reached 90% of its rate and the p99 latency stayed within the
- * threshold (completeness delay + 1 s); the sustained rate is the highest such step. Stepping stops
- * at the first step not kept up with.
+ * kept up with when the p99 latency stays within the threshold (completeness delay + 1 s); the
+ * sustained rate is the highest rate kept up with. Stepping stops at the first step not kept up
+ * with, or when the writers themselves cannot offer 90% of the step's rate (then the sync's limit
+ * lies above what this machine can offer it).
  */
 final class SteadyState {
     /** Time after a step's last update for its stragglers, beyond the threshold. */
     private static final Duration DRAIN = Duration.ofSeconds(15);
 
     /** One rate step. */
-    record Step(int rate, double offeredRate, Latencies latency, boolean keptUp) {}
+    record Step(
+            int rate,
+            double offeredRate,
+            Latencies latency,
+            boolean keptUp,
+            boolean writerLimited) {}
 
     /** All steps run, and the verdict. */
     record Result(String sync, long thresholdMillis, List<Step> steps) {
 
-        /** The highest rate kept up with; 0 if none. */
+        /**
+         * The highest rate kept up with (the offered rate where the writers fell short); 0 if none.
+         */
         @JsonProperty
         int sustainedRate() {
-            return steps.stream().filter(Step::keptUp).mapToInt(Step::rate).max().orElse(0);
+            return steps.stream()
+                    .filter(Step::keptUp)
+                    .mapToInt(s -> s.writerLimited() ? (int) Math.round(s.offeredRate()) : s.rate())
+                    .max()
+                    .orElse(0);
         }
 
-        /** Whether even the highest step was kept up with (the real limit is higher). */
+        /** Whether the last step run was kept up with: the sync's real limit is higher. */
         @JsonProperty
         boolean limitAboveSteps() {
             return !steps.isEmpty() && steps.get(steps.size() - 1).keptUp();
@@ -63,12 +76,13 @@ final class SteadyState {
             String syncApp,
             List<Integer> rates,
             Duration stepDuration,
-            Duration threshold)
+            Duration threshold,
+            Path out)
             throws Exception {
         UpdateWriters writers = UpdateWriters.of(run, 7);
         List<Step> steps = new ArrayList<>();
         for (int rate : rates) {
-            Step step = step(run, syncApp, writers, "s" + rate, rate, stepDuration, threshold);
+            Step step = step(run, syncApp, writers, "s" + rate, rate, stepDuration, threshold, out);
             steps.add(step);
             System.out.printf(
                     "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s  %s%n",
@@ -79,8 +93,8 @@ final class SteadyState {
                     step.latency().changes(),
                     Report.millis(step.latency().p50Millis()),
                     Report.millis(step.latency().p99Millis()),
-                    step.keptUp() ? "kept up" : "NOT kept up");
-            if (!step.keptUp()) {
+                    verdict(step));
+            if (!step.keptUp() || step.writerLimited()) {
                 break;
             }
             Thread.sleep(2000);
@@ -95,7 +109,8 @@ final class SteadyState {
             String tag,
             int rate,
             Duration duration,
-            Duration threshold)
+            Duration threshold,
+            Path out)
             throws Exception {
         Map<String, Long> marks = new HashMap<>();
         for (String system : run.systemNames()) {
@@ -116,8 +131,21 @@ final class SteadyState {
             targetCommits.putAll(AuditLog.phoneCommits(run, system, syncApp, mark));
         }
         Latencies latency = Latencies.of(sourceCommits, targetCommits);
-        boolean keptUp = offered >= 0.9 * rate && latency.p99Millis() <= threshold.toMillis();
-        return new Step(rate, offered, latency, keptUp);
+        Latencies.writeCsv(
+                out.resolve("latency-" + syncApp + "-" + rate + ".csv"),
+                sourceCommits,
+                targetCommits);
+        return new Step(
+                rate,
+                offered,
+                latency,
+                latency.p99Millis() <= threshold.toMillis(),
+                offered < 0.9 * rate);
+    }
+
+    static String verdict(Step step) {
+        return (step.keptUp() ? "kept up" : "NOT kept up")
+                + (step.writerLimited() ? " (writers' limit)" : "");
     }
 
     private static long arrivals(SyncRun run, String syncApp, Map<String, Long> marks)

@@ -2,6 +2,7 @@ package io.bidisync.job;
 
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.golden.GoldenRecord;
+import io.bidisync.job.golden.GoldenState;
 import io.bidisync.job.golden.GoldenStatus;
 import io.bidisync.job.golden.Link;
 import io.bidisync.job.golden.LoopGuard;
@@ -72,6 +73,24 @@ class SerializationTest {
                         true),
                 new TargetState(TargetState.NONE, 0L, new long[0], true),
                 new GoldenStatus(1L, 5L, false),
+                new GoldenState(
+                        new Link[] {
+                            new Link(
+                                    "crm",
+                                    "1",
+                                    new String[] {"a", null},
+                                    new long[] {0, 5},
+                                    null,
+                                    0L,
+                                    new long[0],
+                                    false)
+                        },
+                        new String[] {"erp"},
+                        new TargetState[] {new TargetState(4L, 9L, new long[] {4L}, false)},
+                        null,
+                        12L,
+                        null,
+                        -5L),
                 new GoldenRecord(
                         "a@x.no", false, new String[] {"a@x.no", null}, new String[] {"crm/1"}, 9L),
                 GoldenRecord.gone("a@x.no", 10L),

@@ -14,8 +14,6 @@ import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Survivorship;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -36,6 +34,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Keeps one golden record per normalised match key and decides what to write where.
@@ -66,28 +65,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GoldenRecordFunction.class);
 
-    /** The linked source records by {@code system/localId}. */
-    static final MapStateDescriptor<String, Link> LINKS =
-            new MapStateDescriptor<>("links", String.class, Link.class);
-
-    /** Pending inserts and left-markers by system name. */
-    static final MapStateDescriptor<String, TargetState> TARGETS =
-            new MapStateDescriptor<>("targets", String.class, TargetState.class);
-
-    /** When the golden record is due for emission. */
-    static final ValueStateDescriptor<GoldenStatus> STATUS =
-            new ValueStateDescriptor<>("golden-status", GoldenStatus.class);
-
-    /**
-     * When a golden record without links, kept for its left-markers, is cleared (event time): the
-     * job's own insert of it may still be on its way back through CDC.
-     */
-    static final ValueStateDescriptor<Long> KEPT_UNTIL =
-            new ValueStateDescriptor<>("kept-until", Long.class);
-
-    /** The job's writes since the last outside change, and whether they froze the record. */
-    static final ValueStateDescriptor<LoopGuard> LOOP_GUARD =
-            new ValueStateDescriptor<>("loop-guard", LoopGuard.class);
+    /** Everything kept for a golden record: links, targets, status, loop guard … */
+    static final ValueStateDescriptor<GoldenState> GOLDEN_STATE =
+            new ValueStateDescriptor<>("golden-record", GoldenState.class);
 
     /**
      * Golden records as they are resolved, and their ends: the golden output (only with one
@@ -98,10 +78,6 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 private static final long serialVersionUID = 1L;
             };
 
-    /** The fingerprint of what was last published of the golden record (golden output only). */
-    static final ValueStateDescriptor<Long> PUBLISHED =
-            new ValueStateDescriptor<>("published", Long.class);
-
     private final SyncConfig config;
     private final boolean publishing;
     private final long delayMillis;
@@ -109,12 +85,29 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private final long insertTimeoutMillis;
     private final long loopWindowMillis;
 
-    private transient MapState<String, Link> links;
-    private transient MapState<String, TargetState> targets;
-    private transient ValueState<GoldenStatus> status;
-    private transient ValueState<LoopGuard> loopGuard;
-    private transient ValueState<Long> keptUntil;
-    private transient ValueState<Long> published;
+    private transient ValueState<GoldenState> state;
+
+    // The current key's state while a callback runs: loaded from and stored to GOLDEN_STATE.
+    /** The linked source records by {@code system/localId}. */
+    private transient Map<String, Link> links;
+
+    /** Pending inserts and left-markers by system name. */
+    private transient Map<String, TargetState> targets;
+
+    /** When the golden record is due for emission. */
+    private transient Cell<GoldenStatus> status;
+
+    /** The job's writes since the last outside change, and whether they froze the record. */
+    private transient Cell<LoopGuard> loopGuard;
+
+    /**
+     * When a golden record without links, kept for its left-markers, is cleared (event time): the
+     * job's own insert of it may still be on its way back through CDC.
+     */
+    private transient Cell<Long> keptUntil;
+
+    /** The fingerprint of what was last published of the golden record (golden output only). */
+    private transient Cell<Long> published;
 
     private transient Survivorship survivorship;
     private transient ValueComparison comparison;
@@ -162,12 +155,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
 
     @Override
     public void open(OpenContext openContext) {
-        links = getRuntimeContext().getMapState(LINKS);
-        targets = getRuntimeContext().getMapState(TARGETS);
-        status = getRuntimeContext().getState(STATUS);
-        loopGuard = getRuntimeContext().getState(LOOP_GUARD);
-        keptUntil = getRuntimeContext().getState(KEPT_UNTIL);
-        published = getRuntimeContext().getState(PUBLISHED);
+        state = getRuntimeContext().getState(GOLDEN_STATE);
+        links = new TreeMap<>();
+        targets = new TreeMap<>();
+        status = new Cell<>();
+        loopGuard = new Cell<>();
+        keptUntil = new Cell<>();
+        published = new Cell<>();
         survivorship = config.survivorship();
         comparison = config.comparison();
         masks = new HashMap<>();
@@ -185,6 +179,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
 
     @Override
     public void processElement(LinkChange change, Context ctx, Collector<WriteIntent> out)
+            throws Exception {
+        load();
+        process(change, ctx, out);
+        store();
+    }
+
+    private void process(LinkChange change, Context ctx, Collector<WriteIntent> out)
             throws Exception {
         replayUntil(ctx.timerService());
         String linkId = change.linkId();
@@ -280,6 +281,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
             throws Exception {
+        load();
+        fire(timestamp, ctx, out);
+        store();
+    }
+
+    private void fire(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
+            throws Exception {
         long replayed = replayUntil(ctx.timerService());
         if (timestamp < replayed) {
             ctx.timerService().registerEventTimeTimer(replayed);
@@ -293,7 +301,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             s = s.emitted();
             status.update(s);
         }
-        for (Map.Entry<String, TargetState> e : toList(targets.entries())) {
+        for (Map.Entry<String, TargetState> e : toList(targets.entrySet())) {
             TargetState t = e.getValue();
             if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis <= timestamp) {
                 LOG.info(
@@ -638,6 +646,69 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             out[i] = mask[i] ? golden[i] : null;
         }
         return out;
+    }
+
+    /** Loads the current key's state into the working copy. */
+    private void load() throws Exception {
+        links.clear();
+        targets.clear();
+        GoldenState s = state.value();
+        if (s == null) {
+            status.clear();
+            loopGuard.clear();
+            keptUntil.clear();
+            published.clear();
+            return;
+        }
+        for (Link link : s.links()) {
+            links.put(link.system() + '/' + link.localId(), link);
+        }
+        for (int i = 0; i < s.targets().length; i++) {
+            targets.put(s.targetSystems()[i], s.targets()[i]);
+        }
+        status.update(s.status());
+        loopGuard.update(s.loopGuard());
+        keptUntil.update(s.keptUntil());
+        published.update(s.published());
+    }
+
+    /** Stores the working copy as the current key's state; clears it when nothing is left. */
+    private void store() throws Exception {
+        if (links.isEmpty()
+                && targets.isEmpty()
+                && status.value() == null
+                && loopGuard.value() == null
+                && keptUntil.value() == null
+                && published.value() == null) {
+            state.clear();
+            return;
+        }
+        state.update(
+                new GoldenState(
+                        links.values().toArray(new Link[0]),
+                        targets.keySet().toArray(new String[0]),
+                        targets.values().toArray(new TargetState[0]),
+                        status.value(),
+                        keptUntil.value(),
+                        loopGuard.value(),
+                        published.value()));
+    }
+
+    /** One value of the working copy ({@code null} for none). */
+    private static final class Cell<T> {
+        private T value;
+
+        T value() {
+            return value;
+        }
+
+        void update(T value) {
+            this.value = value;
+        }
+
+        void clear() {
+            value = null;
+        }
     }
 
     private TargetState targetOf(String system) throws Exception {

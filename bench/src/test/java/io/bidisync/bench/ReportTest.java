@@ -1,0 +1,121 @@
+package io.bidisync.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReportTest {
+
+    private static SteadyState.Step step(
+            int rate, double offered, long p99, boolean writerLimited) {
+        return new SteadyState.Step(
+                rate,
+                offered,
+                new Latencies(100, 100, p99 / 2, p99, p99),
+                p99 <= 2000,
+                writerLimited);
+    }
+
+    private static Report report(
+            PostgresLimit.Result postgres,
+            List<InitialSync.Result> initial,
+            List<SteadyState.Result> steady,
+            GoldenOperator.Result golden) {
+        return new Report(Map.of(), Map.of(), postgres, initial, steady, golden, null, true, true);
+    }
+
+    @Test
+    void theSustainedRateIsTheHighestStepKeptUpWith() {
+        SteadyState.Result result =
+                new SteadyState.Result(
+                        "bidisync",
+                        2000,
+                        List.of(
+                                step(250, 250, 1500, false),
+                                step(500, 499, 1600, false),
+                                step(1000, 998, 2600, false)));
+
+        assertThat(result.sustainedRate()).isEqualTo(500);
+        assertThat(result.limitAboveSteps()).isFalse();
+        assertThat(result.atHalfSustained().rate()).isEqualTo(250);
+    }
+
+    @Test
+    void whenTheWritersFallShortTheSustainedRateIsWhatTheyOfferedAndTheLimitIsHigher() {
+        SteadyState.Result result =
+                new SteadyState.Result(
+                        "naive",
+                        2000,
+                        List.of(step(1000, 1000, 400, false), step(2000, 1500, 450, true)));
+
+        assertThat(result.sustainedRate()).isEqualTo(1500);
+        assertThat(result.limitAboveSteps()).isTrue();
+    }
+
+    @Test
+    void targetsAreJudgedFromTheMeasurements() {
+        Report report =
+                report(
+                        new PostgresLimit.Result(500, 2, 2_000, 8_000),
+                        List.of(
+                                new InitialSync.Result("naive", 200_000, 200_000, 40, null),
+                                new InitialSync.Result("bidisync", 200_000, 150_000, 90, 120.0)),
+                        List.of(
+                                new SteadyState.Result(
+                                        "naive",
+                                        2000,
+                                        List.of(
+                                                step(500, 500, 300, false),
+                                                step(1000, 1000, 300, false),
+                                                step(2000, 1990, 2500, false))),
+                                new SteadyState.Result(
+                                        "bidisync",
+                                        2000,
+                                        List.of(
+                                                step(500, 500, 1700, false),
+                                                step(1000, 1000, 1900, false),
+                                                step(2000, 1990, 2100, false)))),
+                        new GoldenOperator.Result(2_000_000, 1_000_000, 2, 40, 80, 300_000_000));
+
+        Map<String, Boolean> met =
+                report.targets().stream()
+                        .collect(
+                                java.util.stream.Collectors.toMap(
+                                        Report.Target::name, Report.Target::met));
+
+        assertThat(met)
+                .containsEntry("steady-state rate vs naive sync", true)
+                .containsEntry("steady-state rate vs PostgreSQL's limit", true)
+                .containsEntry("p99 at half the sustained rate", true)
+                .containsEntry("initial sync time vs naive sync", false)
+                .containsEntry("golden operator records/s per core", false);
+    }
+
+    @Test
+    void theJsonHasTheMeasurementsTheDerivedFiguresAndTheTargets(@TempDir Path dir)
+            throws Exception {
+        Report report =
+                report(
+                        null,
+                        List.of(new InitialSync.Result("bidisync", 1000, 500, 2, 3.0)),
+                        List.of(),
+                        new GoldenOperator.Result(2000, 1000, 2, 1, 2, 300_000));
+
+        report.writeJson(dir.resolve("result.json"));
+        String json = Files.readString(dir.resolve("result.json"));
+
+        assertThat(json)
+                .contains("\"rowsPerSecond\" : 500.0")
+                .contains("\"recordsPerCoreSecond\" : 1000.0")
+                .contains("\"stateBytesPerGoldenRecord\" : 300.0")
+                .contains("\"targets\"")
+                .contains("golden operator records/s per core");
+        assertThat(report.table()).contains("bidisync").contains("MISSED");
+    }
+}
