@@ -9,6 +9,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Measures an initial sync: from the job's start to the commit of its last write, once every system
@@ -70,16 +72,27 @@ final class InitialSync {
 
     /**
      * Waits until bidisync has read back its own writes: every source's watermark within a second
-     * of now (the sum of the lags, so each one is). Until then new changes wait behind the echoes.
+     * of now, and at most {@code 1000} golden records waiting for completeness (the timers that a
+     * watermark jump makes due fire one after the other). Until then new changes wait behind the
+     * echoes.
      */
     static Result awaitCaughtUp(Result converged, SyncRun run, RestMetrics metrics)
             throws Exception {
         Await.until(
-                "watermarks within a second of now",
+                "watermarks within a second of now, golden records decided",
                 TIMEOUT,
                 () -> {
-                    long lag = run.metric(metrics, SyncMetrics.WATERMARK_LAG);
-                    return lag >= 0 && lag < 1000;
+                    Map<String, Long> totals = metrics.totals(run.jobId());
+                    List<Long> lags =
+                            totals.entrySet().stream()
+                                    .filter(e -> e.getKey().endsWith(SyncMetrics.WATERMARK_LAG))
+                                    .map(Map.Entry::getValue)
+                                    .toList();
+                    Long waiting = totals.get(SyncMetrics.WAITING_FOR_COMPLETENESS);
+                    return lags.size() == run.systemNames().size()
+                            && lags.stream().allMatch(lag -> lag >= 0 && lag < 1000)
+                            && waiting != null
+                            && waiting < 1000;
                 });
         double caughtUp = (System.currentTimeMillis() * 1000 - run.startedMicros()) / 1e6;
         return new Result(
