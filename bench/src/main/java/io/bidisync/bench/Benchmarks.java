@@ -65,7 +65,9 @@ public final class Benchmarks {
         int rows = Integer.getInteger("bench.rows", 100_000);
         List<Integer> rates =
                 Arrays.stream(
-                                System.getProperty("bench.rates", "250,500,1000,1500,2000,3000,4000,6000,8000")
+                                System.getProperty(
+                                                "bench.rates",
+                                                "250,500,1000,1500,2000,3000,4000,6000,8000")
                                         .split(","))
                         .map(String::trim)
                         .map(Integer::valueOf)
