@@ -16,11 +16,17 @@ public final class ValueHash {
     private static final byte NULL_MARKER = 0;
     private static final byte VALUE_MARKER = 1;
 
+    // One digest per thread: looking SHA-256 up in the security providers for every fingerprint
+    // cost more than computing it (profile of the golden stage, README "Performance").
+    private static final ThreadLocal<MessageDigest> SHA_256 =
+            ThreadLocal.withInitial(ValueHash::sha256);
+
     private ValueHash() {}
 
     /** The fingerprint of the values in order; {@code null} elements are allowed. */
     public static long of(String[] values) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = SHA_256.get();
+        digest.reset();
         byte[] lengthBytes = new byte[4];
         for (String value : values) {
             if (value == null) {
