@@ -51,13 +51,6 @@ public final class Benchmarks {
         Configuration conf = SyncRun.jobSettings();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        // Files, as on a cluster: the JobManager's memory holds a few MB of state at most.
-        conf.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                Path.of(System.getProperty("bench.out", "target/bench"), "checkpoints")
-                        .toAbsolutePath()
-                        .toUri()
-                        .toString());
         return conf;
     }
 

@@ -105,7 +105,9 @@ public final class SyncJob {
                         .name("identity: follow each record's match key");
         return links.keyBy(LinkChange::matchKey)
                 .process(new GoldenRecordFunction(config))
-                .uid("golden")
+                // Was "golden" while the stage kept six states per record: a savepoint of that
+                // layout must fail to restore here, not restore as empty golden records.
+                .uid("golden-record")
                 .name("golden: merge, wait for completeness, decide writes");
     }
 

@@ -127,7 +127,7 @@ public final class SyncRun implements AutoCloseable {
 
     /**
      * The job's settings in tests: parallelism 2 ({@code -Dbidisync.parallelism=N} for another),
-     * RocksDB, checkpoints every second, no Kryo.
+     * RocksDB, checkpoints every second (in files under the temp folder), no Kryo.
      */
     public static Configuration jobSettings() {
         Configuration conf = new Configuration();
@@ -135,6 +135,14 @@ public final class SyncRun implements AutoCloseable {
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Checkpoints in files, as on a cluster: the JobManager's memory takes a few MB of state
+        // at most, and a larger load's checkpoints would fail and restart the job.
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Path.of(System.getProperty("java.io.tmpdir"), "bidisync-checkpoints")
+                        .toAbsolutePath()
+                        .toUri()
+                        .toString());
         return conf;
     }
 
