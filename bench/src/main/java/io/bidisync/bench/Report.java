@@ -155,7 +155,7 @@ record Report(
         for (SteadyState.Result r : steadyStates) {
             out.append(
                     String.format(
-                            "%-10s %8s %10s %12s %9s %9s %9s  (kept up: p99 ≤ %d ms)%n",
+                            "%-10s %8s %10s %12s %9s %9s %9s %5s %5s  (kept up: p99 ≤ %d ms)%n",
                             "steady",
                             "rate/s",
                             "offered/s",
@@ -163,11 +163,13 @@ record Report(
                             "p50 ms",
                             "p99 ms",
                             "max ms",
+                            "JVM",
+                            "PG",
                             r.thresholdMillis()));
             for (SteadyState.Step s : r.steps()) {
                 out.append(
                         String.format(
-                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d  %s%n",
+                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d %5.1f %5.1f  %s%n",
                                 r.sync(),
                                 s.rate(),
                                 s.offeredRate(),
@@ -176,6 +178,8 @@ record Report(
                                 millis(s.latency().p50Millis()),
                                 millis(s.latency().p99Millis()),
                                 s.latency().maxMillis(),
+                                s.jvmCores(),
+                                s.postgresCores(),
                                 SteadyState.verdict(s)));
             }
             out.append(

@@ -23,13 +23,20 @@ final class SteadyState {
     /** Time after a step's last update for its stragglers, beyond the threshold. */
     private static final Duration DRAIN = Duration.ofSeconds(15);
 
-    /** One rate step. */
+    /**
+     * One rate step.
+     *
+     * @param jvmCores cores the JVM (Flink and the writers) kept busy while the writers ran
+     * @param postgresCores cores the PostgreSQL servers kept busy meanwhile
+     */
     record Step(
             int rate,
             double offeredRate,
             Latencies latency,
             boolean keptUp,
-            boolean writerLimited) {}
+            boolean writerLimited,
+            double jvmCores,
+            double postgresCores) {}
 
     /** All steps run, and the verdict. */
     record Result(String sync, long thresholdMillis, List<Step> steps) {
@@ -85,7 +92,8 @@ final class SteadyState {
             Step step = step(run, syncApp, writers, "s" + rate, rate, stepDuration, threshold, out);
             steps.add(step);
             System.out.printf(
-                    "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s  %s%n",
+                    "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s"
+                            + "  cores: JVM %.1f, PostgreSQL %.1f  %s%n",
                     sync,
                     rate,
                     step.offeredRate(),
@@ -93,6 +101,8 @@ final class SteadyState {
                     step.latency().changes(),
                     Report.millis(step.latency().p50Millis()),
                     Report.millis(step.latency().p99Millis()),
+                    step.jvmCores(),
+                    step.postgresCores(),
                     verdict(step));
             if (!step.keptUp() || step.writerLimited()) {
                 break;
@@ -117,8 +127,11 @@ final class SteadyState {
             marks.put(system, AuditLog.lastSeq(run, system));
         }
         long started = System.nanoTime();
+        CpuTime cpu = CpuTime.now();
         int changes = writers.write(tag, rate, duration);
-        double offered = changes / ((System.nanoTime() - started) / 1e9 - 0.1);
+        long wall = System.nanoTime() - started;
+        double[] cores = CpuTime.now().coresSince(cpu, wall);
+        double offered = changes / (wall / 1e9 - 0.1);
         long deadline = System.nanoTime() + threshold.plus(DRAIN).toNanos();
         while (System.nanoTime() < deadline && arrivals(run, syncApp, marks) < changes) {
             Thread.sleep(250);
@@ -140,7 +153,9 @@ final class SteadyState {
                 offered,
                 latency,
                 latency.p99Millis() <= threshold.toMillis(),
-                offered < 0.9 * rate);
+                offered < 0.9 * rate,
+                cores[0],
+                cores[1]);
     }
 
     static String verdict(Step step) {

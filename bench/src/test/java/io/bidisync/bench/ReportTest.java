@@ -19,7 +19,9 @@ class ReportTest {
                 offered,
                 new Latencies(100, 100, p99 / 2, p99, p99),
                 p99 <= 2000,
-                writerLimited);
+                writerLimited,
+                1.2,
+                0.6);
     }
 
     private static Report report(
@@ -117,5 +119,19 @@ class ReportTest {
                 .contains("\"targets\"")
                 .contains("golden operator records/s per core");
         assertThat(report.table()).contains("bidisync").contains("MISSED");
+    }
+
+    @Test
+    void theStepTableShowsWhereTheCpuWent() {
+        Report report =
+                report(
+                        null,
+                        List.of(),
+                        List.of(
+                                new SteadyState.Result(
+                                        "bidisync", 2000, List.of(step(250, 250, 1500, false)))),
+                        null);
+
+        assertThat(report.table()).contains("JVM").contains("  1.2   0.6  kept up");
     }
 }

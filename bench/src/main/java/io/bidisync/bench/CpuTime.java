@@ -1,0 +1,71 @@
+package io.bidisync.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * CPU time used so far by this JVM (Flink, the benchmark's writers) and by the PostgreSQL server
+ * processes, to tell which of them a rate step ran out of. PostgreSQL's share is read from {@code
+ * /proc} (Linux); elsewhere it is 0.
+ *
+ * @param jvmNanos this process's CPU time
+ * @param postgresNanos the CPU time of every process named {@code postgres}
+ */
+record CpuTime(long jvmNanos, long postgresNanos) {
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    static CpuTime now() {
+        long jvm =
+                ((com.sun.management.OperatingSystemMXBean)
+                                ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+        return new CpuTime(jvm, postgresCpuNanos());
+    }
+
+    /** Cores busy on average between {@code earlier} and now, over {@code wallNanos}. */
+    double[] coresSince(CpuTime earlier, long wallNanos) {
+        return new double[] {
+            (double) (jvmNanos - earlier.jvmNanos) / wallNanos,
+            (double) (postgresNanos - earlier.postgresNanos) / wallNanos
+        };
+    }
+
+    private static long postgresCpuNanos() {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return 0;
+        }
+        long ticks = 0;
+        try (Stream<Path> entries = Files.list(proc)) {
+            for (Path dir : (Iterable<Path>) entries::iterator) {
+                ticks += postgresTicks(dir.resolve("stat"));
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** utime + stime of a postgres process (fields 14 and 15 of /proc/PID/stat), else 0. */
+    private static long postgresTicks(Path stat) {
+        if (!stat.getParent().getFileName().toString().chars().allMatch(Character::isDigit)) {
+            return 0;
+        }
+        try {
+            String line = Files.readString(stat);
+            int close = line.lastIndexOf(')');
+            if (!line.substring(line.indexOf('(') + 1, close).equals("postgres")) {
+                return 0;
+            }
+            String[] fields = line.substring(close + 2).split(" ");
+            // fields[0] is field 3 (state): utime is field 14, stime field 15.
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            // A process that ended meanwhile.
+            return 0;
+        }
+    }
+}
