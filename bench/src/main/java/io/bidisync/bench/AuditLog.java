@@ -1,12 +1,12 @@
 package io.bidisync.bench;
 
+import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.SyncRun;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,52 +20,48 @@ final class AuditLog {
     /** The application name of the benchmark's own writers. */
     static final String WRITER = "bench-writer";
 
-    private static final String COMMIT_MICROS =
-            "(extract(epoch FROM pg_xact_commit_timestamp(((xid % 4294967296)::text)::xid))"
-                    + " * 1000000)::bigint";
-
     private AuditLog() {}
+
+    /** The one number {@code sql} returns in the system's database, parameters bound in order. */
+    static long number(SyncRun run, String system, String sql, Object... parameters)
+            throws SQLException {
+        try (Connection c = run.connect(system);
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 
     /** The last change's sequence number in the system's audit trail. */
     static long lastSeq(SyncRun run, String system) throws SQLException {
-        try (Connection c = run.connect(system);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT coalesce(max(seq), 0) FROM bidisync_audit")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return number(run, system, "SELECT coalesce(max(seq), 0) FROM bidisync_audit");
     }
 
     /** How many changes {@code app} made after {@code afterSeq}. */
     static long count(SyncRun run, String system, String app, long afterSeq) throws SQLException {
-        try (Connection c = run.connect(system);
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT count(*) FROM bidisync_audit WHERE seq > ? AND app = ?")) {
-            ps.setLong(1, afterSeq);
-            ps.setString(2, app);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return number(
+                run,
+                system,
+                "SELECT count(*) FROM bidisync_audit WHERE seq > ? AND app = ?",
+                afterSeq,
+                app);
     }
 
     /** The commit time (µs since the epoch) of the last change {@code app} made; 0 if none. */
     static long lastCommitMicros(SyncRun run, String system, String app) throws SQLException {
-        try (Connection c = run.connect(system);
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT coalesce(max("
-                                        + COMMIT_MICROS
-                                        + "), 0)"
-                                        + " FROM bidisync_audit WHERE app = ?")) {
-            ps.setString(1, app);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return number(
+                run,
+                system,
+                "SELECT coalesce(max("
+                        + AuditEvent.COMMIT_MICROS
+                        + "), 0)"
+                        + " FROM bidisync_audit WHERE app = ?",
+                app);
     }
 
     /**
@@ -79,7 +75,7 @@ final class AuditLog {
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "SELECT new_row->>'phone', "
-                                        + COMMIT_MICROS
+                                        + AuditEvent.COMMIT_MICROS
                                         + " FROM bidisync_audit WHERE seq > ? AND app = ?"
                                         + " AND new_row->>'phone' IS NOT NULL ORDER BY seq")) {
             ps.setLong(1, afterSeq);

@@ -13,10 +13,7 @@ import jdk.jfr.Recording;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -252,12 +249,7 @@ public final class Benchmarks {
     }
 
     private static long count(SyncRun run, String system, String table) throws SQLException {
-        try (Connection c = run.connect(system);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return AuditLog.number(run, system, "SELECT count(*) FROM " + table);
     }
 
     /** A workload, as a lambda that may throw. */

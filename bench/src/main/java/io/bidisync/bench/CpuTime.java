@@ -18,11 +18,14 @@ record CpuTime(long jvmNanos, long postgresNanos) {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     static CpuTime now() {
-        long jvm =
-                ((com.sun.management.OperatingSystemMXBean)
-                                ManagementFactory.getOperatingSystemMXBean())
-                        .getProcessCpuTime();
-        return new CpuTime(jvm, postgresCpuNanos());
+        return new CpuTime(jvmCpuNanos(), postgresCpuNanos());
+    }
+
+    /** This JVM's CPU time so far. */
+    static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Cores busy on average between {@code earlier} and now, over {@code wallNanos}. */

@@ -22,7 +22,6 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,10 +89,7 @@ final class GoldenOperator {
         }
         SyncJob.goldenRecords(config, changes).sinkTo(new DiscardingSink<>()).name("discard");
 
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean)
-                        ManagementFactory.getOperatingSystemMXBean();
-        long cpuStart = os.getProcessCpuTime();
+        long cpuStart = CpuTime.jvmCpuNanos();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("golden operator benchmark");
         try {
@@ -104,7 +100,7 @@ final class GoldenOperator {
                             cluster.metrics().total(job.getJobID(), SyncMetrics.GOLDEN_EMITTED)
                                     >= people);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            double cpuSeconds = (CpuTime.jvmCpuNanos() - cpuStart) / 1e9;
             String savepoint =
                     job.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.NATIVE)
                             .get();

@@ -44,9 +44,10 @@ final class NaiveSync {
 
     /** Creates the copy table of {@code from} (audited like every table) in the other database. */
     static String copyTableDdl(SyncedSystem from) {
+        List<String> names = columnsOf(from);
         List<String> columns = new ArrayList<>();
         columns.add(from.primaryKey() + " integer PRIMARY KEY");
-        for (String column : columnsOf(from).subList(1, columnsOf(from).size() - 1)) {
+        for (String column : names.subList(1, names.size() - 1)) {
             columns.add(column + " text");
         }
         columns.add(from.versionColumn() + " integer");

@@ -39,18 +39,7 @@ final class PostgresLimit {
 
     private static double updates(SyncRun run, SyncedSystem s, int rows, Duration duration)
             throws Exception {
-        String sql =
-                "UPDATE "
-                        + s.table()
-                        + " SET "
-                        + s.column("phone")
-                        + " = ?, "
-                        + s.versionColumn()
-                        + " = "
-                        + s.versionColumn()
-                        + " + 1 WHERE "
-                        + s.primaryKey()
-                        + " = ?";
+        String sql = UpdateWriters.phoneUpdate(s);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         long start = System.nanoTime();
         long end = start + duration.toNanos();

@@ -38,10 +38,10 @@ final class UpdateWriters {
     private static final int THREADS_PER_SYSTEM = 2;
 
     private final SyncRun run;
-    private final Map<String, List<String>> keysBySystem;
+    private final Map<String, List<Integer>> keysBySystem;
     private final Map<String, AtomicInteger> next = new HashMap<>();
 
-    private UpdateWriters(SyncRun run, Map<String, List<String>> keysBySystem) {
+    private UpdateWriters(SyncRun run, Map<String, List<Integer>> keysBySystem) {
         this.run = run;
         this.keysBySystem = keysBySystem;
         keysBySystem.keySet().forEach(s -> next.put(s, new AtomicInteger()));
@@ -50,7 +50,7 @@ final class UpdateWriters {
     /** Picks the rows to update: people with one row in every system, split between systems. */
     static UpdateWriters of(SyncRun run, long seed) throws SQLException {
         List<String> systems = run.systemNames();
-        Map<String, Map<String, String>> rowOfPerson = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> rowOfPerson = new LinkedHashMap<>();
         for (String system : systems) {
             rowOfPerson.put(system, singleRows(run, run.system(system)));
         }
@@ -58,7 +58,7 @@ final class UpdateWriters {
         people.removeIf(p -> rowOfPerson.values().stream().anyMatch(rows -> !rows.containsKey(p)));
         Collections.sort(people);
         Collections.shuffle(people, new Random(seed));
-        Map<String, List<String>> keys = new LinkedHashMap<>();
+        Map<String, List<Integer>> keys = new LinkedHashMap<>();
         systems.forEach(s -> keys.put(s, new ArrayList<>()));
         for (int i = 0; i < people.size(); i++) {
             String system = systems.get(i % systems.size());
@@ -68,9 +68,9 @@ final class UpdateWriters {
     }
 
     /** Person (normalised e-mail) → primary key, for people with exactly one row. */
-    private static Map<String, String> singleRows(SyncRun run, SyncedSystem system)
+    private static Map<String, Integer> singleRows(SyncRun run, SyncedSystem system)
             throws SQLException {
-        Map<String, String> rows = new HashMap<>();
+        Map<String, Integer> rows = new HashMap<>();
         Map<String, Integer> count = new HashMap<>();
         try (Connection c = run.connect(system.name());
                 Statement s = c.createStatement();
@@ -78,12 +78,12 @@ final class UpdateWriters {
                         s.executeQuery(
                                 "SELECT "
                                         + system.primaryKey()
-                                        + "::text, "
+                                        + ", "
                                         + system.emailKey()
                                         + " FROM "
                                         + system.table())) {
             while (rs.next()) {
-                rows.put(rs.getString(2), rs.getString(1));
+                rows.put(rs.getString(2), rs.getInt(1));
                 count.merge(rs.getString(2), 1, Integer::sum);
             }
         }
@@ -91,9 +91,22 @@ final class UpdateWriters {
         return rows;
     }
 
-    /** People each system's writers can update before any is updated twice. */
-    int peoplePerSystem() {
-        return keysBySystem.values().stream().mapToInt(List::size).min().orElse(0);
+    /**
+     * An application's update of one customer: a new phone, the version bumped; parameters phone
+     * and primary key (PostgreSQL's limit is measured with the same statement).
+     */
+    static String phoneUpdate(SyncedSystem s) {
+        return "UPDATE "
+                + s.table()
+                + " SET "
+                + s.column("phone")
+                + " = ?, "
+                + s.versionColumn()
+                + " = "
+                + s.versionColumn()
+                + " + 1 WHERE "
+                + s.primaryKey()
+                + " = ?";
     }
 
     /**
@@ -129,26 +142,14 @@ final class UpdateWriters {
     private int writeOn(String system, String tag, long first, long end, long intervalNanos)
             throws SQLException {
         SyncedSystem s = run.system(system);
-        List<String> keys = keysBySystem.get(system);
+        List<Integer> keys = keysBySystem.get(system);
         AtomicInteger position = next.get(system);
         int made = 0;
         try (Connection c = run.connect(system)) {
             try (Statement st = c.createStatement()) {
                 st.execute("SET application_name = '" + AuditLog.WRITER + "'");
             }
-            try (PreparedStatement update =
-                    c.prepareStatement(
-                            "UPDATE "
-                                    + s.table()
-                                    + " SET "
-                                    + s.column("phone")
-                                    + " = ?, "
-                                    + s.versionColumn()
-                                    + " = "
-                                    + s.versionColumn()
-                                    + " + 1 WHERE "
-                                    + s.primaryKey()
-                                    + " = ?::integer")) {
+            try (PreparedStatement update = c.prepareStatement(phoneUpdate(s))) {
                 for (long due = first; due < end; due += intervalNanos) {
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
@@ -156,7 +157,7 @@ final class UpdateWriters {
                     }
                     int i = position.getAndIncrement();
                     update.setString(1, tag + "-" + system + "-" + i);
-                    update.setString(2, keys.get(i % keys.size()));
+                    update.setInt(2, keys.get(i % keys.size()));
                     update.executeUpdate();
                     made++;
                 }

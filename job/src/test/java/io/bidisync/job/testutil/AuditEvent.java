@@ -35,6 +35,14 @@ public record AuditEvent(
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * SQL for the commit time of an audit row's transaction, µs since the epoch (the servers track
+     * commit timestamps; {@code txid_current()} carries an epoch above the 32-bit xid).
+     */
+    public static final String COMMIT_MICROS =
+            "(extract(epoch FROM pg_xact_commit_timestamp(((xid % 4294967296)::text)::xid))"
+                    + " * 1000000)::bigint";
+
     public boolean isInsert() {
         return op.equals("INSERT");
     }
@@ -61,7 +69,7 @@ public record AuditEvent(
         SyncedSystem s = run.system(system);
         String sql =
                 "SELECT seq, op, pk, old_row::text, new_row::text, app,"
-                        + " (extract(epoch FROM pg_xact_commit_timestamp(((xid % 4294967296)::text)::xid)) * 1000000)::bigint"
+                        + COMMIT_MICROS
                         + " FROM bidisync_audit ORDER BY seq";
         List<AuditEvent> events = new ArrayList<>();
         try (Connection c = run.connect(system);
