@@ -9,6 +9,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +78,40 @@ public final class DebeziumFeed implements AutoCloseable {
         p.setProperty("publication.autocreate.mode", "filtered");
         // The test servers' slots are few and shared by every run of the JVM.
         p.setProperty("slot.drop.on.stop", "true");
-        return new DebeziumFeed(p);
+        DebeziumFeed feed = new DebeziumFeed(p);
+        feed.awaitStreaming(server, database, p.getProperty("slot.name"));
+        return feed;
+    }
+
+    /**
+     * Waits until the connector reads its slot: a change made before that is part of its snapshot,
+     * not streamed, and the PostgreSQL connector sends no heartbeat before it has streamed one.
+     */
+    private void awaitStreaming(LocalPostgres server, String database, String slot) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection c = server.connect(database);
+                PreparedStatement st =
+                        c.prepareStatement(
+                                "SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+            st.setString(1, slot);
+            while (System.nanoTime() < deadline) {
+                if (running.isDone()) {
+                    throw new IllegalStateException("Debezium stopped before it streamed");
+                }
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("Debezium did not start streaming slot " + slot);
     }
 
     /**
