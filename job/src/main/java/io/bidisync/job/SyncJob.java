@@ -98,21 +98,37 @@ public final class SyncJob {
      */
     public static SingleOutputStreamOperator<WriteIntent> goldenRecords(
             SyncConfig config, DataStream<RecordChange> changes) {
+        return goldenRecords(config, changes, config.goldenOutput() != null);
+    }
+
+    /**
+     * The keyed stages, with golden records on {@link GoldenRecordFunction#GOLDEN_RECORDS} when
+     * {@code publishing}.
+     */
+    public static SingleOutputStreamOperator<WriteIntent> goldenRecords(
+            SyncConfig config, DataStream<RecordChange> changes, boolean publishing) {
         DataStream<LinkChange> links =
                 changes.keyBy(RecordChange::recordKey)
                         .process(new RecordIdentityFunction())
                         .uid("identity")
                         .name("identity: follow each record's match key");
         return links.keyBy(LinkChange::matchKey)
-                .process(new GoldenRecordFunction(config))
+                .process(new GoldenRecordFunction(config, publishing))
                 // Was "golden" while the stage kept six states per record: a savepoint of that
                 // layout must fail to restore here, not restore as empty golden records.
                 .uid("golden-record")
                 .name("golden: merge, wait for completeness, decide writes");
     }
 
+    /**
+     * The write decisions (with golden records and dead letters of the golden stage as side
+     * outputs) and every dead letter, for callers that look at what the job decides.
+     */
+    public record Decisions(
+            SingleOutputStreamOperator<WriteIntent> intents, DataStream<DeadLetter> deadLetters) {}
+
     /** Adds the job's operators to {@code env}. */
-    public void build(StreamExecutionEnvironment env) {
+    public Decisions build(StreamExecutionEnvironment env) {
         DataStream<RecordChange> changes = null;
         DataStream<DeadLetter> deadLetters = null;
         for (SystemConfig system : config.systems().values()) {
@@ -147,7 +163,8 @@ public final class SyncJob {
             deadLetters = deadLetters == null ? bad : deadLetters.union(bad);
         }
 
-        SingleOutputStreamOperator<WriteIntent> intents = goldenRecords(config, changes);
+        SingleOutputStreamOperator<WriteIntent> intents =
+                goldenRecords(config, changes, goldenSink != null);
         deadLetters = deadLetters.union(intents.getSideOutput(DeadLetters.TAG));
 
         for (SystemConfig system : config.systems().values()) {
@@ -170,5 +187,6 @@ public final class SyncJob {
                 .uid("dead-letters")
                 .name("dead letters")
                 .setParallelism(1);
+        return new Decisions(intents, deadLetters);
     }
 }

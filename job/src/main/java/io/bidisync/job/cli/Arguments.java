@@ -9,6 +9,8 @@ import java.util.Set;
 
 /** The few options the commands take: {@code --config FILE}, {@code --port N}, flags. */
 final class Arguments {
+    private static final Set<String> VALUED = Set.of("--config", "--port", "--out", "--key");
+
     private final Map<String, String> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
 
@@ -18,7 +20,7 @@ final class Arguments {
         Arguments parsed = new Arguments();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if ((arg.equals("--config") || arg.equals("--port")) && i + 1 < args.length) {
+            if (VALUED.contains(arg) && i + 1 < args.length) {
                 parsed.values.put(arg, args[++i]);
             } else if (arg.startsWith("--")) {
                 parsed.flags.add(arg);
@@ -36,6 +38,11 @@ final class Arguments {
 
     int port() {
         return Integer.parseInt(values.getOrDefault("--port", "8081"));
+    }
+
+    /** The value of option {@code name}, or {@code fallback}. */
+    String value(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
     }
 
     boolean flag(String name) {

@@ -1,6 +1,7 @@
 package io.bidisync.job.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Arrays;
  * java -jar bidisync-job.jar demo [--keep-running]
  * java -jar bidisync-job.jar run --config FILE [--port N]
  * java -jar bidisync-job.jar validate --config FILE
+ * java -jar bidisync-job.jar plan --config FILE [--out DIR]
  * flink run [-p N] bidisync-job.jar --config FILE
  * </pre>
  */
@@ -24,6 +26,7 @@ public final class Main {
                     "usage: bidisync demo [--keep-running]",
                     "       bidisync run --config FILE [--port N]",
                     "       bidisync validate --config FILE",
+                    "       bidisync plan --config FILE [--out DIR]",
                     "       flink run [-p N] bidisync-job.jar --config FILE");
 
     private Main() {}
@@ -62,6 +65,12 @@ public final class Main {
                 return validate.config() == null
                         ? usage(err)
                         : new ValidateCommand(out, err).run(validate.config());
+            case "plan":
+                Arguments plan = Arguments.parse(rest, err);
+                return plan.config() == null
+                        ? usage(err)
+                        : new PlanCommand(out, err)
+                                .run(plan.config(), Path.of(plan.value("--out", "bidisync-plan")));
             case "--config":
                 Arguments submit = Arguments.parse(args, err);
                 return submit.config() == null

@@ -78,6 +78,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 private static final long serialVersionUID = 1L;
             };
 
+    /** The watermark once every source has ended. */
+    private static final long END_OF_INPUT = Long.MAX_VALUE;
+
     private final SyncConfig config;
     private final boolean publishing;
     private final long delayMillis;
@@ -126,8 +129,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private transient long replayUntil;
 
     public GoldenRecordFunction(SyncConfig config) {
+        this(config, config.goldenOutput() != null);
+    }
+
+    /**
+     * @param publishing whether golden records go to {@link #GOLDEN_RECORDS}
+     */
+    public GoldenRecordFunction(SyncConfig config, boolean publishing) {
         this.config = config;
-        this.publishing = config.goldenOutput() != null;
+        this.publishing = publishing;
         this.delayMillis = config.completeness().delay().toMillis();
         this.maxWaitMillis = config.completeness().maxWait().toMillis();
         this.insertTimeoutMillis = config.writer().insertTimeout().toMillis();
@@ -242,7 +252,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             }
             if (target.insertPending()) {
                 putTarget(change.system(), target.withoutInsert());
-                timers.deleteEventTimeTimer(target.pendingInsertAt() + insertTimeoutMillis);
+                timers.deleteEventTimeTimer(insertDeadline(target.pendingInsertAt()));
             }
         } else if (previous.writePending() && previous.writtenHash() == hash) {
             // Our own write: the row now holds values as old as they are at their source.
@@ -303,7 +313,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         for (Map.Entry<String, TargetState> e : toList(targets.entrySet())) {
             TargetState t = e.getValue();
-            if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis <= timestamp) {
+            if (t.insertPending()
+                    && t.pendingInsertAt() != END_OF_INPUT
+                    && insertDeadline(t.pendingInsertAt()) <= timestamp) {
                 LOG.info(
                         "Insert into {} for key {} not confirmed by CDC within {} ms; retrying if the row is still missing (the insert stays guarded)",
                         e.getKey(),
@@ -497,7 +509,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         intent.system(),
                         targetOf(intent.system())
                                 .withInsert(intent.eventTime(), hash, intent.valueTimes()));
-                timers.registerEventTimeTimer(intent.eventTime() + insertTimeoutMillis);
+                if (intent.eventTime() != END_OF_INPUT) {
+                    timers.registerEventTimeTimer(insertDeadline(intent.eventTime()));
+                }
             }
             case DELETE -> {
                 // Nothing to remember: the row's delete comes back through CDC.
@@ -579,7 +593,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
      */
     private boolean isSharedTimer(long timestamp) throws Exception {
         for (TargetState t : targets.values()) {
-            if (t.insertPending() && t.pendingInsertAt() + insertTimeoutMillis == timestamp) {
+            if (t.insertPending() && insertDeadline(t.pendingInsertAt()) == timestamp) {
                 return true;
             }
         }
@@ -627,6 +641,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         keptUntil.clear();
         published.clear();
         return true;
+    }
+
+    /**
+     * When a pending insert decided at {@code pendingAt} is given up. Never for one decided at the
+     * end of input (bounded sources, as in the plan): nothing can come back, and a retry would be
+     * decided at once, again and again.
+     */
+    private long insertDeadline(long pendingAt) {
+        return pendingAt == END_OF_INPUT ? Long.MAX_VALUE : pendingAt + insertTimeoutMillis;
     }
 
     /** {@code base} with the attributes selected by {@code mask} taken from {@code times}. */

@@ -94,15 +94,39 @@ public final class SqlStatements {
                 insertValues.add("1");
             }
         }
-        String keyColumn = dialect.quote(mapping.columnOf(matchKeyIndex));
         this.insert =
                 dialect.guardedInsert(
                         table,
                         insertColumns,
                         insertValues,
-                        dialect.keyEquals(dialect.normalized(matchKeyNormalizer, keyColumn)),
+                        guard(dialect, mapping, matchKeyIndex, matchKeyNormalizer),
                         pk);
         this.dialect = dialect;
+    }
+
+    /**
+     * A query for the rows the INSERT's duplicate guard would find for a normalised match key (the
+     * one parameter): an INSERT is blocked when it returns a row. Reads only.
+     */
+    public static String guardedKeyRows(
+            SystemConfig system,
+            ColumnMapping mapping,
+            int matchKeyIndex,
+            Normalizer matchKeyNormalizer) {
+        SqlDialect dialect = SqlDialect.of(system);
+        return "SELECT 1 FROM "
+                + dialect.quote(system.table())
+                + " WHERE "
+                + guard(dialect, mapping, matchKeyIndex, matchKeyNormalizer);
+    }
+
+    private static String guard(
+            SqlDialect dialect,
+            ColumnMapping mapping,
+            int matchKeyIndex,
+            Normalizer matchKeyNormalizer) {
+        String keyColumn = dialect.quote(mapping.columnOf(matchKeyIndex));
+        return dialect.keyEquals(dialect.normalized(matchKeyNormalizer, keyColumn));
     }
 
     /** The dialect the statements are written in. */

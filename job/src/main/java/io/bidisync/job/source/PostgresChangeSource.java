@@ -17,6 +17,7 @@ import org.apache.flink.cdc.connectors.postgres.source.enumerator.PostgresSource
 import org.apache.flink.cdc.connectors.postgres.source.offset.PostgresOffsetFactory;
 import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -37,7 +38,35 @@ public final class PostgresChangeSource {
 
     private PostgresChangeSource() {}
 
+    /** The job's source: snapshot, then the log, through the system's own slot. */
     public static PostgresIncrementalSource<String> create(SyncConfig config, SystemConfig system) {
+        PostgresSourceBuilder<String> builder =
+                builder(
+                                config,
+                                system,
+                                JobTables.captured(config, system),
+                                system.slotName(config.name()))
+                        .startupOptions(StartupOptions.initial());
+        return build(builder);
+    }
+
+    /**
+     * The snapshot alone, of the synced table only (the plan's source): a bounded source that reads
+     * no log. The CDC enumerator insists on a replication slot even so; {@code slotName} is a
+     * throw-away one the caller drops when done.
+     */
+    public static PostgresIncrementalSource<String> snapshot(
+            SyncConfig config, SystemConfig system, String slotName) {
+        PostgresSourceBuilder<String> builder =
+                builder(config, system, List.of(system.table().toString()), slotName)
+                        .startupOptions(StartupOptions.snapshot())
+                        // Backfilling would read the log between a chunk's low and high marks.
+                        .skipSnapshotBackfill(true);
+        return build(builder);
+    }
+
+    private static PostgresSourceBuilder<String> builder(
+            SyncConfig config, SystemConfig system, List<String> tables, String slotName) {
         JdbcUrl url = JdbcUrl.parsePostgres(system.url());
         if (url == null) {
             throw new IllegalArgumentException(
@@ -55,19 +84,20 @@ public final class PostgresChangeSource {
         debezium.setProperty("decimal.handling.mode", "string");
         debezium.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MILLIS));
         String password = system.password() == null ? "" : system.password().reveal();
-        PostgresSourceBuilder<String> builder =
-                PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()
-                        .hostname(url.host())
-                        .port(url.port())
-                        .database(url.database())
-                        .schemaList(schema)
-                        .tableList(JobTables.captured(config, system).toArray(new String[0]))
-                        .username(system.username())
-                        .password(password == null ? "" : password)
-                        .slotName(system.slotName(config.name()))
-                        .decodingPluginName("pgoutput")
-                        .startupOptions(StartupOptions.initial())
-                        .debeziumProperties(debezium);
+        return PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()
+                .hostname(url.host())
+                .port(url.port())
+                .database(url.database())
+                .schemaList(schema)
+                .tableList(tables.toArray(new String[0]))
+                .username(system.username())
+                .password(password == null ? "" : password)
+                .slotName(slotName)
+                .decodingPluginName("pgoutput")
+                .debeziumProperties(debezium);
+    }
+
+    private static PostgresIncrementalSource<String> build(PostgresSourceBuilder<String> builder) {
         // What builder.build() does, but with a dialect that leaves other sources' pools alone.
         PostgresSourceConfigFactory configFactory = builder.getConfigFactory();
         return new Source(

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 class GoldenRecordFunctionTest {
     private static final String ANN = "ann@example.com";
+    private static final String BOB = "bob@example.com";
 
     private SyncConfig config;
     private KeyedOneInputStreamOperatorTestHarness<String, LinkChange, WriteIntent> harness;
@@ -93,6 +94,21 @@ class GoldenRecordFunctionTest {
                             assertThat(i.operation()).isEqualTo(WriteIntent.Operation.INSERT);
                             assertThat(i.values()).containsExactly(ANN, "Ann", "1", "Oslo");
                         });
+    }
+
+    @Test
+    void atTheEndOfInputEveryGoldenRecordIsDecidedOnceAndNoInsertIsRetried() throws Exception {
+        // Snapshot rows (time 0) from bounded sources, as the plan reads them.
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(BOB, "erp", "7", 1, 0, BOB, "Bob", "2", "Rome"));
+        harness.processWatermark(Long.MAX_VALUE);
+
+        assertThat(drain())
+                .extracting(WriteIntent::system, WriteIntent::operation, WriteIntent::goldenKey)
+                .containsExactlyInAnyOrder(
+                        tuple("erp", WriteIntent.Operation.INSERT, ANN),
+                        tuple("crm", WriteIntent.Operation.INSERT, BOB));
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test

@@ -1,0 +1,88 @@
+package io.bidisync.job.cli;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.plan.Plan;
+import io.bidisync.job.plan.PlanReport;
+import io.bidisync.job.plan.Planner;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bidisync plan --config FILE [--out DIR]}: what the job would write, computed by the job's
+ * own graph over snapshots of the tables, written nowhere but the report.
+ */
+final class PlanCommand {
+    private static final int SHOWN = 20;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PlanCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(Path file, Path dir) throws Exception {
+        SyncConfig config = Preflight.check(file, out, err);
+        if (config == null) {
+            return Main.PROBLEMS;
+        }
+        List<String> unsupported = Planner.unsupported(config);
+        if (!unsupported.isEmpty()) {
+            unsupported.forEach(err::println);
+            return Main.PROBLEMS;
+        }
+        Configuration flink = FlinkSettings.local(FlinkSettings.freePort(0));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        out.println(
+                "bidisync plan: reading "
+                        + String.join(", ", config.systems().keySet())
+                        + " (snapshots; nothing is written)…");
+        Plan plan =
+                Planner.plan(
+                        config,
+                        env,
+                        new RestMetrics("http://127.0.0.1:" + flink.get(RestOptions.PORT)),
+                        this::progress);
+        PlanReport report = new PlanReport(plan);
+        report.print(out, SHOWN);
+        report.write(dir);
+        out.println();
+        out.println(
+                "Files: "
+                        + dir.toAbsolutePath()
+                        + " ("
+                        + String.join(", ", PlanReport.FILES)
+                        + ")");
+        return Main.OK;
+    }
+
+    private void progress(Map<String, Long> read, Map<String, Long> total) {
+        if (read.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("  read:");
+        read.forEach(
+                (system, n) -> {
+                    long of = total.getOrDefault(system, 0L);
+                    line.append(' ')
+                            .append(system)
+                            .append(' ')
+                            .append(String.format("%,d/%,d", n, of))
+                            .append(
+                                    of > 0
+                                            ? String.format(" (%d%%)", Math.min(100, n * 100 / of))
+                                            : "");
+                });
+        out.println(line);
+    }
+}

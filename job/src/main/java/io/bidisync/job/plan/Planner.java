@@ -1,0 +1,257 @@
+package io.bidisync.job.plan;
+
+import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.database.Database;
+import io.bidisync.job.database.SqlDialect;
+import io.bidisync.job.deadletter.DeadLetter;
+import io.bidisync.job.golden.GoldenRecord;
+import io.bidisync.job.golden.GoldenRecordFunction;
+import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.metrics.SyncMetrics;
+import io.bidisync.job.sink.SqlStatements;
+import io.bidisync.job.source.PostgresChangeSource;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.CloseableIterator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Computes a {@link Plan}: the job's own graph ({@link SyncJob}) over bounded snapshot sources,
+ * with every writer replaced by a collector. Matching, survivorship and the write decisions are the
+ * job's code; when the snapshots end, the watermark reaches the end of time and every golden record
+ * is decided once — the first round the job would decide, before its own writes come back.
+ *
+ * <p>Nothing is written to the systems: the snapshot reads the tables, the duplicate guard of a
+ * planned insert is asked with a SELECT. The CDC enumerator creates a replication slot even for a
+ * snapshot; each system gets a throw-away one, dropped when the plan ends.
+ */
+public final class Planner {
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+
+    /** Told the rows read so far per system, about once a second while the snapshots run. */
+    @FunctionalInterface
+    public interface Progress {
+        void rowsRead(Map<String, Long> read, Map<String, Long> total);
+    }
+
+    private Planner() {}
+
+    /** The systems the plan cannot read (one sentence each); empty when it can read them all. */
+    public static List<String> unsupported(SyncConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (SystemConfig system : config.systems().values()) {
+            if (!system.readByCdc()) {
+                problems.add(
+                        "systems."
+                                + system.name()
+                                + ": plan reads PostgreSQL tables only; this system is read from a"
+                                + " Kafka topic");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Runs the plan in {@code env} (a local environment whose REST endpoint is {@code metrics}).
+     */
+    public static Plan plan(
+            SyncConfig config,
+            StreamExecutionEnvironment env,
+            RestMetrics metrics,
+            Progress progress)
+            throws Exception {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (SystemConfig system : config.systems().values()) {
+            rows.put(system.name(), count(system));
+        }
+        Map<String, String> slots = new LinkedHashMap<>();
+        String suffix = "_plan_" + UUID.randomUUID().toString().substring(0, 8);
+        for (SystemConfig system : config.systems().values()) {
+            String slot = system.slotName(config.name());
+            slots.put(system.name(), slot.substring(0, Math.min(slot.length(), 49)) + suffix);
+        }
+        SyncJob job =
+                new SyncJob(
+                        config,
+                        system ->
+                                PostgresChangeSource.snapshot(
+                                        config, system, slots.get(system.name())),
+                        system -> new DiscardingSink<>(),
+                        new DiscardingSink<>(),
+                        new DiscardingSink<>());
+        SyncJob.Decisions decisions = job.build(env);
+        CloseableIterator<WriteIntent> intents = decisions.intents().collectAsync();
+        CloseableIterator<GoldenRecord> golden =
+                decisions
+                        .intents()
+                        .getSideOutput(GoldenRecordFunction.GOLDEN_RECORDS)
+                        .collectAsync();
+        CloseableIterator<DeadLetter> deadLetters = decisions.deadLetters().collectAsync();
+        try {
+            JobClient client = env.executeAsync("bidisync plan " + config.name());
+            // Each collector is drained on its own: a full one would hold up the job.
+            CompletableFuture<List<WriteIntent>> writes = drain(intents);
+            CompletableFuture<List<GoldenRecord>> records = drain(golden);
+            CompletableFuture<List<DeadLetter>> dead = drain(deadLetters);
+            CompletableFuture<Void> all = CompletableFuture.allOf(writes, records, dead);
+            while (!all.isDone()) {
+                try {
+                    all.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    progress.rowsRead(read(metrics, client, rows.keySet()), rows);
+                }
+            }
+            client.getJobExecutionResult().get();
+            List<WriteIntent> decided = firstDecisions(writes.get());
+            return new Plan(
+                    config.name(),
+                    config.attributes().names(),
+                    rows,
+                    records.get().stream().filter(g -> !g.deleted()).toList(),
+                    decided,
+                    blocked(config, decided),
+                    dead.get());
+        } finally {
+            dropSlots(config, slots);
+        }
+    }
+
+    /**
+     * The writes of the first decision per golden record and target row: the plan sees no echoes,
+     * so a decision the job would take again only after its own write came back is not repeated.
+     */
+    private static List<WriteIntent> firstDecisions(List<WriteIntent> writes) {
+        Set<String> seen = new HashSet<>();
+        List<WriteIntent> out = new ArrayList<>();
+        for (WriteIntent w : writes) {
+            if (seen.add(
+                    w.system() + '|' + w.operation() + '|' + w.goldenKey() + '|' + w.localId())) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    private static <T> CompletableFuture<List<T>> drain(CloseableIterator<T> iterator) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    List<T> out = new ArrayList<>();
+                    try (iterator) {
+                        iterator.forEachRemaining(out::add);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return out;
+                });
+    }
+
+    private static Map<String, Long> read(
+            RestMetrics metrics, JobClient client, Set<String> systems) {
+        Map<String, Long> read = new LinkedHashMap<>();
+        try {
+            Map<String, Long> totals = metrics.totals(client.getJobID());
+            for (String system : systems) {
+                read.put(
+                        system,
+                        totals.getOrDefault("system." + system + "." + SyncMetrics.RECORDS_IN, 0L));
+            }
+        } catch (Exception e) {
+            // Progress is a courtesy: metrics not there yet, or the job just ended.
+            LOG.debug("no progress metrics", e);
+        }
+        return read;
+    }
+
+    private static long count(SystemConfig system) throws SQLException {
+        try (Connection c = Database.connect(system);
+                PreparedStatement st =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM "
+                                        + SqlDialect.of(system).quote(system.table()));
+                ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The planned inserts the target's duplicate guard would block, as {@code system/key}. */
+    private static Set<String> blocked(SyncConfig config, List<WriteIntent> writes)
+            throws SQLException {
+        Set<String> blocked = new HashSet<>();
+        for (SystemConfig system : config.systems().values()) {
+            List<WriteIntent> inserts =
+                    writes.stream()
+                            .filter(
+                                    w ->
+                                            w.system().equals(system.name())
+                                                    && w.operation()
+                                                            == WriteIntent.Operation.INSERT)
+                            .toList();
+            if (inserts.isEmpty()) {
+                continue;
+            }
+            String sql =
+                    SqlStatements.guardedKeyRows(
+                            system,
+                            system.mapping(config.attributes()),
+                            config.matchKeyIndex(),
+                            config.matchKey().normalizer());
+            try (Connection c = Database.connect(system);
+                    PreparedStatement st = c.prepareStatement(sql)) {
+                for (WriteIntent insert : inserts) {
+                    st.setString(1, insert.goldenKey());
+                    try (ResultSet rs = st.executeQuery()) {
+                        if (rs.next()) {
+                            blocked.add(system.name() + '/' + insert.goldenKey());
+                        }
+                    }
+                }
+            }
+        }
+        return blocked;
+    }
+
+    private static void dropSlots(SyncConfig config, Map<String, String> slots) {
+        for (SystemConfig system : config.systems().values()) {
+            String slot = slots.get(system.name());
+            try (Connection c = Database.connect(system);
+                    PreparedStatement st =
+                            c.prepareStatement(
+                                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                                            + " WHERE slot_name = ?")) {
+                st.setString(1, slot);
+                st.executeQuery().close();
+            } catch (SQLException e) {
+                LOG.warn(
+                        "system {}: could not drop the plan's replication slot {}; drop it with"
+                                + " SELECT pg_drop_replication_slot('{}')",
+                        system.name(),
+                        slot,
+                        slot,
+                        e);
+            }
+        }
+    }
+}

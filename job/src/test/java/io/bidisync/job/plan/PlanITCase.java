@@ -1,0 +1,181 @@
+package io.bidisync.job.plan;
+
+import io.bidisync.job.demo.DemoData;
+import io.bidisync.job.golden.GoldenRecord;
+import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.job.soak.SoakWorkload;
+import io.bidisync.job.testutil.AuditEvent;
+import io.bidisync.job.testutil.MiniClusterITCase;
+import io.bidisync.job.testutil.SyncRun;
+import io.bidisync.udfs.normalize.Normalizer;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static io.bidisync.job.testutil.SyncedSystem.billing;
+import static io.bidisync.job.testutil.SyncedSystem.crm;
+import static io.bidisync.job.testutil.SyncedSystem.erp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code plan} against real PostgreSQL: what it reports on the demo data, that it writes nothing
+ * and leaves no replication slot behind, and that the job then makes exactly the planned writes.
+ */
+class PlanITCase extends MiniClusterITCase {
+
+    @Test
+    void plansTheDemoDataAndTheJobDoesExactlyThat(@TempDir Path out) throws Exception {
+        try (SyncRun run =
+                SyncRun.of(crm(), erp())
+                        .seed("crm", DemoData.CRM_SEED)
+                        .seed("erp", DemoData.ERP_SEED)
+                        .create()) {
+            Plan plan = plan(run);
+
+            assertThat(plan.rows()).containsExactly(Map.entry("crm", 6L), Map.entry("erp", 4L));
+            assertThat(plan.goldenRecords())
+                    .extracting(GoldenRecord::id)
+                    .containsExactlyInAnyOrder(
+                            "ann@example.com",
+                            "bob.berg@example.com",
+                            "cari@example.com",
+                            "dag@example.com",
+                            "eva@example.com",
+                            "finn@example.com",
+                            "gro@example.com");
+            assertThat(plan.matchGroups())
+                    .extracting(GoldenRecord::id)
+                    .containsExactlyInAnyOrder(
+                            "bob.berg@example.com", "cari@example.com", "dag@example.com");
+            Plan.SystemSummary crm = plan.summaries().get(0);
+            Plan.SystemSummary erp = plan.summaries().get(1);
+            assertThat(crm.inserts()).isEqualTo(2); // Finn, Gro
+            assertThat(erp.inserts()).isEqualTo(3); // Ann, Dag, Eva
+            assertThat(crm.unmatched()).isEqualTo(2); // Ann, Eva (Dag has two rows)
+            assertThat(erp.unmatched()).isEqualTo(2); // Finn, Gro
+            assertThat(crm.linked()).isEqualTo(6);
+            assertThat(crm.blockedInserts() + erp.blockedInserts()).isZero();
+            assertThat(plan.deadLetters()).isEmpty();
+            // Bob's phone exists only in ERP: CRM's row gets it.
+            assertThat(plan.valueChanges())
+                    .anySatisfy(
+                            c -> {
+                                assertThat(c.system()).isEqualTo("crm");
+                                assertThat(c.operation()).isEqualTo("update");
+                                assertThat(c.attribute()).isEqualTo("phone");
+                                assertThat(c.current()).isNull();
+                                assertThat(c.planned()).isEqualTo("+47 900 22 222");
+                            });
+
+            // Nothing written, nothing left behind.
+            assertThat(run.audit("crm")).noneMatch(AuditEvent::byJob);
+            assertThat(run.audit("erp")).noneMatch(AuditEvent::byJob);
+            assertThat(run.rows("crm")).isEqualTo(run.rowsBefore("crm"));
+            assertThat(planSlots(run, "crm") + planSlots(run, "erp")).isZero();
+
+            PlanReport report = new PlanReport(plan);
+            report.write(out);
+            assertThat(Files.readAllLines(out.resolve("summary.csv")))
+                    .containsExactly(
+                            "system,rows,linked_rows,golden_records,would_insert,would_update,"
+                                    + "would_delete,would_block_as_duplicate,unmatched,dead_letters",
+                            csv(crm),
+                            csv(erp));
+            assertThat(Files.readAllLines(out.resolve("match-groups.csv")))
+                    .hasSize(1 + 6)
+                    .contains("dag@example.com,crm,4", "dag@example.com,crm,5");
+            assertThat(Files.readString(out.resolve("plan.json"))).contains("\"match_groups\"");
+
+            assertJobWritesThePlan(run, plan);
+        }
+    }
+
+    @Test
+    void theJobsWritesEqualThePlanOperationByOperation() throws Exception {
+        SyncRun.Builder builder = SyncRun.of(crm(), erp(), billing());
+        SoakWorkload.seedRows().forEach(builder::seed);
+        try (SyncRun run = builder.create()) {
+            Plan plan = plan(run);
+            assertThat(plan.writes()).hasSizeGreaterThan(10);
+            assertJobWritesThePlan(run, plan);
+        }
+    }
+
+    private Plan plan(SyncRun run) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(SyncRun.jobSettings());
+        List<Map<String, Long>> progress = new ArrayList<>();
+        Plan plan = Planner.plan(run.config(), env, metrics, (read, total) -> progress.add(read));
+        System.out.println("Plan progress reports: " + progress);
+        new PlanReport(plan).print(System.out, 50);
+        return plan;
+    }
+
+    /** Starts the job on the planned data and compares what it writes with the plan. */
+    private static void assertJobWritesThePlan(SyncRun run, Plan plan) throws Exception {
+        run.start();
+        run.awaitQuiet(Duration.ofSeconds(6), CONVERGENCE);
+        List<String> planned = new ArrayList<>();
+        for (WriteIntent w : plan.writes()) {
+            if (!plan.isBlocked(w)) {
+                planned.add(describe(w.system(), w.operation().name(), id(w), w.values()));
+            }
+        }
+        List<String> made = new ArrayList<>();
+        for (String system : run.systemNames()) {
+            for (AuditEvent e : run.audit(system)) {
+                if (e.byJob()) {
+                    String id = e.isInsert() ? Normalizer.EMAIL.normalize(e.after()[0]) : e.pk();
+                    made.add(describe(system, e.op(), id, e.after()));
+                }
+            }
+        }
+        assertThat(made).containsExactlyInAnyOrderElementsOf(planned);
+    }
+
+    private static String id(WriteIntent w) {
+        return w.operation() == WriteIntent.Operation.INSERT ? w.goldenKey() : w.localId();
+    }
+
+    private static String describe(String system, String op, String id, String[] values) {
+        return system + " " + op + " " + id + " " + Arrays.toString(values);
+    }
+
+    private static long planSlots(SyncRun run, String system) throws Exception {
+        try (Connection c = run.connect(system);
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE '%_plan_%'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String csv(Plan.SystemSummary s) {
+        return PlanReport.csv(
+                s.system(),
+                s.rows(),
+                s.linked(),
+                s.goldenRecords(),
+                s.inserts(),
+                s.updates(),
+                s.deletes(),
+                s.blockedInserts(),
+                s.unmatched(),
+                s.deadLetters());
+    }
+}
