@@ -1,5 +1,7 @@
 package io.bidisync.job;
 
+import io.bidisync.job.audit.AuditEntry;
+import io.bidisync.job.audit.AuditSink;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.deadletter.DeadLetter;
@@ -60,21 +62,25 @@ public final class SyncJob {
     private final Sinks sinks;
     private final Sink<DeadLetter> deadLetterSink;
     private final Sink<GoldenRecord> goldenSink;
+    private final Sink<AuditEntry> auditSink;
 
     /**
      * @param goldenSink where golden records are published; {@code null} for nowhere
+     * @param auditSink where the golden stage's decisions are audited; {@code null} for nowhere
      */
     public SyncJob(
             SyncConfig config,
             Sources sources,
             Sinks sinks,
             Sink<DeadLetter> deadLetterSink,
-            Sink<GoldenRecord> goldenSink) {
+            Sink<GoldenRecord> goldenSink,
+            Sink<AuditEntry> auditSink) {
         this.config = config;
         this.sources = sources;
         this.sinks = sinks;
         this.deadLetterSink = deadLetterSink;
         this.goldenSink = goldenSink;
+        this.auditSink = auditSink;
     }
 
     /** The job against the configured databases and topics. */
@@ -89,7 +95,8 @@ public final class SyncJob {
                 new DeadLetterSink(config),
                 config.goldenOutput() == null
                         ? null
-                        : GoldenTopicSink.create(config.goldenOutput(), config.attributes()));
+                        : GoldenTopicSink.create(config.goldenOutput(), config.attributes()),
+                config.audit() == null ? null : new AuditSink(config));
     }
 
     /**
@@ -181,6 +188,12 @@ public final class SyncJob {
                     .sinkTo(goldenSink)
                     .uid("golden-output")
                     .name("golden output (Kafka)");
+        }
+        if (auditSink != null) {
+            intents.getSideOutput(GoldenRecordFunction.AUDIT)
+                    .sinkTo(auditSink)
+                    .uid("audit")
+                    .name("write audit (decisions)");
         }
         deadLetters
                 .sinkTo(deadLetterSink)

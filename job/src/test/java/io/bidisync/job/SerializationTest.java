@@ -1,5 +1,6 @@
 package io.bidisync.job;
 
+import io.bidisync.job.audit.AuditEntry;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.GoldenState;
@@ -105,7 +106,8 @@ class SerializationTest {
                         new String[] {"y"},
                         new long[] {3L},
                         9L),
-                new DeadLetter(1L, "crm", "7", "parse", "bad", "{}"));
+                new DeadLetter(1L, "crm", "7", "parse", "bad", "{}"),
+                new AuditEntry(9L, "a@x.no", "erp", "7", "conflict", "3", null, "newer", "[x]"));
     }
 
     @ParameterizedTest

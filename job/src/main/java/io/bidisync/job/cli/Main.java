@@ -12,6 +12,7 @@ import java.util.Arrays;
  * java -jar bidisync-job.jar run --config FILE [--port N]
  * java -jar bidisync-job.jar validate --config FILE
  * java -jar bidisync-job.jar plan --config FILE [--out DIR]
+ * java -jar bidisync-job.jar explain --config FILE --key MATCH_KEY
  * flink run [-p N] bidisync-job.jar --config FILE
  * </pre>
  */
@@ -27,6 +28,7 @@ public final class Main {
                     "       bidisync run --config FILE [--port N]",
                     "       bidisync validate --config FILE",
                     "       bidisync plan --config FILE [--out DIR]",
+                    "       bidisync explain --config FILE --key MATCH_KEY",
                     "       flink run [-p N] bidisync-job.jar --config FILE");
 
     private Main() {}
@@ -71,6 +73,12 @@ public final class Main {
                         ? usage(err)
                         : new PlanCommand(out, err)
                                 .run(plan.config(), Path.of(plan.value("--out", "bidisync-plan")));
+            case "explain":
+                Arguments explain = Arguments.parse(rest, err);
+                String key = explain.value("--key", null);
+                return explain.config() == null || key == null
+                        ? usage(err)
+                        : new ExplainCommand(out, err).run(explain.config(), key);
             case "--config":
                 Arguments submit = Arguments.parse(args, err);
                 return submit.config() == null

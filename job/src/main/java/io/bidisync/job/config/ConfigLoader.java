@@ -50,6 +50,7 @@ public final class ConfigLoader {
                     "loop-breaker",
                     "dead-letters",
                     "golden-output",
+                    "audit",
                     "systems");
     private static final Set<String> SYSTEM_KEYS =
             Set.of(
@@ -179,6 +180,7 @@ public final class ConfigLoader {
             deadLetterTable = deadLetterTable(deadLettersNode, systemsNode);
         }
         GoldenOutput goldenOutput = goldenOutput(map(top, "", "golden-output", false));
+        SyncConfig.AuditTable audit = audit(top.get("audit"), systemsNode, systems);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -197,6 +199,7 @@ public final class ConfigLoader {
                 deadLetterTable,
                 deadLetterTopic,
                 goldenOutput,
+                audit,
                 Collections.unmodifiableMap(systems));
     }
 
@@ -321,6 +324,44 @@ public final class ConfigLoader {
         String table = identifier(node, "dead-letters.", "table", false);
         return new SyncConfig.DeadLetterTable(
                 system, table == null ? "bidisync_dead_letter" : table);
+    }
+
+    /**
+     * {@code audit: true} (the first system's database, table {@code bidisync_audit_log}), {@code
+     * false}, or {@code {system, table}}.
+     */
+    private SyncConfig.AuditTable audit(
+            Object node, Map<?, ?> systemsNode, Map<String, SystemConfig> systems) {
+        String system;
+        String table = null;
+        if (node == null || Boolean.FALSE.equals(node)) {
+            return null;
+        } else if (Boolean.TRUE.equals(node)) {
+            system = systems.isEmpty() ? null : systems.keySet().iterator().next();
+        } else if (node instanceof Map<?, ?> map) {
+            unknownKeys("audit.", map, Set.of("system", "table"));
+            system = string(map, "audit.", "system", true);
+            if (system != null && systemsNode != null && !systemsNode.containsKey(system)) {
+                problem(
+                        "audit.system",
+                        "names unknown system '"
+                                + system
+                                + "' (systems: "
+                                + systemsNode.keySet()
+                                + ")");
+            }
+            table = identifier(map, "audit.", "table", false);
+        } else {
+            problem("audit", "must be true, false or {system, table}, got '" + node + "'");
+            return null;
+        }
+        SystemConfig holder = system == null ? null : systems.get(system);
+        if (holder != null && !holder.readByCdc()) {
+            problem(
+                    "audit.system",
+                    "'" + system + "' is not a PostgreSQL system; the audit table needs one");
+        }
+        return new SyncConfig.AuditTable(system, table == null ? "bidisync_audit_log" : table);
     }
 
     private DeadLetterTopic deadLetterTopic(Map<?, ?> node) {

@@ -30,6 +30,7 @@ import java.util.Map;
  * @param deadLetterTopic the Kafka topic dead letters go to besides the log, instead of a table;
  *     {@code null} for none
  * @param goldenOutput where golden records are published; {@code null} for nowhere
+ * @param audit the table the write audit goes to; {@code null} when the audit is off
  * @param systems the systems by name, in configuration order
  */
 public record SyncConfig(
@@ -46,6 +47,7 @@ public record SyncConfig(
         DeadLetterTable deadLetterTable,
         DeadLetterTopic deadLetterTopic,
         GoldenOutput goldenOutput,
+        AuditTable audit,
         Map<String, SystemConfig> systems)
         implements Serializable {
 
@@ -110,6 +112,14 @@ public record SyncConfig(
      * @param table the table, in that system's table schema
      */
     public record DeadLetterTable(String system, String table) implements Serializable {}
+
+    /**
+     * The table that stores the write audit.
+     *
+     * @param system the system whose database holds it (a PostgreSQL one)
+     * @param table the table, in that system's table schema
+     */
+    public record AuditTable(String system, String table) implements Serializable {}
 
     public int matchKeyIndex() {
         return attributes.require(matchKey.attribute());

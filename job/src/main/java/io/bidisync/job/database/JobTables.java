@@ -50,6 +50,33 @@ public final class JobTables {
         return new TableName(config.system(table.system()).table().schema(), table.table());
     }
 
+    /** The audit table, in the table schema of the system that holds it; needs one configured. */
+    public static TableName audit(SyncConfig config) {
+        SyncConfig.AuditTable table = config.audit();
+        return new TableName(config.system(table.system()).table().schema(), table.table());
+    }
+
+    /**
+     * Stores one audit entry; parameters: event time, golden id, system, row, action, expected
+     * version, resulting version, reason, detail. Needs an audit table configured.
+     */
+    public static String insertAuditSql(SyncConfig config) {
+        SqlDialect dialect = SqlDialect.of(config.system(config.audit().system()));
+        return "INSERT INTO "
+                + dialect.quote(audit(config))
+                + " (event_time, golden_id, system, row_id, action, expected_version,"
+                + " resulting_version, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** The audit entries of one golden id, oldest first; parameter: the golden id. */
+    public static String selectAuditSql(SyncConfig config) {
+        SqlDialect dialect = SqlDialect.of(config.system(config.audit().system()));
+        return "SELECT at, event_time, system, row_id, action, expected_version,"
+                + " resulting_version, reason, detail FROM "
+                + dialect.quote(audit(config))
+                + " WHERE golden_id = ? ORDER BY seq";
+    }
+
     /** Whether the job writes to the system, and so keeps a writes table there. */
     public static boolean hasWrites(SystemConfig system) {
         return !system.write().isEmpty();
@@ -106,6 +133,32 @@ public final class JobTables {
                 if (!TableColumns.read(dialect, c, table).exists()) {
                     s.execute(dialect.createDeadLetterTable(table));
                     LOG.info("Created dead-letter table {} in system {}", table, holder.name());
+                }
+            }
+        }
+        if (config.audit() != null) {
+            SystemConfig holder = config.system(config.audit().system());
+            SqlDialect dialect = SqlDialect.of(holder);
+            try (Connection c = Database.connect(holder);
+                    Statement s = c.createStatement()) {
+                TableName table = audit(config);
+                if (!TableColumns.read(dialect, c, table).exists()) {
+                    String quoted = dialect.quote(table);
+                    s.execute(
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + quoted
+                                    + " (seq bigserial PRIMARY KEY,"
+                                    + " at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+                                    + " event_time bigint, golden_id text NOT NULL, system text,"
+                                    + " row_id text, action text NOT NULL, expected_version text,"
+                                    + " resulting_version text, reason text, detail text)");
+                    s.execute(
+                            "CREATE INDEX IF NOT EXISTS "
+                                    + dialect.quote(table.table() + "_golden_id")
+                                    + " ON "
+                                    + quoted
+                                    + " (golden_id, seq)");
+                    LOG.info("Created audit table {} in system {}", table, holder.name());
                 }
             }
         }

@@ -1,5 +1,7 @@
 package io.bidisync.job.golden;
 
+import io.bidisync.job.audit.AuditEntry;
+import io.bidisync.job.audit.AuditEntry.Action;
 import io.bidisync.job.config.DeletePolicy;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
@@ -81,8 +83,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     /** The watermark once every source has ended. */
     private static final long END_OF_INPUT = Long.MAX_VALUE;
 
+    /** Every decision, for the write audit (only with an audit table configured). */
+    public static final OutputTag<AuditEntry> AUDIT =
+            new OutputTag<>("audit") {
+                private static final long serialVersionUID = 1L;
+            };
+
     private final SyncConfig config;
     private final boolean publishing;
+    private final boolean auditing;
     private final long delayMillis;
     private final long maxWaitMillis;
     private final long insertTimeoutMillis;
@@ -138,6 +147,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     public GoldenRecordFunction(SyncConfig config, boolean publishing) {
         this.config = config;
         this.publishing = publishing;
+        this.auditing = config.audit() != null;
         this.delayMillis = config.completeness().delay().toMillis();
         this.maxWaitMillis = config.completeness().maxWait().toMillis();
         this.insertTimeoutMillis = config.writer().insertTimeout().toMillis();
@@ -201,13 +211,24 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         String linkId = change.linkId();
         switch (change.kind()) {
             case UPSERT -> {
-                if (upsert(change, linkId, ctx.timerService())) {
+                if (upsert(change, linkId, ctx)) {
                     loopGuard.clear();
                 }
             }
             case DELETED, MOVED_OUT -> {
                 loopGuard.clear();
                 links.remove(linkId);
+                audit(
+                        ctx,
+                        change.eventTime(),
+                        change.system(),
+                        change.localId(),
+                        Action.LEFT,
+                        null,
+                        change.kind() == LinkChange.Kind.DELETED
+                                ? "row deleted"
+                                : "its match key changed",
+                        null);
                 putTarget(change.system(), targetOf(change.system()).asLeft());
                 if (change.kind() == LinkChange.Kind.DELETED
                         && config.system(change.system()).deletes() == DeletePolicy.PROPAGATE) {
@@ -216,6 +237,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 }
                 if (links.isEmpty()) {
                     unpublish(ctx.getCurrentKey(), change.eventTime(), ctx);
+                    audit(
+                            ctx,
+                            change.eventTime(),
+                            null,
+                            null,
+                            Action.TOMBSTONE,
+                            null,
+                            "no row has this match key any more",
+                            null);
                 }
             }
         }
@@ -231,15 +261,17 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
      * Applies a new or changed record; returns whether it is an outside change: a change to a row
      * the job was not writing (as opposed to an echo, or a row that changed in place of one).
      */
-    private boolean upsert(LinkChange change, String linkId, TimerService timers) throws Exception {
+    private boolean upsert(LinkChange change, String linkId, Context ctx) throws Exception {
+        TimerService timers = ctx.timerService();
         boolean[] mask = masks.get(change.system());
         long hash = ValueHash.of(comparison.canonical(change.values(), mask));
         Link previous = links.get(linkId);
         long[] changedAt = new long[change.values().length];
         boolean outside;
+        boolean echo = false;
         if (previous == null) {
             TargetState target = targetOf(change.system());
-            boolean echo = target.insertPending() && target.insertedHash() == hash;
+            echo = target.insertPending() && target.insertedHash() == hash;
             outside = !target.insertPending();
             if (echo) {
                 // Our own insert: its values are the golden record's, as old as at their source.
@@ -257,6 +289,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         } else if (previous.writePending() && previous.writtenHash() == hash) {
             // Our own write: the row now holds values as old as they are at their source.
             echoes.inc();
+            echo = true;
             outside = false;
             changedAt = withTimes(previous.changedAt(), previous.writtenAt(), mask);
         } else {
@@ -285,6 +318,23 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         0L,
                         new long[0],
                         false));
+        if (auditing) {
+            audit(
+                    ctx,
+                    change.eventTime(),
+                    change.system(),
+                    change.localId(),
+                    echo ? Action.ECHO_SUPPRESSED : Action.CONTRIBUTED,
+                    change.version(),
+                    echo
+                            ? "the job's own write came back"
+                            : previous == null
+                                    ? "a row with this match key"
+                                    : outside
+                                            ? "changed"
+                                            : "changed while the job's write was on its way",
+                    echo ? null : describe(change.values(), mask));
+        }
         return outside;
     }
 
@@ -367,6 +417,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             Survivorship.Golden golden = resolve(all);
             publish(key, all, golden, time, ctx);
             intents = writes(key, all, golden, time);
+            if (auditing) {
+                audit(ctx, time, null, null, Action.RESOLVED, null, null, explain(golden));
+            }
         }
         if (intents.isEmpty()) {
             return;
@@ -380,6 +433,19 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         for (WriteIntent intent : intents) {
             apply(intent, ctx.timerService());
             out.collect(intent);
+            if (auditing) {
+                audit(
+                        ctx,
+                        time,
+                        intent.system(),
+                        intent.localId(),
+                        Action.DECIDED,
+                        intent.expectedVersion(),
+                        reason(intent),
+                        intent.operation().name().toLowerCase()
+                                + " "
+                                + describe(intent.values(), masks.get(intent.system())));
+            }
         }
     }
 
@@ -540,6 +606,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         + " given?); frozen for "
                         + config.loopBreaker().freeze();
         LOG.warn("Golden record {} frozen: {}", key, reason);
+        audit(ctx, time, null, null, Action.FROZEN, null, reason, null);
         ctx.output(
                 DeadLetters.TAG,
                 new DeadLetter(
@@ -550,6 +617,87 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         "loop",
                         reason,
                         String.join(" | ", guard.history())));
+    }
+
+    /** Sends an audit entry for the current golden record, when auditing. */
+    private void audit(
+            Context ctx,
+            long time,
+            String system,
+            String row,
+            String action,
+            Long version,
+            String reason,
+            String detail) {
+        if (auditing) {
+            ctx.output(
+                    AUDIT,
+                    new AuditEntry(
+                            time,
+                            ctx.getCurrentKey(),
+                            system,
+                            row,
+                            action,
+                            version == null ? null : String.valueOf(version),
+                            null,
+                            reason,
+                            detail));
+        }
+    }
+
+    /** Per attribute: the golden value, the rule that chose it and the row it comes from. */
+    private String explain(Survivorship.Golden golden) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < golden.values().length; i++) {
+            if (i > 0) {
+                out.append("; ");
+            }
+            out.append(config.attributes().name(i)).append(" = ");
+            if (golden.sources()[i] == null) {
+                out.append("(none: no system has a value)");
+            } else {
+                out.append('\'')
+                        .append(golden.values()[i])
+                        .append("' from ")
+                        .append(golden.sources()[i])
+                        .append(" by ")
+                        .append(survivorship.rule(i).configName());
+            }
+        }
+        return out.toString();
+    }
+
+    /** Why a write was decided. */
+    private String reason(WriteIntent intent) {
+        return switch (intent.operation()) {
+            case INSERT -> "no row in " + intent.system() + " has this match key";
+            case DELETE -> "the golden record was deleted at its source";
+            case UPDATE -> {
+                List<String> differing = new ArrayList<>();
+                for (int i = 0; i < intent.values().length; i++) {
+                    if (masks.get(intent.system())[i]
+                            && !comparison.same(
+                                    i, intent.expectedValues()[i], intent.values()[i])) {
+                        differing.add(config.attributes().name(i));
+                    }
+                }
+                yield "the row differs from the golden record in " + String.join(", ", differing);
+            }
+        };
+    }
+
+    /** The mapped values as {@code name='value'} pairs. */
+    private String describe(String[] values, boolean[] mask) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < values.length && i < mask.length; i++) {
+            if (mask[i]) {
+                parts.add(
+                        config.attributes().name(i)
+                                + "="
+                                + (values[i] == null ? "null" : "'" + values[i] + "'"));
+            }
+        }
+        return String.join(", ", parts);
     }
 
     private String[] describe(List<WriteIntent> intents) {

@@ -100,7 +100,8 @@ public final class Planner {
                                         config, system, slots.get(system.name())),
                         system -> new DiscardingSink<>(),
                         new DiscardingSink<>(),
-                        new DiscardingSink<>());
+                        new DiscardingSink<>(),
+                        null);
         SyncJob.Decisions decisions = job.build(env);
         CloseableIterator<WriteIntent> intents = decisions.intents().collectAsync();
         CloseableIterator<GoldenRecord> golden =

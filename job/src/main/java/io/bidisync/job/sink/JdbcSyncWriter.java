@@ -1,7 +1,11 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.job.audit.AuditEntry;
+import io.bidisync.job.audit.AuditEntry.Action;
+import io.bidisync.job.audit.AuditLog;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.config.VersionOwner;
 import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
@@ -65,6 +69,10 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     private final Map<String, WriteIntent> buffer = new LinkedHashMap<>();
     private final String heartbeatSql;
     private final DeadLetterReporter deadLetters;
+
+    /** The write audit; {@code null} when off. */
+    private final AuditLog audit;
+
     private final String markWritesSql;
     private final int subtask;
     private final ObjectMapper json = new ObjectMapper();
@@ -90,6 +98,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         this.counters = new WriteCounters(metrics, system.name());
         this.heartbeatSql = JobTables.beatSql(config, system);
         this.deadLetters = new DeadLetterReporter(config);
+        this.audit = AuditLog.of(config);
         this.markWritesSql = JobTables.markWritesSql(config, system);
         this.subtask = subtask;
         try {
@@ -154,6 +163,9 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     public void close() {
         closeQuietly();
         deadLetters.close();
+        if (audit != null) {
+            audit.close();
+        }
     }
 
     private void flushBuffer() throws IOException, InterruptedException {
@@ -387,6 +399,9 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     }
 
     private void report(List<Outcome> outcomes) {
+        if (audit != null) {
+            audit.record(outcomes.stream().map(this::auditEntry).toList());
+        }
         for (Outcome o : outcomes) {
             WriteIntent intent = o.intent();
             boolean applied = o.rows() > 0;
@@ -547,6 +562,57 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
             case UPDATE -> WriteOperation.UPDATE;
             case DELETE -> WriteOperation.DELETE;
         };
+    }
+
+    /** What the write audit says of an outcome (after its transaction committed). */
+    private AuditEntry auditEntry(Outcome o) {
+        WriteIntent intent = o.intent();
+        boolean applied = o.rows() > 0;
+        String expected =
+                intent.expectedVersion() == null ? null : String.valueOf(intent.expectedVersion());
+        String action;
+        String resulting = null;
+        String reason;
+        switch (intent.operation()) {
+            case INSERT -> {
+                action = applied ? Action.INSERTED : Action.BLOCKED_INSERT;
+                resulting = applied ? "new row " + o.detail() : null;
+                reason =
+                        applied
+                                ? "guarded insert: no row had this match key"
+                                : "a row with this match key exists (not read by the job yet)";
+            }
+            case UPDATE, DELETE -> {
+                boolean update = intent.operation() == WriteIntent.Operation.UPDATE;
+                action = !applied ? Action.CONFLICT : update ? Action.UPDATED : Action.DELETED;
+                if (applied && update && intent.expectedVersion() != null) {
+                    resulting =
+                            system.versionManagedBy() == VersionOwner.JOB
+                                    ? String.valueOf(intent.expectedVersion() + 1)
+                                    : "(set by the database)";
+                }
+                reason =
+                        applied
+                                ? "the row still had the version last read"
+                                : "the row changed since the version last read, or is gone: not"
+                                        + " overwritten, waiting for its change";
+            }
+            default -> throw new IllegalStateException(intent.operation().name());
+        }
+        return new AuditEntry(
+                intent.eventTime(),
+                intent.goldenKey(),
+                system.name(),
+                intent.operation() == WriteIntent.Operation.INSERT
+                        ? (applied ? o.detail() : null)
+                        : intent.localId(),
+                action,
+                expected,
+                resulting,
+                reason,
+                intent.operation() == WriteIntent.Operation.DELETE
+                        ? null
+                        : Arrays.toString(intent.values()));
     }
 
     private record Outcome(WriteIntent intent, int rows, String detail) {}

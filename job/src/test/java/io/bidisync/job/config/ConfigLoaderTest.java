@@ -267,4 +267,42 @@ class ConfigLoaderTest {
                 .contains(
                         "systems.erp.source.kind: unknown kind 'oracle' (use postgres-cdc or kafka-debezium)");
     }
+
+    private static final String TWO_SYSTEMS =
+            """
+            name: customers
+            match-key: { attribute: email }
+            attributes: [email]
+            systems:
+              crm:
+                connection: { url: "jdbc:postgresql://crm/db", username: sync }
+                table: customer
+                primary-key: id
+                columns: { email: email }
+              erp:
+                connection: { url: "jdbc:postgresql://erp/db", username: sync }
+                table: client
+                primary-key: id
+                columns: { email: mail }
+            """;
+
+    @Test
+    void theAuditGoesToTheFirstSystemOrTheNamedOne() throws Exception {
+        assertThat(ConfigLoader.parse(TWO_SYSTEMS, k -> null).audit()).isNull();
+        assertThat(ConfigLoader.parse(TWO_SYSTEMS + "audit: false\n", k -> null).audit()).isNull();
+        assertThat(ConfigLoader.parse(TWO_SYSTEMS + "audit: true\n", k -> null).audit())
+                .isEqualTo(new SyncConfig.AuditTable("crm", "bidisync_audit_log"));
+        assertThat(
+                        ConfigLoader.parse(
+                                        TWO_SYSTEMS + "audit: { system: erp, table: sync_audit }\n",
+                                        k -> null)
+                                .audit())
+                .isEqualTo(new SyncConfig.AuditTable("erp", "sync_audit"));
+        assertThat(problems(TWO_SYSTEMS + "audit: yes please\n"))
+                .containsExactly("audit: must be true, false or {system, table}, got 'yes please'");
+        assertThat(problems(TWO_SYSTEMS + "audit: { system: hr, table: \"a;b\" }\n"))
+                .containsExactly(
+                        "audit.system: names unknown system 'hr' (systems: [crm, erp])",
+                        "audit.table: not a valid SQL identifier: 'a;b'");
+    }
 }

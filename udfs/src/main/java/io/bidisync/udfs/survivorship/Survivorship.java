@@ -38,10 +38,11 @@ public final class Survivorship implements Serializable {
     }
 
     /**
-     * The golden record: per attribute the winning value and when it was changed (the winning
-     * contribution's {@code changedAt}; 0 where no contribution has a value).
+     * The golden record: per attribute the winning value, when it was changed (the winning
+     * contribution's {@code changedAt}; 0 where no contribution has a value) and where it comes
+     * from ({@code system/localId}; {@code null} where no contribution has a value).
      */
-    public record Golden(String[] values, long[] changedAt) {}
+    public record Golden(String[] values, long[] changedAt, String[] sources) {}
 
     /** The golden values, in attribute order; {@code null} where no contribution has a value. */
     public String[] resolve(Collection<Contribution> contributions) {
@@ -52,6 +53,7 @@ public final class Survivorship implements Serializable {
     public Golden resolveGolden(Collection<Contribution> contributions) {
         String[] golden = new String[rules.length];
         long[] changedAt = new long[rules.length];
+        String[] sources = new String[rules.length];
         for (int i = 0; i < rules.length; i++) {
             Contribution best = null;
             for (Contribution c : contributions) {
@@ -64,8 +66,9 @@ public final class Survivorship implements Serializable {
             }
             golden[i] = best == null ? null : best.values()[i];
             changedAt[i] = best == null ? 0 : best.changedAt()[i];
+            sources[i] = best == null ? null : best.system() + '/' + best.localId();
         }
-        return new Golden(golden, changedAt);
+        return new Golden(golden, changedAt, sources);
     }
 
     private boolean beats(int attribute, Contribution a, Contribution b) {

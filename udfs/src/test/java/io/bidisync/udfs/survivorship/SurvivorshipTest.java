@@ -35,7 +35,7 @@ class SurvivorshipTest {
     }
 
     @Test
-    void goldenCarriesTheTimeOfEachWinningValue() {
+    void goldenCarriesTheTimeAndSourceOfEachWinningValue() {
         Survivorship s = new Survivorship(MOST_RECENT, List.of());
         Contribution crm =
                 new Contribution("crm", "1", new String[] {"Ann B", null}, new long[] {30, 5});
@@ -44,6 +44,10 @@ class SurvivorshipTest {
         Survivorship.Golden golden = s.resolveGolden(List.of(crm, erp));
         assertThat(golden.values()).containsExactly("Ann B", "2");
         assertThat(golden.changedAt()).containsExactly(30L, 40L);
+        assertThat(golden.sources()).containsExactly("crm/1", "erp/7");
+        assertThat(s.resolveGolden(List.of(erp)).sources()).containsExactly("erp/7", "erp/7");
+        Contribution blank = new Contribution("crm", "1", new String[] {null, " "}, new long[2]);
+        assertThat(s.resolveGolden(List.of(blank)).sources()).containsExactly(null, null);
     }
 
     @Test
