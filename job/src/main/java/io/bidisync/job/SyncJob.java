@@ -14,6 +14,7 @@ import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.identity.RecordIdentityFunction;
 import io.bidisync.job.kafka.DebeziumTopicSource;
 import io.bidisync.job.kafka.GoldenTopicSink;
+import io.bidisync.job.safety.WriteBreaker;
 import io.bidisync.job.sink.JdbcSyncSink;
 import io.bidisync.job.source.ChangeParser;
 import io.bidisync.job.source.CommitTimeWatermarks;
@@ -174,9 +175,19 @@ public final class SyncJob {
                 goldenRecords(config, changes, goldenSink != null);
         deadLetters = deadLetters.union(intents.getSideOutput(DeadLetters.TAG));
 
+        DataStream<WriteIntent> writes = intents;
+        if (config.safety() != null) {
+            // Keyed by system: one breaker sees all of a system's writes, and they stay on one
+            // writer subtask, in order.
+            writes =
+                    intents.keyBy(WriteIntent::system)
+                            .process(new WriteBreaker(config))
+                            .uid("safety")
+                            .name("safety: mass-change breaker per system");
+        }
         for (SystemConfig system : config.systems().values()) {
             String name = system.name();
-            intents.filter(intent -> intent.system().equals(name))
+            writes.filter(intent -> intent.system().equals(name))
                     .uid("route-" + name)
                     .name("route → " + name)
                     .sinkTo(sinks.writesTo(system))

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /** The few options the commands take: {@code --config FILE}, {@code --port N}, flags. */
 final class Arguments {
-    private static final Set<String> VALUED = Set.of("--config", "--port", "--out", "--key");
+    private static final Set<String> VALUED =
+            Set.of("--config", "--port", "--out", "--key", "--system");
 
     private final Map<String, String> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();

@@ -13,6 +13,8 @@ import java.util.Arrays;
  * java -jar bidisync-job.jar validate --config FILE
  * java -jar bidisync-job.jar plan --config FILE [--out DIR]
  * java -jar bidisync-job.jar explain --config FILE --key MATCH_KEY
+ * java -jar bidisync-job.jar pending --config FILE [--out DIR]
+ * java -jar bidisync-job.jar confirm --config FILE --system SYSTEM
  * flink run [-p N] bidisync-job.jar --config FILE
  * </pre>
  */
@@ -29,6 +31,8 @@ public final class Main {
                     "       bidisync validate --config FILE",
                     "       bidisync plan --config FILE [--out DIR]",
                     "       bidisync explain --config FILE --key MATCH_KEY",
+                    "       bidisync pending --config FILE [--out DIR]",
+                    "       bidisync confirm --config FILE --system SYSTEM",
                     "       flink run [-p N] bidisync-job.jar --config FILE");
 
     private Main() {}
@@ -79,6 +83,20 @@ public final class Main {
                 return explain.config() == null || key == null
                         ? usage(err)
                         : new ExplainCommand(out, err).run(explain.config(), key);
+            case "pending":
+                Arguments pending = Arguments.parse(rest, err);
+                return pending.config() == null
+                        ? usage(err)
+                        : new PendingCommand(out, err)
+                                .pending(
+                                        pending.config(),
+                                        Path.of(pending.value("--out", "bidisync-pending")));
+            case "confirm":
+                Arguments confirm = Arguments.parse(rest, err);
+                String system = confirm.value("--system", null);
+                return confirm.config() == null || system == null
+                        ? usage(err)
+                        : new PendingCommand(out, err).confirm(confirm.config(), system);
             case "--config":
                 Arguments submit = Arguments.parse(args, err);
                 return submit.config() == null

@@ -51,6 +51,7 @@ public final class ConfigLoader {
                     "dead-letters",
                     "golden-output",
                     "audit",
+                    "safety",
                     "systems");
     private static final Set<String> SYSTEM_KEYS =
             Set.of(
@@ -181,6 +182,7 @@ public final class ConfigLoader {
         }
         GoldenOutput goldenOutput = goldenOutput(map(top, "", "golden-output", false));
         SyncConfig.AuditTable audit = audit(top.get("audit"), systemsNode, systems);
+        SyncConfig.Safety safety = safety(map(top, "", "safety", false));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -200,6 +202,7 @@ public final class ConfigLoader {
                 deadLetterTopic,
                 goldenOutput,
                 audit,
+                safety,
                 Collections.unmodifiableMap(systems));
     }
 
@@ -362,6 +365,44 @@ public final class ConfigLoader {
                     "'" + system + "' is not a PostgreSQL system; the audit table needs one");
         }
         return new SyncConfig.AuditTable(system, table == null ? "bidisync_audit_log" : table);
+    }
+
+    /** {@code safety: { max-writes-per-system: 5% | 500, window: 10m }}. */
+    private SyncConfig.Safety safety(Map<?, ?> node) {
+        if (node == null) {
+            return null;
+        }
+        String p = "safety.";
+        unknownKeys(p, node, Set.of("max-writes-per-system", "window"));
+        Duration window = duration(node, p, "window", Duration.ofMinutes(10));
+        Object limit = node.get("max-writes-per-system");
+        String text = limit == null ? null : String.valueOf(limit).trim();
+        if (text == null) {
+            problem(p + "max-writes-per-system", "is required (a share like 5% or a number)");
+            return null;
+        }
+        try {
+            if (text.endsWith("%")) {
+                double percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
+                if (percent > 0 && percent <= 100) {
+                    return new SyncConfig.Safety(percent, null, window);
+                }
+            } else {
+                int writes = Integer.parseInt(text);
+                if (writes > 0) {
+                    return new SyncConfig.Safety(null, writes, window);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(
+                p + "max-writes-per-system",
+                "must be a share of the rows above 0% and up to 100% (like 5%) or a positive"
+                        + " number, got '"
+                        + text
+                        + "'");
+        return null;
     }
 
     private DeadLetterTopic deadLetterTopic(Map<?, ?> node) {

@@ -31,6 +31,7 @@ import java.util.Map;
  *     {@code null} for none
  * @param goldenOutput where golden records are published; {@code null} for nowhere
  * @param audit the table the write audit goes to; {@code null} when the audit is off
+ * @param safety the mass-change circuit breaker; {@code null} when off
  * @param systems the systems by name, in configuration order
  */
 public record SyncConfig(
@@ -48,6 +49,7 @@ public record SyncConfig(
         DeadLetterTopic deadLetterTopic,
         GoldenOutput goldenOutput,
         AuditTable audit,
+        Safety safety,
         Map<String, SystemConfig> systems)
         implements Serializable {
 
@@ -120,6 +122,31 @@ public record SyncConfig(
      * @param table the table, in that system's table schema
      */
     public record AuditTable(String system, String table) implements Serializable {}
+
+    /**
+     * The mass-change circuit breaker: a system gets no more than this many writes within {@code
+     * window}; past it, its writes are held until an operator confirms or raises the limit.
+     *
+     * @param percent the limit as a share of the system's rows (0–100], or {@code null}
+     * @param writes the limit as a number of writes, or {@code null}
+     * @param window the processing-time span the writes are counted in
+     */
+    public record Safety(Double percent, Integer writes, Duration window) implements Serializable {
+        /** The number of writes allowed within the window to a table of {@code rows} rows. */
+        public long limit(long rows) {
+            return writes != null ? writes : Math.max(1, (long) Math.floor(rows * percent / 100));
+        }
+
+        /** The limit as configured, e.g. {@code 5%} or {@code 500}. */
+        public String describe() {
+            return writes != null
+                    ? String.valueOf(writes)
+                    : (percent == Math.rint(percent)
+                                    ? String.valueOf(percent.longValue())
+                                    : String.valueOf(percent))
+                            + "%";
+        }
+    }
 
     public int matchKeyIndex() {
         return attributes.require(matchKey.attribute());

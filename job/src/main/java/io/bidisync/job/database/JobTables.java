@@ -50,6 +50,16 @@ public final class JobTables {
         return new TableName(config.system(table.system()).table().schema(), table.table());
     }
 
+    /** The mass-change breaker's state of a system, in its table schema (one row per system). */
+    public static TableName breaker(SystemConfig system) {
+        return new TableName(system.table().schema(), "bidisync_breaker");
+    }
+
+    /** The writes the mass-change breaker holds back from a system, for the operator to see. */
+    public static TableName heldWrites(SystemConfig system) {
+        return new TableName(system.table().schema(), "bidisync_held_writes");
+    }
+
     /** The audit table, in the table schema of the system that holds it; needs one configured. */
     public static TableName audit(SyncConfig config) {
         SyncConfig.AuditTable table = config.audit();
@@ -190,6 +200,44 @@ public final class JobTables {
                         s.execute(dialect.createWritesTable(writes));
                         LOG.info("Created writes table {} in system {}", writes, system.name());
                     }
+                }
+                if (hasWrites(system) && config.safety() != null) {
+                    boolean postgres = dialect == SqlDialect.POSTGRES;
+                    String serial =
+                            postgres
+                                    ? "bigserial PRIMARY KEY"
+                                    : "BIGINT AUTO_INCREMENT PRIMARY KEY";
+                    String time = postgres ? "timestamptz" : "TIMESTAMP(3) NULL";
+                    String text = postgres ? "text" : "LONGTEXT";
+                    String name = postgres ? "text" : "VARCHAR(255)";
+                    s.execute(
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + dialect.quote(breaker(system))
+                                    + " (system "
+                                    + name
+                                    + " PRIMARY KEY, tripped_at "
+                                    + time
+                                    + ", write_limit bigint, held bigint, confirmed_at "
+                                    + time
+                                    + ")");
+                    s.execute(
+                            "CREATE TABLE IF NOT EXISTS "
+                                    + dialect.quote(heldWrites(system))
+                                    + " (seq "
+                                    + serial
+                                    + ", system "
+                                    + name
+                                    + ", golden_id "
+                                    + text
+                                    + ", operation "
+                                    + name
+                                    + ", row_id "
+                                    + text
+                                    + ", expected_version bigint, expected_values "
+                                    + text
+                                    + ", vals "
+                                    + text
+                                    + ")");
                 }
             }
         }

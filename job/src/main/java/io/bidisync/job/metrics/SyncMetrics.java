@@ -58,6 +58,12 @@ public final class SyncMetrics {
      */
     public static final String WATERMARK_LAG = "watermarkLagMs";
 
+    /**
+     * Writes the mass-change breaker holds back from a system (a gauge): above 0, writing to it is
+     * stopped until an operator confirms or raises the limit.
+     */
+    public static final String WRITES_HELD = "writesHeld";
+
     private SyncMetrics() {}
 
     /** The metric group of one system under an operator's group. */

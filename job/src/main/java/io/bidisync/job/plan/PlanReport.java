@@ -28,15 +28,23 @@ public final class PlanReport {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Plan plan;
+    private final String title;
 
+    /** The report of what {@code plan} would do. */
     public PlanReport(Plan plan) {
+        this(plan, "Plan for '" + plan.name() + "' — nothing has been written.");
+    }
+
+    /** A report of {@code plan}'s writes under another heading (e.g. writes held back). */
+    public PlanReport(Plan plan, String title) {
         this.plan = plan;
+        this.title = title;
     }
 
     /** The terminal report, with at most {@code limit} match groups and value changes each. */
     public void print(PrintStream out, int limit) {
         out.println();
-        out.println("Plan for '" + plan.name() + "' — nothing has been written.");
+        out.println(title);
         out.println();
         out.printf(
                 "%-12s %9s %9s %9s %9s %9s %9s %9s %9s%n",

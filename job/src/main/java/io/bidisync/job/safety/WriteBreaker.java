@@ -1,0 +1,354 @@
+package io.bidisync.job.safety;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.database.Database;
+import io.bidisync.job.database.SqlDialect;
+import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.job.metrics.SyncMetrics;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mass-change circuit breaker, keyed by target system: it passes a system's writes until more
+ * than {@code safety.max-writes-per-system} would go out within {@code safety.window} (processing
+ * time) — a wrong rule, a mangled source, a botched migration. From then on it holds that system's
+ * writes in state, in order, and reports them ({@link BreakerTables}); reading and deciding go on,
+ * and other systems are written as before.
+ *
+ * <p>It releases the held writes, in order, when an operator confirms ({@code bidisync confirm}:
+ * then the system's writes pass unchecked for one window, the rest of the change that tripped it)
+ * or when the limit, raised in the configuration and the job restarted from a savepoint, has room
+ * for them. Releasing is safe however long they were held: every write is conditional on the row
+ * the job last saw, so a held write overtaken by a newer change becomes a conflict, not a lost
+ * update.
+ *
+ * <p>End of life: the held writes and the breaker's marks are cleared on release. The window of
+ * recent writes is one small value per system (at most 60 buckets), pruned at every write.
+ */
+public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, WriteIntent> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(WriteBreaker.class);
+
+    /** How often a tripped breaker looks for a confirmation or a raised limit. */
+    static final long POLL_MILLIS = 2_000;
+
+    /** The window is counted in this many buckets. */
+    private static final int BUCKETS = 60;
+
+    /** Writes passed recently: pairs of (bucket start, count), oldest first. */
+    static final ValueStateDescriptor<long[]> RECENT_WRITES =
+            new ValueStateDescriptor<>("recent-writes", long[].class);
+
+    /** The writes held back, in the order they were decided. */
+    static final ListStateDescriptor<WriteIntent> HELD_WRITES =
+            new ListStateDescriptor<>("held-writes", WriteIntent.class);
+
+    /** How many writes are held. */
+    static final ValueStateDescriptor<Long> HELD_COUNT =
+            new ValueStateDescriptor<>("held-count", Long.class);
+
+    /** Until when (processing time) writes pass unchecked, after an operator's confirmation. */
+    static final ValueStateDescriptor<Long> CONFIRMED_UNTIL =
+            new ValueStateDescriptor<>("confirmed-until", Long.class);
+
+    private final SyncConfig config;
+    private final long windowMillis;
+
+    private transient ValueState<long[]> recent;
+    private transient ListState<WriteIntent> held;
+    private transient ValueState<Long> heldCount;
+    private transient ValueState<Long> confirmedUntil;
+
+    /** Per system: the rows its table held, and when they were counted. */
+    private transient Map<String, long[]> rows;
+
+    /** Per system: held writes not reported yet (the report is written at the next poll). */
+    private transient Map<String, List<WriteIntent>> unreported;
+
+    /** Per system: how many writes are held (for the gauge). */
+    private transient Map<String, Long> holding;
+
+    private transient Map<String, Connection> connections;
+
+    public WriteBreaker(SyncConfig config) {
+        this.config = config;
+        this.windowMillis = config.safety().window().toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        recent = getRuntimeContext().getState(RECENT_WRITES);
+        held = getRuntimeContext().getListState(HELD_WRITES);
+        heldCount = getRuntimeContext().getState(HELD_COUNT);
+        confirmedUntil = getRuntimeContext().getState(CONFIRMED_UNTIL);
+        rows = new HashMap<>();
+        unreported = new HashMap<>();
+        holding = new HashMap<>();
+        connections = new HashMap<>();
+        for (SystemConfig system : config.systems().values()) {
+            if (!system.write().isEmpty()) {
+                SyncMetrics.forSystem(getRuntimeContext().getMetricGroup(), system.name())
+                        .gauge(
+                                SyncMetrics.WRITES_HELD,
+                                (Gauge<Long>) () -> holding.getOrDefault(system.name(), 0L));
+            }
+        }
+    }
+
+    @Override
+    public void processElement(WriteIntent intent, Context ctx, Collector<WriteIntent> out)
+            throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        Long confirmed = confirmedUntil.value();
+        if (confirmed != null) {
+            if (now < confirmed) {
+                out.collect(intent);
+                return;
+            }
+            confirmedUntil.clear();
+        }
+        if (heldCount.value() != null) {
+            hold(intent);
+            return;
+        }
+        SystemConfig system = config.system(intent.system());
+        long limit = limit(system, now);
+        long[] window = prune(recent.value(), now);
+        if (count(window) + 1 > limit) {
+            trip(system, limit, count(window), ctx);
+            hold(intent);
+            return;
+        }
+        recent.update(add(window, now));
+        out.collect(intent);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
+            throws Exception {
+        Long count = heldCount.value();
+        if (count == null) {
+            return;
+        }
+        SystemConfig system = config.system(ctx.getCurrentKey());
+        holding.put(system.name(), count);
+        long[] window = prune(recent.value(), timestamp);
+        long limit = limit(system, timestamp);
+        boolean confirmed = false;
+        try {
+            Connection c = connection(system);
+            report(c, system, count);
+            confirmed = BreakerTables.confirmed(c, system);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "system {}: cannot read or report the mass-change breaker ({}); trying again",
+                    system.name(),
+                    e.getMessage());
+            closeConnection(system.name());
+        }
+        if (confirmed) {
+            LOG.warn(
+                    "system {}: {} held writes confirmed by an operator; writing resumes",
+                    system.name(),
+                    count);
+            confirmedUntil.update(timestamp + windowMillis);
+            release(system, out);
+        } else if (count(window) + count <= limit) {
+            LOG.warn(
+                    "system {}: the limit of {} writes in {} has room for the {} held writes;"
+                            + " writing resumes",
+                    system.name(),
+                    limit,
+                    config.safety().window(),
+                    count);
+            for (long i = 0; i < count; i++) {
+                window = add(window, timestamp);
+            }
+            recent.update(window);
+            release(system, out);
+        } else {
+            ctx.timerService().registerProcessingTimeTimer(timestamp + POLL_MILLIS);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String system : new ArrayList<>(connections.keySet())) {
+            closeConnection(system);
+        }
+    }
+
+    private void trip(SystemConfig system, long limit, long passed, Context ctx) throws Exception {
+        LOG.error(
+                "system {}: mass-change breaker tripped: {} writes within {} and more coming, the"
+                        + " limit is {} (safety.max-writes-per-system: {}). Writing to {} is"
+                        + " stopped; reading goes on. See the held writes with 'bidisync pending',"
+                        + " release them with 'bidisync confirm --system {}' or raise the limit.",
+                system.name(),
+                passed,
+                config.safety().window(),
+                limit,
+                config.safety().describe(),
+                system.name(),
+                system.name());
+        try {
+            BreakerTables.tripped(connection(system), system, limit);
+        } catch (SQLException e) {
+            // The job's log says it; the report follows at the next poll that reaches the
+            // database.
+            LOG.warn("system {}: cannot record the breaker ({})", system.name(), e.getMessage());
+            closeConnection(system.name());
+        }
+        ctx.timerService()
+                .registerProcessingTimeTimer(
+                        ctx.timerService().currentProcessingTime() + POLL_MILLIS);
+    }
+
+    private void hold(WriteIntent intent) throws Exception {
+        held.add(intent);
+        Long count = heldCount.value();
+        long next = count == null ? 1 : count + 1;
+        heldCount.update(next);
+        holding.put(intent.system(), next);
+        unreported.computeIfAbsent(intent.system(), s -> new ArrayList<>()).add(intent);
+    }
+
+    /** Appends the writes held since the last report; after a restore, reports them all anew. */
+    private void report(Connection c, SystemConfig system, long count) throws Exception {
+        List<WriteIntent> fresh = unreported.get(system.name());
+        if (fresh == null) {
+            // Nothing reported by this instance yet: the report may lack what was held before a
+            // restore.
+            BreakerTables.released(c, system);
+            BreakerTables.tripped(c, system, limit(system, System.currentTimeMillis()));
+            fresh = new ArrayList<>();
+            held.get().forEach(fresh::add);
+        }
+        BreakerTables.held(c, system, fresh, count);
+        unreported.put(system.name(), new ArrayList<>());
+    }
+
+    private void release(SystemConfig system, Collector<WriteIntent> out) throws Exception {
+        for (WriteIntent intent : held.get()) {
+            out.collect(intent);
+        }
+        held.clear();
+        heldCount.clear();
+        holding.put(system.name(), 0L);
+        unreported.remove(system.name());
+        try {
+            BreakerTables.released(connection(system), system);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "system {}: held writes released, but the report still lists them ({})",
+                    system.name(),
+                    e.getMessage());
+            closeConnection(system.name());
+        }
+    }
+
+    /**
+     * The system's limit, from its row count (counted again once per window; while its database
+     * cannot be asked, the last count, or none: the writer waits for that database anyway).
+     */
+    private long limit(SystemConfig system, long now) {
+        if (config.safety().writes() != null) {
+            return config.safety().writes();
+        }
+        long[] counted = rows.get(system.name());
+        if (counted == null || now - counted[1] > windowMillis) {
+            try (PreparedStatement st =
+                            connection(system)
+                                    .prepareStatement(
+                                            "SELECT count(*) FROM "
+                                                    + SqlDialect.of(system).quote(system.table()));
+                    ResultSet rs = st.executeQuery()) {
+                rs.next();
+                counted = new long[] {rs.getLong(1), now};
+                rows.put(system.name(), counted);
+            } catch (SQLException e) {
+                LOG.warn(
+                        "system {}: cannot count its rows for the mass-change limit ({})",
+                        system.name(),
+                        e.getMessage());
+                closeConnection(system.name());
+                if (counted == null) {
+                    return Long.MAX_VALUE;
+                }
+            }
+        }
+        return config.safety().limit(counted[0]);
+    }
+
+    private long bucketMillis() {
+        return Math.max(1, windowMillis / BUCKETS);
+    }
+
+    /** The window without buckets that ended before {@code now - window}. */
+    private long[] prune(long[] window, long now) {
+        if (window == null) {
+            return new long[0];
+        }
+        int first = 0;
+        while (first < window.length && window[first] + bucketMillis() <= now - windowMillis) {
+            first += 2;
+        }
+        return first == 0 ? window : java.util.Arrays.copyOfRange(window, first, window.length);
+    }
+
+    private long[] add(long[] window, long now) {
+        long bucket = now - now % bucketMillis();
+        int n = window.length;
+        if (n > 0 && window[n - 2] == bucket) {
+            long[] out = window.clone();
+            out[n - 1]++;
+            return out;
+        }
+        long[] out = java.util.Arrays.copyOf(window, n + 2);
+        out[n] = bucket;
+        out[n + 1] = 1;
+        return out;
+    }
+
+    private static long count(long[] window) {
+        long sum = 0;
+        for (int i = 1; i < window.length; i += 2) {
+            sum += window[i];
+        }
+        return sum;
+    }
+
+    private Connection connection(SystemConfig system) throws SQLException {
+        Connection c = connections.get(system.name());
+        if (c == null || c.isClosed()) {
+            c = Database.connect(system);
+            c.setAutoCommit(true);
+            connections.put(system.name(), c);
+        }
+        return c;
+    }
+
+    private void closeConnection(String system) {
+        Database.closeQuietly(connections.remove(system));
+    }
+}

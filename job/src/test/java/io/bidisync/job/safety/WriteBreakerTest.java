@@ -1,0 +1,131 @@
+package io.bidisync.job.safety;
+
+import io.bidisync.job.config.ConfigLoader;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.golden.WriteIntent;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The breaker's counting, holding and releasing, with the test harness's clock. The systems'
+ * database is unreachable here: the breaker reports to the log only and still works.
+ */
+class WriteBreakerTest {
+    private static final String CONFIG =
+            """
+            name: t
+            match-key: { attribute: email }
+            attributes: [email]
+            safety: { max-writes-per-system: %d, window: 10m }
+            systems:
+              crm:
+                connection: { url: "jdbc:postgresql://127.0.0.1:1/none", username: u }
+                table: customer
+                primary-key: id
+                columns: { email: email }
+                write: [insert, update]
+              erp:
+                connection: { url: "jdbc:postgresql://127.0.0.1:1/none", username: u }
+                table: client
+                primary-key: id
+                columns: { email: mail }
+                write: [insert, update]
+            """;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, WriteIntent, WriteIntent> harness;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, WriteIntent, WriteIntent> harness(
+            int limit, OperatorSubtaskState restored, long now) throws Exception {
+        SyncConfig config = ConfigLoader.parse(CONFIG.formatted(limit), k -> null);
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new WriteBreaker(config)),
+                        WriteIntent::system,
+                        Types.STRING);
+        h.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
+        h.setProcessingTime(now);
+        if (restored != null) {
+            h.initializeState(restored);
+        }
+        h.open();
+        return h;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static WriteIntent update(String system, int row) {
+        return new WriteIntent(
+                system,
+                WriteIntent.Operation.UPDATE,
+                "p" + row + "@x.no",
+                String.valueOf(row),
+                1L,
+                new String[] {"p" + row + "@x.no"},
+                new String[] {"P" + row + "@x.no"},
+                new long[] {1L},
+                5L);
+    }
+
+    private List<String> drain() {
+        List<String> out =
+                harness.extractOutputValues().stream()
+                        .map(w -> w.system() + "/" + w.localId())
+                        .toList();
+        harness.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void holdsASystemsWritesPastTheLimitAndReleasesThemInOrderWhenTheLimitIsRaised()
+            throws Exception {
+        harness = harness(3, null, 1_000);
+        for (int row = 1; row <= 6; row++) {
+            harness.processElement(update("erp", row), 5L);
+        }
+        harness.processElement(update("crm", 1), 5L);
+        assertThat(drain()).containsExactly("erp/1", "erp/2", "erp/3", "crm/1");
+
+        // Still held after a while: nobody confirmed, the limit has no room.
+        harness.setProcessingTime(1_000 + 3 * WriteBreaker.POLL_MILLIS);
+        harness.processElement(update("erp", 7), 5L);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        // The operator raises the limit and restarts the job from a savepoint.
+        OperatorSubtaskState savepoint = harness.snapshot(1, 10_000);
+        harness.close();
+        harness = harness(20, savepoint, 20_000);
+        harness.setProcessingTime(20_000 + WriteBreaker.POLL_MILLIS);
+        assertThat(drain()).containsExactly("erp/4", "erp/5", "erp/6", "erp/7");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // Closed again: the next write passes at once.
+        harness.processElement(update("erp", 8), 5L);
+        assertThat(drain()).containsExactly("erp/8");
+    }
+
+    @Test
+    void writesOutsideTheWindowNoLongerCount() throws Exception {
+        harness = harness(2, null, 0);
+        harness.processElement(update("erp", 1), 5L);
+        harness.processElement(update("erp", 2), 5L);
+        harness.setProcessingTime(11 * 60_000);
+        harness.processElement(update("erp", 3), 5L);
+        harness.processElement(update("erp", 4), 5L);
+        assertThat(drain()).containsExactly("erp/1", "erp/2", "erp/3", "erp/4");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+}
