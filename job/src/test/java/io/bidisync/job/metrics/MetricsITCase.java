@@ -42,12 +42,15 @@ class MetricsITCase extends MiniClusterITCase {
                     SyncMetrics.UPDATES,
                     SyncMetrics.DELETES,
                     SyncMetrics.CONFLICTS,
-                    SyncMetrics.INSERTS_BLOCKED);
+                    SyncMetrics.INSERTS_BLOCKED,
+                    SyncMetrics.WRITES_HELD);
 
     @Test
     void everyMetricIsVisibleThroughTheRestApiUnderReadableOperatorNames() throws Exception {
         try (SyncRun run =
                 SyncRun.of(crm(), erp())
+                        // The breaker's metrics exist only with one configured.
+                        .extra("safety: { max-writes-per-system: 100%, window: 1m }\n")
                         .seed(
                                 "crm",
                                 "INSERT INTO customer (email, full_name, city) VALUES ('ann@example.com', 'Ann', 'Oslo')")
@@ -78,6 +81,7 @@ class MetricsITCase extends MiniClusterITCase {
                     .anyMatch(v -> v.contains("identity: follow each record's match key"))
                     .anyMatch(
                             v -> v.contains("golden: merge, wait for completeness, decide writes"))
+                    .anyMatch(v -> v.contains("safety: mass-change breaker per system"))
                     .anyMatch(v -> v.contains("erp: conditional writes (JDBC)"));
             // The values behind them are the job's: ERP got one insert, both systems stream.
             Await.until(
