@@ -3,7 +3,6 @@ package io.bidisync.job.cli;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.PlanReport;
@@ -12,8 +11,6 @@ import io.bidisync.job.safety.BreakerTables;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +50,7 @@ final class PendingCommand {
                 continue;
             }
             try (Connection c = Database.connect(system)) {
-                rows.put(system.name(), count(c, system));
+                rows.put(system.name(), Database.rowCount(c, system));
                 BreakerTables.State state = BreakerTables.state(c, system);
                 if (state != null) {
                     stopped.add(state);
@@ -134,16 +131,5 @@ final class PendingCommand {
                         + config.safety().window()
                         + ".");
         return Main.OK;
-    }
-
-    private static long count(Connection c, SystemConfig system) throws Exception {
-        try (PreparedStatement st =
-                        c.prepareStatement(
-                                "SELECT count(*) FROM "
-                                        + SqlDialect.of(system).quote(system.table()));
-                ResultSet rs = st.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

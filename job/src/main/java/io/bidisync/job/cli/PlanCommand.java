@@ -12,7 +12,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,11 +32,6 @@ final class PlanCommand {
     int run(Path file, Path dir) throws Exception {
         SyncConfig config = Preflight.check(file, out, err);
         if (config == null) {
-            return Main.PROBLEMS;
-        }
-        List<String> unsupported = Planner.unsupported(config);
-        if (!unsupported.isEmpty()) {
-            unsupported.forEach(err::println);
             return Main.PROBLEMS;
         }
         Configuration flink = FlinkSettings.local(FlinkSettings.freePort(0));

@@ -181,7 +181,7 @@ public final class ConfigLoader {
             deadLetterTable = deadLetterTable(deadLettersNode, systemsNode);
         }
         GoldenOutput goldenOutput = goldenOutput(map(top, "", "golden-output", false));
-        SyncConfig.AuditTable audit = audit(top.get("audit"), systemsNode, systems);
+        SyncConfig.Audit audit = audit(top.get("audit"), systemsNode, systems, goldenOutput);
         SyncConfig.Safety safety = safety(map(top, "", "safety", false));
 
         if (!problems.isEmpty()) {
@@ -330,20 +330,38 @@ public final class ConfigLoader {
     }
 
     /**
-     * {@code audit: true} (the first system's database, table {@code bidisync_audit_log}), {@code
-     * false}, or {@code {system, table}}.
+     * {@code audit: true} (a topic {@code <golden topic>.audit} next to the golden output when
+     * there is one, else table {@code bidisync_audit_log} in the first system's database), {@code
+     * false}, {@code {system, table}}, or {@code {topic, bootstrap-servers, properties}} (the
+     * cluster defaults to the golden output's).
      */
-    private SyncConfig.AuditTable audit(
-            Object node, Map<?, ?> systemsNode, Map<String, SystemConfig> systems) {
+    private SyncConfig.Audit audit(
+            Object node,
+            Map<?, ?> systemsNode,
+            Map<String, SystemConfig> systems,
+            GoldenOutput goldenOutput) {
+        String p = "audit.";
         String system;
         String table = null;
         if (node == null || Boolean.FALSE.equals(node)) {
             return null;
         } else if (Boolean.TRUE.equals(node)) {
+            if (goldenOutput != null) {
+                return SyncConfig.Audit.topic(
+                        goldenOutput.kafka(), goldenOutput.topic() + ".audit");
+            }
             system = systems.isEmpty() ? null : systems.keySet().iterator().next();
+        } else if (node instanceof Map<?, ?> map && map.containsKey("topic")) {
+            unknownKeys(p, map, union(KAFKA_KEYS, Set.of("topic")));
+            String topic = string(map, p, "topic", true);
+            KafkaConnection kafka =
+                    map.containsKey("bootstrap-servers") || goldenOutput == null
+                            ? kafkaConnection(map, p)
+                            : goldenOutput.kafka();
+            return kafka == null || topic == null ? null : SyncConfig.Audit.topic(kafka, topic);
         } else if (node instanceof Map<?, ?> map) {
-            unknownKeys("audit.", map, Set.of("system", "table"));
-            system = string(map, "audit.", "system", true);
+            unknownKeys(p, map, Set.of("system", "table", "topic"));
+            system = string(map, p, "system", true);
             if (system != null && systemsNode != null && !systemsNode.containsKey(system)) {
                 problem(
                         "audit.system",
@@ -353,9 +371,13 @@ public final class ConfigLoader {
                                 + systemsNode.keySet()
                                 + ")");
             }
-            table = identifier(map, "audit.", "table", false);
+            table = identifier(map, p, "table", false);
         } else {
-            problem("audit", "must be true, false or {system, table}, got '" + node + "'");
+            problem(
+                    "audit",
+                    "must be true, false, {system, table} or {topic, bootstrap-servers}, got '"
+                            + node
+                            + "'");
             return null;
         }
         SystemConfig holder = system == null ? null : systems.get(system);
@@ -364,7 +386,7 @@ public final class ConfigLoader {
                     "audit.system",
                     "'" + system + "' is not a PostgreSQL system; the audit table needs one");
         }
-        return new SyncConfig.AuditTable(system, table == null ? "bidisync_audit_log" : table);
+        return SyncConfig.Audit.table(system, table == null ? "bidisync_audit_log" : table);
     }
 
     /** {@code safety: { max-writes-per-system: 5% | 500, window: 10m }}. */

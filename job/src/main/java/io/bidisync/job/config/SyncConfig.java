@@ -30,7 +30,7 @@ import java.util.Map;
  * @param deadLetterTopic the Kafka topic dead letters go to besides the log, instead of a table;
  *     {@code null} for none
  * @param goldenOutput where golden records are published; {@code null} for nowhere
- * @param audit the table the write audit goes to; {@code null} when the audit is off
+ * @param audit where the write audit goes; {@code null} when the audit is off
  * @param safety the mass-change circuit breaker; {@code null} when off
  * @param systems the systems by name, in configuration order
  */
@@ -48,7 +48,7 @@ public record SyncConfig(
         DeadLetterTable deadLetterTable,
         DeadLetterTopic deadLetterTopic,
         GoldenOutput goldenOutput,
-        AuditTable audit,
+        Audit audit,
         Safety safety,
         Map<String, SystemConfig> systems)
         implements Serializable {
@@ -116,12 +116,28 @@ public record SyncConfig(
     public record DeadLetterTable(String system, String table) implements Serializable {}
 
     /**
-     * The table that stores the write audit.
+     * Where the write audit goes: a table in a system's database, or a Kafka topic.
      *
-     * @param system the system whose database holds it (a PostgreSQL one)
-     * @param table the table, in that system's table schema
+     * @param system the system whose database holds the table (a PostgreSQL one); {@code null} for
+     *     a topic
+     * @param table the table, in that system's table schema; {@code null} for a topic
+     * @param kafka the cluster of the topic; {@code null} for a table
+     * @param topic the topic (entries keyed by golden id); {@code null} for a table
      */
-    public record AuditTable(String system, String table) implements Serializable {}
+    public record Audit(String system, String table, KafkaConnection kafka, String topic)
+            implements Serializable {
+        public static Audit table(String system, String table) {
+            return new Audit(system, table, null, null);
+        }
+
+        public static Audit topic(KafkaConnection kafka, String topic) {
+            return new Audit(null, null, kafka, topic);
+        }
+
+        public boolean toTopic() {
+            return topic != null;
+        }
+    }
 
     /**
      * The mass-change circuit breaker: a system gets no more than this many writes within {@code

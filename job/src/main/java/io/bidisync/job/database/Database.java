@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Opens JDBC connections to a system's database with the configured credentials. */
@@ -41,6 +43,18 @@ public final class Database {
             }
         }
         return SqlDialect.of(system).connect(system.url(), system.username(), password);
+    }
+
+    /** How many rows the system's synced table holds now. */
+    public static long rowCount(Connection connection, SystemConfig system) throws SQLException {
+        try (PreparedStatement st =
+                        connection.prepareStatement(
+                                "SELECT count(*) FROM "
+                                        + SqlDialect.of(system).quote(system.table()));
+                ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Closes a connection that may be broken or {@code null}; a failure only goes to DEBUG. */

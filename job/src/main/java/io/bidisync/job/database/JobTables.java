@@ -62,7 +62,7 @@ public final class JobTables {
 
     /** The audit table, in the table schema of the system that holds it; needs one configured. */
     public static TableName audit(SyncConfig config) {
-        SyncConfig.AuditTable table = config.audit();
+        SyncConfig.Audit table = config.audit();
         return new TableName(config.system(table.system()).table().schema(), table.table());
     }
 
@@ -146,7 +146,7 @@ public final class JobTables {
                 }
             }
         }
-        if (config.audit() != null) {
+        if (config.audit() != null && !config.audit().toTopic()) {
             SystemConfig holder = config.system(config.audit().system());
             SqlDialect dialect = SqlDialect.of(holder);
             try (Connection c = Database.connect(holder);

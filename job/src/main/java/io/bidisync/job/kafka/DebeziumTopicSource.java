@@ -4,12 +4,14 @@ import io.bidisync.job.config.DebeziumTopic;
 import io.bidisync.job.config.SystemConfig;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Builds the source of a system whose changes a Debezium connector publishes to Kafka (source kind
@@ -24,8 +26,33 @@ import java.util.List;
 public final class DebeziumTopicSource {
     private DebeziumTopicSource() {}
 
+    /** The job's source: from the group's offsets, unbounded. */
     public static KafkaSource<String> create(SystemConfig system) {
         DebeziumTopic changes = system.changeTopic();
+        return builder(changes)
+                .setGroupId(changes.groupId())
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .build();
+    }
+
+    /**
+     * The plan's source: the topic from its beginning to its end when the plan starts — what the
+     * job reads first when it has no offsets — under a group of its own that commits nothing.
+     */
+    public static KafkaSource<String> toTheEnd(SystemConfig system, String groupId) {
+        Properties noCommits = new Properties();
+        noCommits.setProperty("commit.offsets.on.checkpoint", "false");
+        noCommits.setProperty("enable.auto.commit", "false");
+        return builder(system.changeTopic())
+                .setProperties(noCommits)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .build();
+    }
+
+    private static KafkaSourceBuilder<String> builder(DebeziumTopic changes) {
         List<String> topics = new ArrayList<>();
         topics.add(changes.topic());
         if (changes.heartbeatTopic() != null) {
@@ -34,12 +61,8 @@ public final class DebeziumTopicSource {
         return KafkaSource.<String>builder()
                 .setProperties(changes.kafka().clientProperties())
                 .setTopics(topics)
-                .setGroupId(changes.groupId())
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(
                         new DebeziumTopicDeserializer(
-                                changes.heartbeatTopic(), changes.caughtUpAfter().toMillis()))
-                .build();
+                                changes.heartbeatTopic(), changes.caughtUpAfter().toMillis()));
     }
 }

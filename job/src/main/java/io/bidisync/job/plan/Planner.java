@@ -4,11 +4,11 @@ import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.GoldenRecordFunction;
 import io.bidisync.job.golden.WriteIntent;
+import io.bidisync.job.kafka.DebeziumTopicSource;
 import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.sink.SqlStatements;
@@ -27,6 +27,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,14 +39,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Computes a {@link Plan}: the job's own graph ({@link SyncJob}) over bounded snapshot sources,
- * with every writer replaced by a collector. Matching, survivorship and the write decisions are the
- * job's code; when the snapshots end, the watermark reaches the end of time and every golden record
- * is decided once — the first round the job would decide, before its own writes come back.
+ * Computes a {@link Plan}: the job's own graph ({@link SyncJob}) over bounded sources — the CDC
+ * snapshot of a PostgreSQL system, the change topic up to its current end for a system read from
+ * Kafka — with every writer replaced by a collector. Matching, survivorship and the write decisions
+ * are the job's code; when the snapshots end, the watermark reaches the end of time and every
+ * golden record is decided once — the first round the job would decide, before its own writes come
+ * back.
  *
  * <p>Nothing is written to the systems: the snapshot reads the tables, the duplicate guard of a
  * planned insert is asked with a SELECT. The CDC enumerator creates a replication slot even for a
- * snapshot; each system gets a throw-away one, dropped when the plan ends.
+ * snapshot; each system gets a throw-away one, dropped when the plan ends. A topic is read under a
+ * consumer group of its own that commits no offsets.
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
@@ -96,8 +100,11 @@ public final class Planner {
                 new SyncJob(
                         config,
                         system ->
-                                PostgresChangeSource.snapshot(
-                                        config, system, slots.get(system.name())),
+                                system.readByCdc()
+                                        ? PostgresChangeSource.snapshot(
+                                                config, system, slots.get(system.name()))
+                                        : DebeziumTopicSource.toTheEnd(
+                                                system, "bidisync-plan-" + suffix.substring(6)),
                         system -> new DiscardingSink<>(),
                         new DiscardingSink<>(),
                         new DiscardingSink<>(),
@@ -125,12 +132,24 @@ public final class Planner {
                 }
             }
             client.getJobExecutionResult().get();
-            List<WriteIntent> decided = firstDecisions(writes.get());
+            // Sorted, so the same data gives the same report whatever the subtasks' timing.
+            List<String> order = List.copyOf(config.systems().keySet());
+            List<WriteIntent> decided =
+                    firstDecisions(writes.get()).stream()
+                            .sorted(
+                                    Comparator.comparing(
+                                                    (WriteIntent w) -> order.indexOf(w.system()))
+                                            .thenComparing(WriteIntent::goldenKey)
+                                            .thenComparing(w -> String.valueOf(w.localId())))
+                            .toList();
             return new Plan(
                     config.name(),
                     config.attributes().names(),
                     rows,
-                    records.get().stream().filter(g -> !g.deleted()).toList(),
+                    records.get().stream()
+                            .filter(g -> !g.deleted())
+                            .sorted(Comparator.comparing(GoldenRecord::id))
+                            .toList(),
                     decided,
                     blocked(config, decided),
                     dead.get());
@@ -186,14 +205,8 @@ public final class Planner {
     }
 
     private static long count(SystemConfig system) throws SQLException {
-        try (Connection c = Database.connect(system);
-                PreparedStatement st =
-                        c.prepareStatement(
-                                "SELECT count(*) FROM "
-                                        + SqlDialect.of(system).quote(system.table()));
-                ResultSet rs = st.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection c = Database.connect(system)) {
+            return Database.rowCount(c, system);
         }
     }
 
@@ -236,6 +249,9 @@ public final class Planner {
 
     private static void dropSlots(SyncConfig config, Map<String, String> slots) {
         for (SystemConfig system : config.systems().values()) {
+            if (!system.readByCdc()) {
+                continue;
+            }
             String slot = slots.get(system.name());
             try (Connection c = Database.connect(system);
                     PreparedStatement st =

@@ -3,7 +3,6 @@ package io.bidisync.job.safety;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.metrics.SyncMetrics;
 
@@ -20,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -277,14 +274,8 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         }
         long[] counted = rows.get(system.name());
         if (counted == null || now - counted[1] > windowMillis) {
-            try (PreparedStatement st =
-                            connection(system)
-                                    .prepareStatement(
-                                            "SELECT count(*) FROM "
-                                                    + SqlDialect.of(system).quote(system.table()));
-                    ResultSet rs = st.executeQuery()) {
-                rs.next();
-                counted = new long[] {rs.getLong(1), now};
+            try {
+                counted = new long[] {Database.rowCount(connection(system), system), now};
                 rows.put(system.name(), counted);
             } catch (SQLException e) {
                 LOG.warn(

@@ -6,6 +6,7 @@ import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
+import io.bidisync.job.testutil.TestKafka;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,50 @@ class AuditITCase extends MiniClusterITCase {
                     .contains("contributed")
                     .contains("a row with this match key")
                     .contains("inserted erp/2");
+        }
+    }
+
+    @Test
+    void nextToAGoldenOutputTheAuditGoesToAKafkaTopic(@TempDir Path dir) throws Exception {
+        String golden = "audited.golden";
+        TestKafka.createTopic(golden, true);
+        TestKafka.createTopic(golden + ".audit", false);
+        try (SyncRun run =
+                SyncRun.of(crm(), erp())
+                        .extra(
+                                """
+                                golden-output: { bootstrap-servers: "%s", topic: %s }
+                                audit: true
+                                """
+                                        .formatted(TestKafka.bootstrapServers(), golden))
+                        .seed(
+                                "crm",
+                                "INSERT INTO customer (email, full_name, city) VALUES ('bo@example.com', 'Bo', 'Oslo')")
+                        .create()) {
+            run.start();
+            Await.until("Bo in ERP", CONVERGENCE, () -> run.rows("erp").size() == 1, () -> "");
+            Await.until(
+                    "the echo in the audit topic",
+                    CONVERGENCE,
+                    () ->
+                            TestKafka.readCommitted(golden + ".audit").stream()
+                                    .anyMatch(r -> r.value().contains("echo-suppressed")));
+
+            assertThat(
+                            AuditHistory.of(run.config(), "BO@example.com").stream()
+                                    .map(l -> l.entry().action() + " " + where(l.entry()))
+                                    .toList())
+                    .containsSubsequence(
+                            "contributed crm/1",
+                            "resolved golden",
+                            "decided erp",
+                            "inserted erp/1",
+                            "echo-suppressed erp/1");
+            Path config = dir.resolve("sync.yaml");
+            Files.writeString(config, run.yaml());
+            assertThat(explain(config, "bo@example.com"))
+                    .contains("inserted erp/1 → new row 1")
+                    .contains("name = 'Bo' from crm/1 by most-recent");
         }
     }
 

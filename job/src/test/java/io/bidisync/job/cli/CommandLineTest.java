@@ -153,6 +153,22 @@ class CommandLineTest {
         assertThat(run()).isEqualTo(Main.USAGE);
     }
 
+    @Test
+    void explainPendingAndConfirmSayWhatIsMissing() throws Exception {
+        Path config = write(goodYaml());
+        assertThat(run("explain", "--config", config.toString())).isEqualTo(Main.USAGE);
+        assertThat(run("explain", "--config", config.toString(), "--key", "a@b.no"))
+                .isEqualTo(Main.PROBLEMS);
+        assertThat(run("pending", "--config", config.toString())).isEqualTo(Main.PROBLEMS);
+        assertThat(run("confirm", "--config", config.toString(), "--system", "hr"))
+                .isEqualTo(Main.PROBLEMS);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines())
+                .contains(
+                        "audit: explain reads the write audit; switch it on with 'audit: true'",
+                        "safety: no mass-change breaker configured, so nothing is held back",
+                        "unknown system 'hr' (systems: [crm, erp])");
+    }
+
     private long count(String database, String sql) throws Exception {
         try (Connection c = pg.connect(database);
                 ResultSet rs = c.createStatement().executeQuery(sql)) {

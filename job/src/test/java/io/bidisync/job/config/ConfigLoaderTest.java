@@ -291,15 +291,30 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.parse(TWO_SYSTEMS, k -> null).audit()).isNull();
         assertThat(ConfigLoader.parse(TWO_SYSTEMS + "audit: false\n", k -> null).audit()).isNull();
         assertThat(ConfigLoader.parse(TWO_SYSTEMS + "audit: true\n", k -> null).audit())
-                .isEqualTo(new SyncConfig.AuditTable("crm", "bidisync_audit_log"));
+                .isEqualTo(SyncConfig.Audit.table("crm", "bidisync_audit_log"));
         assertThat(
                         ConfigLoader.parse(
                                         TWO_SYSTEMS + "audit: { system: erp, table: sync_audit }\n",
                                         k -> null)
                                 .audit())
-                .isEqualTo(new SyncConfig.AuditTable("erp", "sync_audit"));
+                .isEqualTo(SyncConfig.Audit.table("erp", "sync_audit"));
         assertThat(problems(TWO_SYSTEMS + "audit: yes please\n"))
-                .containsExactly("audit: must be true, false or {system, table}, got 'yes please'");
+                .containsExactly(
+                        "audit: must be true, false, {system, table} or {topic,"
+                                + " bootstrap-servers}, got 'yes please'");
+        // Next to the golden output, by default or on its cluster.
+        String kafka = TWO_SYSTEMS + "golden-output: { bootstrap-servers: \"k:9092\", topic: g }\n";
+        SyncConfig.Audit topic = ConfigLoader.parse(kafka + "audit: true\n", k -> null).audit();
+        assertThat(topic.topic()).isEqualTo("g.audit");
+        assertThat(topic.kafka().bootstrapServers()).isEqualTo("k:9092");
+        assertThat(
+                        ConfigLoader.parse(kafka + "audit: { topic: trail }\n", k -> null)
+                                .audit()
+                                .kafka()
+                                .bootstrapServers())
+                .isEqualTo("k:9092");
+        assertThat(problems(TWO_SYSTEMS + "audit: { topic: trail }\n"))
+                .containsExactly("audit.bootstrap-servers: is missing");
         assertThat(problems(TWO_SYSTEMS + "audit: { system: hr, table: \"a;b\" }\n"))
                 .containsExactly(
                         "audit.system: names unknown system 'hr' (systems: [crm, erp])",

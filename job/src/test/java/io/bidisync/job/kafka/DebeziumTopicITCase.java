@@ -2,6 +2,8 @@ package io.bidisync.job.kafka;
 
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.job.plan.Plan;
+import io.bidisync.job.plan.Planner;
 import io.bidisync.job.soak.SoakWorkload;
 import io.bidisync.job.soak.SoakWorkload.Op;
 import io.bidisync.job.testutil.Await;
@@ -14,6 +16,8 @@ import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestKafka;
 import io.bidisync.job.testutil.TestServers;
 import io.bidisync.udfs.normalize.Normalizer;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,6 +148,45 @@ class DebeziumTopicITCase extends MiniClusterITCase {
             Await.until(
                     "Bob in ERP", CONVERGENCE, () -> run.rows("erp").size() == 2, () -> state(run));
             assertThat(run.metric(metrics, "system.erp.watermarkLagMs")).isBetween(0L, 30_000L);
+        }
+    }
+
+    @Test
+    void planReadsTheChangeTopicToItsEndAndTheJobThenDoesWhatItSaid() throws Exception {
+        Topics topics = Topics.create();
+        try (SyncRun run =
+                        SyncRun.of(crm(), topics.erp())
+                                .seed(
+                                        "crm",
+                                        "INSERT INTO customer (email, full_name, city) VALUES ('ann@example.com', 'Ann', 'Oslo')")
+                                .seed(
+                                        "erp",
+                                        "INSERT INTO client (mail, name, town) VALUES ('bob@example.com', 'Bob', 'Rome'),"
+                                                + " ('ann@example.com ', 'Ann', NULL)")
+                                .create();
+                DebeziumFeed feed = feed(run, topics)) {
+            Await.until(
+                    "ERP's snapshot in Kafka",
+                    CONVERGENCE,
+                    () -> TestKafka.readCommitted(topics.changes()).size() >= 2);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.configure(SyncRun.jobSettings());
+            Plan plan = Planner.plan(run.config(), env, metrics, (read, total) -> {});
+
+            assertThat(plan.writes())
+                    .extracting(w -> w.operation() + " " + w.system() + " " + w.goldenKey())
+                    .containsExactlyInAnyOrder(
+                            "INSERT crm bob@example.com", "UPDATE erp ann@example.com");
+            // The plan committed no offsets: the job reads ERP's topic from its beginning.
+            run.start();
+            Await.until(
+                    "Bob in CRM and Oslo in ERP",
+                    CONVERGENCE,
+                    () ->
+                            run.rows("crm").size() == 2
+                                    && run.rows("erp").stream()
+                                            .anyMatch(r -> "Oslo".equals(r.city())),
+                    () -> state(run));
         }
     }
 
