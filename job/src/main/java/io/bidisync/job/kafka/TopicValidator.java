@@ -61,6 +61,9 @@ public final class TopicValidator {
                     config.deadLetterTopic().topic(),
                     false);
         }
+        if (config.audit() != null && config.audit().toTopic()) {
+            validator.checkOutput("audit", config.audit().kafka(), config.audit().topic(), false);
+        }
         return new Report(List.copyOf(validator.problems), List.copyOf(validator.warnings));
     }
 

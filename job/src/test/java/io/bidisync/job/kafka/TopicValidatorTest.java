@@ -19,6 +19,7 @@ class TopicValidatorTest {
                                 """
                                 golden-output: { bootstrap-servers: "%s", topic: %s }
                                 dead-letters: { bootstrap-servers: "%s", topic: %s.dead }
+                                audit: true
                                 """
                                         .formatted(servers, golden, servers, golden))
                         .replace(
@@ -41,6 +42,7 @@ class TopicValidatorTest {
         TestKafka.createTopic("v1.changes.heartbeats", false);
         TestKafka.createTopic("v1.golden", true);
         TestKafka.createTopic("v1.golden.dead", false);
+        TestKafka.createTopic("v1.golden.audit", false);
 
         TopicValidator.Report report =
                 TopicValidator.check(
@@ -77,7 +79,10 @@ class TopicValidatorTest {
                         w ->
                                 assertThat(w)
                                         .startsWith(
-                                                "dead-letters.topic: v2.golden.dead does not exist"));
+                                                "dead-letters.topic: v2.golden.dead does not exist"),
+                        w ->
+                                assertThat(w)
+                                        .startsWith("audit.topic: v2.golden.audit does not exist"));
 
         assertThat(
                         TopicValidator.check(
@@ -96,8 +101,9 @@ class TopicValidatorTest {
     void anUnreachableClusterIsAProblem() {
         TopicValidator.Report report = TopicValidator.check(config("localhost:1", "x", "y"));
         assertThat(report.problems())
-                .hasSize(3)
+                .hasSize(4)
                 .allMatch(p -> p.contains("Kafka does not answer within 10 s"));
+        assertThat(report.problems().get(3)).startsWith("audit.bootstrap-servers: ");
         assertThat(report.problems().get(0)).startsWith("systems.erp.source.bootstrap-servers: ");
     }
 }
