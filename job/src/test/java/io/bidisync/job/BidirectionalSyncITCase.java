@@ -1,6 +1,5 @@
 package io.bidisync.job;
 
-import io.bidisync.job.database.Database;
 import io.bidisync.job.demo.Convergence;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.testutil.Await;
@@ -171,7 +170,7 @@ class BidirectionalSyncITCase extends MiniClusterITCase {
             Await.until(
                     "the job's update to wait for the row",
                     CONVERGENCE,
-                    () -> jobWaitsForLock(run));
+                    () -> run.jobWaitsForLock("erp"));
             otherWriter.commit();
 
             Await.until(
@@ -189,12 +188,6 @@ class BidirectionalSyncITCase extends MiniClusterITCase {
                                     && only(run.rows("crm")).values().equals(expected),
                     () -> state(run));
             InvariantChecker.check(run).assertClean();
-        }
-    }
-
-    private static boolean jobWaitsForLock(SyncRun run) throws Exception {
-        try (Connection c = run.connect("erp")) {
-            return Database.sessionsWaitingForLock(c) > 0;
         }
     }
 

@@ -4,14 +4,13 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
+import io.bidisync.job.kafka.DeadLetterProducer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,6 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -110,14 +108,7 @@ public final class AuditLog implements Serializable, AutoCloseable {
 
     private void send(List<AuditEntry> entries) throws Exception {
         if (producer == null) {
-            Properties properties = audit.kafka().clientProperties();
-            properties.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-            properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-            properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
-            properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-            producer =
-                    new KafkaProducer<>(
-                            properties, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = DeadLetterProducer.acknowledgedProducer(audit.kafka());
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>(entries.size());
         for (AuditEntry e : entries) {

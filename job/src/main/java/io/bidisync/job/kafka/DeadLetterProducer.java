@@ -1,6 +1,7 @@
 package io.bidisync.job.kafka;
 
 import io.bidisync.job.config.DeadLetterTopic;
+import io.bidisync.job.config.KafkaConnection;
 import io.bidisync.job.deadletter.DeadLetter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,14 +44,7 @@ public final class DeadLetterProducer implements Serializable, AutoCloseable {
     public void send(DeadLetter deadLetter) {
         try {
             if (producer == null) {
-                Properties properties = topic.kafka().clientProperties();
-                properties.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-                properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-                properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
-                properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-                producer =
-                        new KafkaProducer<>(
-                                properties, new ByteArraySerializer(), new ByteArraySerializer());
+                producer = acknowledgedProducer(topic.kafka());
                 json = new ObjectMapper();
             }
             ObjectNode value = json.createObjectNode();
@@ -72,6 +66,21 @@ public final class DeadLetterProducer implements Serializable, AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             keptInLog(e);
         }
+    }
+
+    /**
+     * A producer for side outputs that must not hold the job up for long: every send acknowledged
+     * by all in-sync replicas, giving up after some 20 s (the caller then logs what it could not
+     * send).
+     */
+    public static KafkaProducer<byte[], byte[]> acknowledgedProducer(KafkaConnection kafka) {
+        Properties properties = kafka.clientProperties();
+        properties.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
+        properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        return new KafkaProducer<>(
+                properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private void keptInLog(Exception e) {

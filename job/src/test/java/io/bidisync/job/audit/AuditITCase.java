@@ -1,7 +1,6 @@
 package io.bidisync.job.audit;
 
 import io.bidisync.job.cli.CommandLine;
-import io.bidisync.job.database.Database;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;
@@ -55,11 +54,7 @@ class AuditITCase extends MiniClusterITCase {
             Await.until(
                     "the job's update to wait for the row",
                     CONVERGENCE,
-                    () -> {
-                        try (Connection c = run.connect("erp")) {
-                            return Database.sessionsWaitingForLock(c) > 0;
-                        }
-                    });
+                    () -> run.jobWaitsForLock("erp"));
             otherWriter.commit();
             Await.until(
                     "convergence on both changes",

@@ -1,6 +1,5 @@
 package io.bidisync.job.scenario;
 
-import io.bidisync.job.database.Database;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
@@ -130,7 +129,7 @@ class DuplicateScenariosITCase extends MiniClusterITCase {
                         "crm",
                         "INSERT INTO customer (email, full_name, city) VALUES ('ida@example.com', 'Ida', 'Hamar')");
                 Await.until(
-                        "the job's insert to wait", CONVERGENCE, () -> waitsForLock(run, "erp"));
+                        "the job's insert to wait", CONVERGENCE, () -> run.jobWaitsForLock("erp"));
                 s.executeUpdate(
                         "INSERT INTO client (mail, name, phone) VALUES ('IDA@example.com', 'Ida I.', '555')");
             }
@@ -156,12 +155,6 @@ class DuplicateScenariosITCase extends MiniClusterITCase {
             awaitQuiet(run, QUIET);
             assertThat(run.metric(metrics, "system.erp.inserts")).isZero();
             InvariantChecker.check(run).assertClean();
-        }
-    }
-
-    static boolean waitsForLock(SyncRun run, String system) throws Exception {
-        try (Connection c = run.connect(system)) {
-            return Database.sessionsWaitingForLock(c) > 0;
         }
     }
 }

@@ -126,9 +126,7 @@ class IdentityScenariosITCase extends MiniClusterITCase {
                         "UPDATE client SET phone = '777', row_version = row_version + 1 WHERE mail = 'gus@example.com'");
                 run.execute("crm", "DELETE FROM customer WHERE email = 'gus@example.com'");
                 Await.until(
-                        "the job's delete to wait",
-                        CONVERGENCE,
-                        () -> DuplicateScenariosITCase.waitsForLock(run, "erp"));
+                        "the job's delete to wait", CONVERGENCE, () -> run.jobWaitsForLock("erp"));
             }
             erp.commit();
             Await.until(

@@ -2,6 +2,7 @@ package io.bidisync.job.testutil;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
@@ -287,6 +288,13 @@ public final class SyncRun implements AutoCloseable {
     }
 
     /** The audit trail of the system's table, in the order the changes happened. */
+    /** Whether one of the job's sessions waits for a row lock in {@code system} right now. */
+    public boolean jobWaitsForLock(String system) throws SQLException {
+        try (Connection c = connect(system)) {
+            return Database.sessionsWaitingForLock(c) > 0;
+        }
+    }
+
     public List<AuditEvent> audit(String system) throws SQLException {
         return AuditEvent.read(this, system);
     }
