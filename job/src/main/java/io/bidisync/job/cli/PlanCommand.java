@@ -24,6 +24,9 @@ final class PlanCommand {
     private final PrintStream out;
     private final PrintStream err;
 
+    /** The last progress printed: a line only when it changed. */
+    private Map<String, Long> shown = Map.of();
+
     PlanCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
@@ -46,7 +49,18 @@ final class PlanCommand {
                         config,
                         env,
                         new RestMetrics("http://127.0.0.1:" + flink.get(RestOptions.PORT)),
-                        this::progress);
+                        new Planner.Progress() {
+                            @Override
+                            public void rowsRead(Map<String, Long> read, Map<String, Long> total) {
+                                progress(read, total);
+                            }
+
+                            @Override
+                            public void step(String what) {
+                                out.println("  " + what + "…");
+                            }
+                        });
+        out.println("  writing the report…");
         PlanReport report = new PlanReport(plan);
         report.print(out, SHOWN);
         report.write(dir);
@@ -61,7 +75,12 @@ final class PlanCommand {
     }
 
     private void progress(Map<String, Long> read, Map<String, Long> total) {
-        if (read.isEmpty()) {
+        if (read.isEmpty() || read.equals(shown)) {
+            return;
+        }
+        shown = read;
+        if (read.equals(total)) {
+            out.println("  all rows read; deciding the golden records…");
             return;
         }
         StringBuilder line = new StringBuilder("  read:");

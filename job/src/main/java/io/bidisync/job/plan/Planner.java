@@ -58,6 +58,9 @@ public final class Planner {
     @FunctionalInterface
     public interface Progress {
         void rowsRead(Map<String, Long> read, Map<String, Long> total);
+
+        /** A step after the reading. */
+        default void step(String what) {}
     }
 
     private Planner() {}
@@ -132,6 +135,7 @@ public final class Planner {
                 }
             }
             client.getJobExecutionResult().get();
+            progress.step("decided; asking the duplicate guards about the planned inserts");
             // Sorted, so the same data gives the same report whatever the subtasks' timing.
             List<String> order = List.copyOf(config.systems().keySet());
             List<WriteIntent> decided =
@@ -227,20 +231,23 @@ public final class Planner {
                 continue;
             }
             String sql =
-                    SqlStatements.guardedKeyRows(
+                    SqlStatements.guardedKeys(
                             system,
                             system.mapping(config.attributes()),
                             config.matchKeyIndex(),
                             config.matchKey().normalizer());
+            // One scan of the table, not one query per planned insert.
+            Set<String> keys = new HashSet<>();
             try (Connection c = Database.connect(system);
-                    PreparedStatement st = c.prepareStatement(sql)) {
-                for (WriteIntent insert : inserts) {
-                    st.setString(1, insert.goldenKey());
-                    try (ResultSet rs = st.executeQuery()) {
-                        if (rs.next()) {
-                            blocked.add(system.name() + '/' + insert.goldenKey());
-                        }
-                    }
+                    PreparedStatement st = c.prepareStatement(sql);
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            for (WriteIntent insert : inserts) {
+                if (keys.contains(insert.goldenKey())) {
+                    blocked.add(system.name() + '/' + insert.goldenKey());
                 }
             }
         }

@@ -105,19 +105,20 @@ public final class SqlStatements {
     }
 
     /**
-     * A query for the rows the INSERT's duplicate guard would find for a normalised match key (the
-     * one parameter): an INSERT is blocked when it returns a row. Reads only.
+     * A query for every normalised match key in the table, as the INSERT's duplicate guard computes
+     * them: an insert is blocked when its key is among them (the guard compares exactly). Reads
+     * only.
      */
-    public static String guardedKeyRows(
+    public static String guardedKeys(
             SystemConfig system,
             ColumnMapping mapping,
             int matchKeyIndex,
             Normalizer matchKeyNormalizer) {
         SqlDialect dialect = SqlDialect.of(system);
-        return "SELECT 1 FROM "
-                + dialect.quote(system.table())
-                + " WHERE "
-                + guard(dialect, mapping, matchKeyIndex, matchKeyNormalizer);
+        return "SELECT "
+                + normalizedKey(dialect, mapping, matchKeyIndex, matchKeyNormalizer)
+                + " FROM "
+                + dialect.quote(system.table());
     }
 
     private static String guard(
@@ -125,8 +126,17 @@ public final class SqlStatements {
             ColumnMapping mapping,
             int matchKeyIndex,
             Normalizer matchKeyNormalizer) {
-        String keyColumn = dialect.quote(mapping.columnOf(matchKeyIndex));
-        return dialect.keyEquals(dialect.normalized(matchKeyNormalizer, keyColumn));
+        return dialect.keyEquals(
+                normalizedKey(dialect, mapping, matchKeyIndex, matchKeyNormalizer));
+    }
+
+    private static String normalizedKey(
+            SqlDialect dialect,
+            ColumnMapping mapping,
+            int matchKeyIndex,
+            Normalizer matchKeyNormalizer) {
+        return dialect.normalized(
+                matchKeyNormalizer, dialect.quote(mapping.columnOf(matchKeyIndex)));
     }
 
     /** The dialect the statements are written in. */
