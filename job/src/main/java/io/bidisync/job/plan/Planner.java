@@ -4,6 +4,7 @@ import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.GoldenRecordFunction;
@@ -26,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -254,6 +256,7 @@ public final class Planner {
         return blocked;
     }
 
+    /** Drops the plan's throw-away slots and publications. */
     private static void dropSlots(SyncConfig config, Map<String, String> slots) {
         for (SystemConfig system : config.systems().values()) {
             if (!system.readByCdc()) {
@@ -264,14 +267,22 @@ public final class Planner {
                     PreparedStatement st =
                             c.prepareStatement(
                                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                                            + " WHERE slot_name = ?")) {
+                                            + " WHERE slot_name = ?");
+                    Statement ddl = c.createStatement()) {
                 st.setString(1, slot);
                 st.executeQuery().close();
+                String publication = PostgresChangeSource.snapshotPublication(config, system, slot);
+                if (publication.equals(slot)) {
+                    ddl.execute(
+                            "DROP PUBLICATION IF EXISTS " + SqlDialect.POSTGRES.quote(publication));
+                }
             } catch (SQLException e) {
                 LOG.warn(
-                        "system {}: could not drop the plan's replication slot {}; drop it with"
-                                + " SELECT pg_drop_replication_slot('{}')",
+                        "system {}: could not drop the plan's replication slot and publication {};"
+                                + " drop them with SELECT pg_drop_replication_slot('{}') and DROP"
+                                + " PUBLICATION {}",
                         system.name(),
+                        slot,
                         slot,
                         slot,
                         e);

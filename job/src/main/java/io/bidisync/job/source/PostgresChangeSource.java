@@ -45,28 +45,49 @@ public final class PostgresChangeSource {
                                 config,
                                 system,
                                 JobTables.captured(config, system),
-                                system.slotName(config.name()))
+                                system.slotName(config.name()),
+                                system.publicationName(config.name()))
                         .startupOptions(StartupOptions.initial());
         return build(builder);
     }
 
     /**
      * The snapshot alone, of the synced table only (the plan's source): a bounded source that reads
-     * no log. The CDC enumerator insists on a replication slot even so; {@code slotName} is a
-     * throw-away one the caller drops when done.
+     * no log. The CDC enumerator insists on a replication slot even so, and creating one makes
+     * Debezium create — or, in filtered mode, alter — its publication: {@code slotName} is a
+     * throw-away slot and {@link #snapshotPublication} the publication, both for the caller to drop
+     * when done. The job's own publication is never touched.
      */
     public static PostgresIncrementalSource<String> snapshot(
             SyncConfig config, SystemConfig system, String slotName) {
         PostgresSourceBuilder<String> builder =
-                builder(config, system, List.of(system.table().toString()), slotName)
+                builder(
+                                config,
+                                system,
+                                List.of(system.table().toString()),
+                                slotName,
+                                snapshotPublication(config, system, slotName))
                         .startupOptions(StartupOptions.snapshot())
                         // Backfilling would read the log between a chunk's low and high marks.
                         .skipSnapshotBackfill(true);
         return build(builder);
     }
 
+    /**
+     * The publication the snapshot source of {@link #snapshot} names: a throw-away one (named like
+     * its slot) where the job may create publications, else the one a DBA created, used as it is.
+     */
+    public static String snapshotPublication(
+            SyncConfig config, SystemConfig system, String slotName) {
+        return system.createPublication() ? slotName : system.publicationName(config.name());
+    }
+
     private static PostgresSourceBuilder<String> builder(
-            SyncConfig config, SystemConfig system, List<String> tables, String slotName) {
+            SyncConfig config,
+            SystemConfig system,
+            List<String> tables,
+            String slotName,
+            String publication) {
         JdbcUrl url = JdbcUrl.parsePostgres(system.url());
         if (url == null) {
             throw new IllegalArgumentException(
@@ -79,7 +100,7 @@ public final class PostgresChangeSource {
         debezium.setProperty(
                 "publication.autocreate.mode",
                 system.createPublication() ? "filtered" : "disabled");
-        debezium.setProperty("publication.name", system.publicationName(config.name()));
+        debezium.setProperty("publication.name", publication);
         // NUMERIC as text, not base64 bytes: the job compares and writes values as text.
         debezium.setProperty("decimal.handling.mode", "string");
         debezium.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MILLIS));

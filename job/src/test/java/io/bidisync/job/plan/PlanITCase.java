@@ -100,6 +100,15 @@ class PlanITCase extends MiniClusterITCase {
             assertThat(Files.readString(out.resolve("plan.json"))).contains("\"match_groups\"");
 
             assertJobWritesThePlan(run, plan);
+
+            // A plan while the job runs leaves the job's publication as it is (Debezium alters a
+            // publication it is given in filtered mode).
+            String publication = run.config().system("erp").publicationName(run.config().name());
+            long published = publicationTables(run, "erp", publication);
+            assertThat(published).isEqualTo(3); // client, heartbeat, writes
+            assertThat(plan(run).writes()).isEmpty();
+            assertThat(publicationTables(run, "erp", publication)).isEqualTo(published);
+            assertThat(planSlots(run, "crm") + planSlots(run, "erp")).isZero();
         }
     }
 
@@ -186,12 +195,27 @@ class PlanITCase extends MiniClusterITCase {
         return system + " " + op + " " + id + " " + Arrays.toString(values);
     }
 
+    private static long publicationTables(SyncRun run, String system, String publication)
+            throws Exception {
+        try (Connection c = run.connect(system);
+                var st =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM pg_publication_tables WHERE pubname = ?")) {
+            st.setString(1, publication);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static long planSlots(SyncRun run, String system) throws Exception {
         try (Connection c = run.connect(system);
                 Statement st = c.createStatement();
                 ResultSet rs =
                         st.executeQuery(
-                                "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE '%_plan_%'")) {
+                                "SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE '%_plan_%')"
+                                        + " + (SELECT count(*) FROM pg_publication WHERE pubname LIKE '%_plan_%')")) {
             rs.next();
             return rs.getLong(1);
         }

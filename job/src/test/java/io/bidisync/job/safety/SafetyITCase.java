@@ -76,7 +76,8 @@ class SafetyITCase extends MiniClusterITCase {
             assertThat(pending.out())
                     .contains("Writing to erp stopped at")
                     .contains("bidisync confirm --config")
-                    .contains("city: 'city 7' → 'CITY 7'");
+                    .containsPattern(
+                            "update erp/\\d+ \\[p\\d+@example.com] city: 'city \\d+' → 'CITY \\d+'");
             List<String> csv = Files.readAllLines(out.resolve("writes.csv"));
             assertThat(csv.stream().filter(l -> l.startsWith("erp,update,")))
                     .hasSizeGreaterThan(30);
