@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -304,7 +305,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         while (first < window.length && window[first] + bucketMillis() <= now - windowMillis) {
             first += 2;
         }
-        return first == 0 ? window : java.util.Arrays.copyOfRange(window, first, window.length);
+        return first == 0 ? window : Arrays.copyOfRange(window, first, window.length);
     }
 
     private long[] add(long[] window, long now) {
@@ -315,7 +316,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
             out[n - 1]++;
             return out;
         }
-        long[] out = java.util.Arrays.copyOf(window, n + 2);
+        long[] out = Arrays.copyOf(window, n + 2);
         out[n] = bucket;
         out[n + 1] = 1;
         return out;
