@@ -139,11 +139,13 @@ public final class JobTables {
             SqlDialect dialect = SqlDialect.of(holder);
             try (Connection c = Database.connect(holder);
                     Statement s = c.createStatement()) {
-                TableName table = deadLetters(config);
-                if (!TableColumns.read(dialect, c, table).exists()) {
-                    s.execute(dialect.createDeadLetterTable(table));
-                    LOG.info("Created dead-letter table {} in system {}", table, holder.name());
-                }
+                createIfMissing(
+                        c,
+                        s,
+                        holder,
+                        "dead-letter",
+                        deadLetters(config),
+                        dialect.createDeadLetterTable(deadLetters(config)));
             }
         }
         if (config.audit() != null && !config.audit().toTopic()) {
@@ -152,37 +154,39 @@ public final class JobTables {
             try (Connection c = Database.connect(holder);
                     Statement s = c.createStatement()) {
                 TableName table = audit(config);
-                if (!TableColumns.read(dialect, c, table).exists()) {
-                    String quoted = dialect.quote(table);
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS "
-                                    + quoted
-                                    + " (seq bigserial PRIMARY KEY,"
-                                    + " at timestamptz NOT NULL DEFAULT clock_timestamp(),"
-                                    + " event_time bigint, golden_id text NOT NULL, system text,"
-                                    + " row_id text, action text NOT NULL, expected_version text,"
-                                    + " resulting_version text, reason text, detail text)");
-                    s.execute(
-                            "CREATE INDEX IF NOT EXISTS "
-                                    + dialect.quote(table.table() + "_golden_id")
-                                    + " ON "
-                                    + quoted
-                                    + " (golden_id, seq)");
-                    LOG.info("Created audit table {} in system {}", table, holder.name());
-                }
+                String quoted = dialect.quote(table);
+                createIfMissing(
+                        c,
+                        s,
+                        holder,
+                        "audit",
+                        table,
+                        "CREATE TABLE IF NOT EXISTS "
+                                + quoted
+                                + " (seq bigserial PRIMARY KEY,"
+                                + " at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+                                + " event_time bigint, golden_id text NOT NULL, system text,"
+                                + " row_id text, action text NOT NULL, expected_version text,"
+                                + " resulting_version text, reason text, detail text)",
+                        "CREATE INDEX IF NOT EXISTS "
+                                + dialect.quote(table.table() + "_golden_id")
+                                + " ON "
+                                + quoted
+                                + " (golden_id, seq)");
             }
         }
         for (SystemConfig system : config.systems().values()) {
             SqlDialect dialect = SqlDialect.of(system);
             try (Connection c = Database.connect(system);
                     Statement s = c.createStatement()) {
-                // Check before creating: a least-privilege user may use the tables a DBA made,
-                // but may not create anything.
                 TableName heartbeat = heartbeat(config, system);
-                if (!TableColumns.read(dialect, c, heartbeat).exists()) {
-                    s.execute(dialect.createHeartbeatTable(heartbeat));
-                    LOG.info("Created heartbeat table {} in system {}", heartbeat, system.name());
-                }
+                createIfMissing(
+                        c,
+                        s,
+                        system,
+                        "heartbeat",
+                        heartbeat,
+                        dialect.createHeartbeatTable(heartbeat));
                 try (ResultSet rs =
                         s.executeQuery(
                                 "SELECT count(*) FROM "
@@ -196,50 +200,47 @@ public final class JobTables {
                 }
                 if (hasWrites(system)) {
                     TableName writes = writes(config, system);
-                    if (!TableColumns.read(dialect, c, writes).exists()) {
-                        s.execute(dialect.createWritesTable(writes));
-                        LOG.info("Created writes table {} in system {}", writes, system.name());
-                    }
+                    createIfMissing(
+                            c, s, system, "writes", writes, dialect.createWritesTable(writes));
                 }
                 if (hasWrites(system) && config.safety() != null) {
-                    boolean postgres = dialect == SqlDialect.POSTGRES;
-                    String serial =
-                            postgres
-                                    ? "bigserial PRIMARY KEY"
-                                    : "BIGINT AUTO_INCREMENT PRIMARY KEY";
-                    String time = postgres ? "timestamptz" : "TIMESTAMP(3) NULL";
-                    String text = postgres ? "text" : "LONGTEXT";
-                    String name = postgres ? "text" : "VARCHAR(255)";
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS "
-                                    + dialect.quote(breaker(system))
-                                    + " (system "
-                                    + name
-                                    + " PRIMARY KEY, tripped_at "
-                                    + time
-                                    + ", write_limit bigint, held bigint, confirmed_at "
-                                    + time
-                                    + ")");
-                    s.execute(
-                            "CREATE TABLE IF NOT EXISTS "
-                                    + dialect.quote(heldWrites(system))
-                                    + " (seq "
-                                    + serial
-                                    + ", system "
-                                    + name
-                                    + ", golden_id "
-                                    + text
-                                    + ", operation "
-                                    + name
-                                    + ", row_id "
-                                    + text
-                                    + ", expected_version bigint, expected_values "
-                                    + text
-                                    + ", vals "
-                                    + text
-                                    + ")");
+                    createIfMissing(
+                            c,
+                            s,
+                            system,
+                            "mass-change breaker",
+                            breaker(system),
+                            dialect.createBreakerTable(breaker(system)));
+                    createIfMissing(
+                            c,
+                            s,
+                            system,
+                            "held-writes",
+                            heldWrites(system),
+                            dialect.createHeldWritesTable(heldWrites(system)));
                 }
             }
         }
+    }
+
+    /**
+     * Runs {@code ddl} when {@code table} does not exist. Checking first matters: a least-privilege
+     * user may use the tables a DBA made, but may not create anything.
+     */
+    private static void createIfMissing(
+            Connection c,
+            Statement s,
+            SystemConfig system,
+            String what,
+            TableName table,
+            String... ddl)
+            throws SQLException {
+        if (TableColumns.read(SqlDialect.of(system), c, table).exists()) {
+            return;
+        }
+        for (String statement : ddl) {
+            s.execute(statement);
+        }
+        LOG.info("Created {} table {} in system {}", what, table, system.name());
     }
 }

@@ -192,6 +192,25 @@ final class MySqlDialect implements SqlDialect {
     }
 
     @Override
+    public String createBreakerTable(TableName table) {
+        return "CREATE TABLE IF NOT EXISTS "
+                + quote(table)
+                + " (`system` varchar(255) PRIMARY KEY, `tripped_at` timestamp(3) NULL,"
+                + " `write_limit` bigint, `held` bigint, `confirmed_at` timestamp(3) NULL)"
+                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    }
+
+    @Override
+    public String createHeldWritesTable(TableName table) {
+        return "CREATE TABLE IF NOT EXISTS "
+                + quote(table)
+                + " (`seq` bigint AUTO_INCREMENT PRIMARY KEY, `system` varchar(255),"
+                + " `golden_id` text, `operation` varchar(255), `row_id` text,"
+                + " `expected_version` bigint, `expected_values` longtext, `vals` longtext)"
+                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    }
+
+    @Override
     public String createDeadLetterTable(TableName table) {
         return "CREATE TABLE IF NOT EXISTS "
                 + quote(table)

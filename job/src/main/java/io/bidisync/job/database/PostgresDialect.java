@@ -123,6 +123,22 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String createBreakerTable(TableName table) {
+        return "CREATE TABLE IF NOT EXISTS "
+                + quote(table)
+                + " (system text PRIMARY KEY, tripped_at timestamptz, write_limit bigint,"
+                + " held bigint, confirmed_at timestamptz)";
+    }
+
+    @Override
+    public String createHeldWritesTable(TableName table) {
+        return "CREATE TABLE IF NOT EXISTS "
+                + quote(table)
+                + " (seq bigserial PRIMARY KEY, system text, golden_id text, operation text,"
+                + " row_id text, expected_version bigint, expected_values text, vals text)";
+    }
+
+    @Override
     public String columnsSql() {
         return "SELECT a.attname, format_type(a.atttypid, NULL), a.atthasdef OR a.attidentity <> '', a.attnotnull"
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"

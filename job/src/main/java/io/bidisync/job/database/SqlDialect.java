@@ -116,6 +116,12 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
     /** DDL of the dead-letter table. */
     String createDeadLetterTable(TableName table);
 
+    /** DDL of the mass-change breaker's table: one row per system that is stopped. */
+    String createBreakerTable(TableName table);
+
+    /** DDL of the table that reports the writes the mass-change breaker holds back. */
+    String createHeldWritesTable(TableName table);
+
     /** Inserts a dead letter; parameters: time, system, key, operation, reason, payload. */
     default String insertDeadLetter(TableName table) {
         return "INSERT INTO "
