@@ -10,8 +10,6 @@ import io.bidisync.udfs.normalize.Normalizer;
 
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -145,33 +143,24 @@ class BidirectionalSyncITCase extends MiniClusterITCase {
     @Test
     void changeByAnotherWriterBetweenReadAndWriteIsNeverOverwritten() throws Exception {
         try (SyncRun run =
-                        SyncRun.of(crm(), erp())
-                                .seed(
-                                        "crm",
-                                        "INSERT INTO customer (email, full_name, phone, city) VALUES ('fay@example.com', 'Fay', '1', 'Oslo')")
-                                .seed(
-                                        "erp",
-                                        "INSERT INTO client (mail, name, phone, town) VALUES ('fay@example.com', 'Fay', '1', 'Oslo')")
-                                .create();
-                Connection otherWriter = run.connect("erp")) {
+                SyncRun.of(crm(), erp())
+                        .seed(
+                                "crm",
+                                "INSERT INTO customer (email, full_name, phone, city) VALUES ('fay@example.com', 'Fay', '1', 'Oslo')")
+                        .seed(
+                                "erp",
+                                "INSERT INTO client (mail, name, phone, town) VALUES ('fay@example.com', 'Fay', '1', 'Oslo')")
+                        .create()) {
             run.start();
             awaitFirstGoldenRecords(run);
 
             // Another process changes the ERP row and holds it, uncommitted, while the job's
             // update for the CRM change (based on version 1) arrives at the same row.
-            otherWriter.setAutoCommit(false);
-            try (Statement s = otherWriter.createStatement()) {
-                s.executeUpdate(
-                        "UPDATE client SET phone = '999', row_version = row_version + 1 WHERE client_no = 1");
-            }
-            run.execute(
+            run.raceTheJobsUpdate(
+                    "erp",
+                    "UPDATE client SET phone = '999', row_version = row_version + 1 WHERE client_no = 1",
                     "crm",
                     "UPDATE customer SET city = 'Bergen', version = version + 1 WHERE id = 1");
-            Await.until(
-                    "the job's update to wait for the row",
-                    CONVERGENCE,
-                    () -> run.jobWaitsForLock("erp"));
-            otherWriter.commit();
 
             Await.until(
                     "the conflict",

@@ -6,7 +6,6 @@ import io.bidisync.job.golden.WriteIntent;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -161,17 +160,5 @@ public record Plan(
                 current,
                 planned,
                 blocked);
-    }
-
-    /** The writes per operation, for a one-line total. */
-    public Map<String, Long> totals() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (SystemSummary s : summaries()) {
-            out.merge("insert", s.inserts(), Long::sum);
-            out.merge("update", s.updates(), Long::sum);
-            out.merge("delete", s.deletes(), Long::sum);
-            out.merge("blocked", s.blockedInserts(), Long::sum);
-        }
-        return out;
     }
 }

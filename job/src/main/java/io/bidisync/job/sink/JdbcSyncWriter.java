@@ -418,42 +418,37 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                         intent.eventTime(),
                         applied ? "applied" : "not applied");
             }
-            switch (intent.operation()) {
-                case UPDATE, DELETE -> {
-                    if (applied) {
-                        (intent.operation() == WriteIntent.Operation.UPDATE
-                                        ? counters.updates
-                                        : counters.deletes)
-                                .inc();
-                    } else {
-                        counters.conflicts.inc();
-                        LOG.info(
-                                "Conflict: system={} key={} golden={} operation={}: the row changed since version {} or is gone; not overwritten, waiting for its change through CDC",
-                                system.name(),
-                                intent.localId(),
-                                intent.goldenKey(),
-                                intent.operation(),
-                                sql.versioned()
-                                        ? String.valueOf(intent.expectedVersion())
-                                        : "(values last seen)");
-                    }
+            switch (o.action()) {
+                case Action.UPDATED -> counters.updates.inc();
+                case Action.DELETED -> counters.deletes.inc();
+                case Action.CONFLICT -> {
+                    counters.conflicts.inc();
+                    LOG.info(
+                            "Conflict: system={} key={} golden={} operation={}: the row changed since version {} or is gone; not overwritten, waiting for its change through CDC",
+                            system.name(),
+                            intent.localId(),
+                            intent.goldenKey(),
+                            intent.operation(),
+                            sql.versioned()
+                                    ? String.valueOf(intent.expectedVersion())
+                                    : "(values last seen)");
                 }
-                case INSERT -> {
-                    if (applied) {
-                        counters.inserts.inc();
-                        LOG.debug(
-                                "system {}: inserted key {} as {}",
-                                system.name(),
-                                intent.goldenKey(),
-                                o.detail());
-                    } else {
-                        counters.insertsBlocked.inc();
-                        LOG.info(
-                                "Insert blocked: system={} golden={}: a row with this match key already exists (not read by the job yet); it will be linked when it arrives through CDC",
-                                system.name(),
-                                intent.goldenKey());
-                    }
+                case Action.INSERTED -> {
+                    counters.inserts.inc();
+                    LOG.debug(
+                            "system {}: inserted key {} as {}",
+                            system.name(),
+                            intent.goldenKey(),
+                            o.detail());
                 }
+                case Action.BLOCKED_INSERT -> {
+                    counters.insertsBlocked.inc();
+                    LOG.info(
+                            "Insert blocked: system={} golden={}: a row with this match key already exists (not read by the job yet); it will be linked when it arrives through CDC",
+                            system.name(),
+                            intent.goldenKey());
+                }
+                default -> throw new IllegalStateException(o.action());
             }
         }
     }
@@ -567,47 +562,36 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     /** What the write audit says of an outcome (after its transaction committed). */
     private AuditEntry auditEntry(Outcome o) {
         WriteIntent intent = o.intent();
-        boolean applied = o.rows() > 0;
-        String expected =
-                intent.expectedVersion() == null ? null : String.valueOf(intent.expectedVersion());
-        String action;
         String resulting = null;
         String reason;
-        switch (intent.operation()) {
-            case INSERT -> {
-                action = applied ? Action.INSERTED : Action.BLOCKED_INSERT;
-                resulting = applied ? "new row " + o.detail() : null;
-                reason =
-                        applied
-                                ? "guarded insert: no row had this match key"
-                                : "a row with this match key exists (not read by the job yet)";
+        switch (o.action()) {
+            case Action.INSERTED -> {
+                resulting = "new row " + o.detail();
+                reason = "guarded insert: no row had this match key";
             }
-            case UPDATE, DELETE -> {
-                boolean update = intent.operation() == WriteIntent.Operation.UPDATE;
-                action = !applied ? Action.CONFLICT : update ? Action.UPDATED : Action.DELETED;
-                if (applied && update && intent.expectedVersion() != null) {
+            case Action.BLOCKED_INSERT ->
+                    reason = "a row with this match key exists (not read by the job yet)";
+            case Action.CONFLICT ->
+                    reason =
+                            "the row changed since the version last read, or is gone: not"
+                                    + " overwritten, waiting for its change";
+            default -> {
+                if (o.action().equals(Action.UPDATED) && intent.expectedVersion() != null) {
                     resulting =
                             system.versionManagedBy() == VersionOwner.JOB
                                     ? String.valueOf(intent.expectedVersion() + 1)
                                     : "(set by the database)";
                 }
-                reason =
-                        applied
-                                ? "the row still had the version last read"
-                                : "the row changed since the version last read, or is gone: not"
-                                        + " overwritten, waiting for its change";
+                reason = "the row still had the version last read";
             }
-            default -> throw new IllegalStateException(intent.operation().name());
         }
         return new AuditEntry(
                 intent.eventTime(),
                 intent.goldenKey(),
                 system.name(),
-                intent.operation() == WriteIntent.Operation.INSERT
-                        ? (applied ? o.detail() : null)
-                        : intent.localId(),
-                action,
-                expected,
+                intent.operation() == WriteIntent.Operation.INSERT ? o.detail() : intent.localId(),
+                o.action(),
+                intent.expectedVersion() == null ? null : String.valueOf(intent.expectedVersion()),
                 resulting,
                 reason,
                 intent.operation() == WriteIntent.Operation.DELETE
@@ -615,5 +599,21 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                         : Arrays.toString(intent.values()));
     }
 
-    private record Outcome(WriteIntent intent, int rows, String detail) {}
+    /**
+     * A write's outcome: the rows it affected, and the row's key.
+     *
+     * @param detail the new row's key of an applied insert ({@code null} for a blocked one), the
+     *     row's key of an update or delete
+     */
+    private record Outcome(WriteIntent intent, int rows, String detail) {
+        /** What happened, named as the audit names it. */
+        String action() {
+            boolean applied = rows > 0;
+            return switch (intent.operation()) {
+                case INSERT -> applied ? Action.INSERTED : Action.BLOCKED_INSERT;
+                case UPDATE -> applied ? Action.UPDATED : Action.CONFLICT;
+                case DELETE -> applied ? Action.DELETED : Action.CONFLICT;
+            };
+        }
+    }
 }

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,31 +29,22 @@ class AuditITCase extends MiniClusterITCase {
     void explainTellsTheStoryOfAnEntityThroughAConflictAndAKeyChange(@TempDir Path dir)
             throws Exception {
         try (SyncRun run =
-                        SyncRun.of(crm(), erp())
-                                .extra("audit: true\n")
-                                .seed(
-                                        "crm",
-                                        "INSERT INTO customer (email, full_name, phone, city) VALUES ('ann@example.com', 'Ann', '1', 'Oslo')")
-                                .create();
-                Connection otherWriter = run.connect("erp")) {
+                SyncRun.of(crm(), erp())
+                        .extra("audit: true\n")
+                        .seed(
+                                "crm",
+                                "INSERT INTO customer (email, full_name, phone, city) VALUES ('ann@example.com', 'Ann', '1', 'Oslo')")
+                        .create()) {
             run.start();
             Await.until("Ann in ERP", CONVERGENCE, () -> run.rows("erp").size() == 1, () -> "");
             run.awaitQuiet(Duration.ofSeconds(3), CONVERGENCE);
 
             // Someone holds ERP's row, changed, while the job's update for a CRM change arrives.
-            otherWriter.setAutoCommit(false);
-            try (Statement s = otherWriter.createStatement()) {
-                s.executeUpdate(
-                        "UPDATE client SET phone = '999', row_version = row_version + 1 WHERE client_no = 1");
-            }
-            run.execute(
+            run.raceTheJobsUpdate(
+                    "erp",
+                    "UPDATE client SET phone = '999', row_version = row_version + 1 WHERE client_no = 1",
                     "crm",
                     "UPDATE customer SET city = 'Bergen', version = version + 1 WHERE id = 1");
-            Await.until(
-                    "the job's update to wait for the row",
-                    CONVERGENCE,
-                    () -> run.jobWaitsForLock("erp"));
-            otherWriter.commit();
             Await.until(
                     "convergence on both changes",
                     CONVERGENCE,

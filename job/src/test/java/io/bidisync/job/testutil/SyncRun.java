@@ -288,6 +288,28 @@ public final class SyncRun implements AutoCloseable {
     }
 
     /** The audit trail of the system's table, in the order the changes happened. */
+    /**
+     * Races the job's update of a row: another session runs {@code otherChange} in {@code held} and
+     * keeps the row uncommitted while {@code change} in {@code changed} makes the job update that
+     * row; the other session commits once the job's update waits for the row lock, so the job's
+     * conditional update meets a version it has not read.
+     */
+    public void raceTheJobsUpdate(String held, String otherChange, String changed, String change)
+            throws Exception {
+        try (Connection otherWriter = connect(held)) {
+            otherWriter.setAutoCommit(false);
+            try (Statement s = otherWriter.createStatement()) {
+                s.executeUpdate(otherChange);
+            }
+            execute(changed, change);
+            Await.until(
+                    "the job's update to wait for the row",
+                    Duration.ofSeconds(120),
+                    () -> jobWaitsForLock(held));
+            otherWriter.commit();
+        }
+    }
+
     /** Whether one of the job's sessions waits for a row lock in {@code system} right now. */
     public boolean jobWaitsForLock(String system) throws SQLException {
         try (Connection c = connect(system)) {
