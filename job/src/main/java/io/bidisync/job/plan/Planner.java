@@ -67,21 +67,6 @@ public final class Planner {
 
     private Planner() {}
 
-    /** The systems the plan cannot read (one sentence each); empty when it can read them all. */
-    public static List<String> unsupported(SyncConfig config) {
-        List<String> problems = new ArrayList<>();
-        for (SystemConfig system : config.systems().values()) {
-            if (!system.readByCdc()) {
-                problems.add(
-                        "systems."
-                                + system.name()
-                                + ": plan reads PostgreSQL tables only; this system is read from a"
-                                + " Kafka topic");
-            }
-        }
-        return problems;
-    }
-
     /**
      * Runs the plan in {@code env} (a local environment whose REST endpoint is {@code metrics}).
      */
@@ -96,7 +81,8 @@ public final class Planner {
             rows.put(system.name(), count(system));
         }
         Map<String, String> slots = new LinkedHashMap<>();
-        String suffix = "_plan_" + UUID.randomUUID().toString().substring(0, 8);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String suffix = "_plan_" + id;
         for (SystemConfig system : config.systems().values()) {
             String slot = system.slotName(config.name());
             slots.put(system.name(), slot.substring(0, Math.min(slot.length(), 49)) + suffix);
@@ -109,7 +95,7 @@ public final class Planner {
                                         ? PostgresChangeSource.snapshot(
                                                 config, system, slots.get(system.name()))
                                         : DebeziumTopicSource.toTheEnd(
-                                                system, "bidisync-plan-" + suffix.substring(6)),
+                                                system, "bidisync-plan-" + id),
                         system -> new DiscardingSink<>(),
                         new DiscardingSink<>(),
                         new DiscardingSink<>(),

@@ -137,7 +137,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
             hold(intent);
             return;
         }
-        recent.update(add(window, now));
+        recent.update(add(window, now, 1));
         out.collect(intent);
     }
 
@@ -179,10 +179,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
                     limit,
                     config.safety().window(),
                     count);
-            for (long i = 0; i < count; i++) {
-                window = add(window, timestamp);
-            }
-            recent.update(window);
+            recent.update(add(window, timestamp, count));
             release(system, out);
         } else {
             ctx.timerService().registerProcessingTimeTimer(timestamp + POLL_MILLIS);
@@ -308,17 +305,18 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         return first == 0 ? window : Arrays.copyOfRange(window, first, window.length);
     }
 
-    private long[] add(long[] window, long now) {
+    /** The window with {@code writes} more writes at {@code now}. */
+    private long[] add(long[] window, long now, long writes) {
         long bucket = now - now % bucketMillis();
         int n = window.length;
         if (n > 0 && window[n - 2] == bucket) {
             long[] out = window.clone();
-            out[n - 1]++;
+            out[n - 1] += writes;
             return out;
         }
         long[] out = Arrays.copyOf(window, n + 2);
         out[n] = bucket;
-        out[n + 1] = 1;
+        out[n + 1] = writes;
         return out;
     }
 
