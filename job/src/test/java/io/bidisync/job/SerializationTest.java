@@ -11,25 +11,30 @@ import io.bidisync.job.golden.TargetState;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.identity.RecordIdentity;
+import io.bidisync.job.serialization.ValueSerializer;
+import io.bidisync.job.serialization.ValueTypeInfo;
 import io.bidisync.job.source.RecordChange;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every event and state type is serialised by Flink's own POJO serializer, never by a silent Kryo
- * fallback: the job runs with generic types disabled, and this test proves why that is safe.
+ * Every event and state type is serialised by Flink's own POJO serializer or, on the per-event
+ * path, by a serializer of its own named with {@code @TypeInfo} — never by a silent Kryo fallback:
+ * the job runs with generic types disabled, and this test proves why that is safe.
  */
 class SerializationTest {
 
@@ -62,7 +67,9 @@ class SerializationTest {
                         10L,
                         new String[] {"a@x.no"},
                         new long[] {10L}),
-                new RecordIdentity("a@x.no", null, 42L, new String[] {"a@x.no"}, new long[] {0L}),
+                new RecordIdentity(
+                        "a@x.no", null, new String[] {"a@x.no", null}, new long[] {0L, 3L}),
+                new RecordIdentity("a@x.no", 7L, null, null),
                 new Link(
                         "crm",
                         "1",
@@ -92,6 +99,33 @@ class SerializationTest {
                         12L,
                         null,
                         -5L),
+                new GoldenState(
+                        new Link[] {
+                            new Link(
+                                    "crm",
+                                    "1",
+                                    new String[] {"Åse Ødegård", ""},
+                                    new long[] {0, 5},
+                                    3L,
+                                    -9L,
+                                    new long[] {1, 2},
+                                    true),
+                            new Link(
+                                    "erp",
+                                    "x".repeat(300),
+                                    new String[0],
+                                    new long[0],
+                                    null,
+                                    0L,
+                                    new long[0],
+                                    false)
+                        },
+                        new String[0],
+                        new TargetState[0],
+                        new GoldenStatus(1L, 5L, true),
+                        null,
+                        new LoopGuard(2, 3L, 4L, new String[] {"a", null}),
+                        null),
                 new GoldenRecord(
                         "a@x.no", false, new String[] {"a@x.no", null}, new String[] {"crm/1"}, 9L),
                 GoldenRecord.gone("a@x.no", 10L),
@@ -113,10 +147,10 @@ class SerializationTest {
     @ParameterizedTest
     @MethodSource("samples")
     @SuppressWarnings("unchecked")
-    void isAPojoTypeAndRoundTrips(Object sample) throws Exception {
+    void isAPojoTypeOrHasItsOwnSerializerAndRoundTrips(Object sample) throws Exception {
         TypeInformation<Object> type =
                 (TypeInformation<Object>) TypeInformation.of(sample.getClass());
-        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+        assertThat(type).isInstanceOfAny(PojoTypeInfo.class, ValueTypeInfo.class);
 
         ExecutionConfig config = new ExecutionConfig();
         config.getSerializerConfig().setGenericTypes(false);
@@ -125,5 +159,39 @@ class SerializationTest {
         serializer.serialize(sample, out);
         Object copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(copy).usingRecursiveComparison().isEqualTo(sample);
+    }
+
+    /** The per-event types: the golden stage's state and the records between the stages. */
+    @ParameterizedTest
+    @ValueSource(
+            classes = {
+                RecordChange.class,
+                RecordIdentity.class,
+                LinkChange.class,
+                GoldenState.class
+            })
+    void hotTypesHaveTheirOwnSerializerWhichASavepointRestoresUnchanged(Class<?> hot)
+            throws Exception {
+        TypeSerializer<?> serializer =
+                TypeInformation.of(hot)
+                        .createSerializer(new ExecutionConfig().getSerializerConfig());
+        assertThat(serializer).isInstanceOf(ValueSerializer.class);
+        assertRestoresAsIs(serializer);
+    }
+
+    private static <T> void assertRestoresAsIs(TypeSerializer<T> serializer) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
+        TypeSerializerSnapshot<T> restored =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        SerializationTest.class.getClassLoader());
+        assertThat(
+                        serializer
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(restored)
+                                .isCompatibleAsIs())
+                .isTrue();
+        assertThat(restored.restoreSerializer()).isSameAs(serializer);
     }
 }

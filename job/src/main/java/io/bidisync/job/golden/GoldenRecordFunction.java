@@ -264,14 +264,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private boolean upsert(LinkChange change, String linkId, Context ctx) throws Exception {
         TimerService timers = ctx.timerService();
         boolean[] mask = masks.get(change.system());
-        long hash = ValueHash.of(comparison.canonical(change.values(), mask));
         Link previous = links.get(linkId);
         long[] changedAt = new long[change.values().length];
         boolean outside;
         boolean echo = false;
         if (previous == null) {
             TargetState target = targetOf(change.system());
-            echo = target.insertPending() && target.insertedHash() == hash;
+            echo =
+                    target.insertPending()
+                            && target.insertedHash() == fingerprint(change.values(), mask);
             outside = !target.insertPending();
             if (echo) {
                 // Our own insert: its values are the golden record's, as old as at their source.
@@ -286,7 +287,8 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 putTarget(change.system(), target.withoutInsert());
                 timers.deleteEventTimeTimer(insertDeadline(target.pendingInsertAt()));
             }
-        } else if (previous.writePending() && previous.writtenHash() == hash) {
+        } else if (previous.writePending()
+                && previous.writtenHash() == fingerprint(change.values(), mask)) {
             // Our own write: the row now holds values as old as they are at their source.
             echoes.inc();
             echo = true;
@@ -495,7 +497,6 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             boolean[] mask = masks.get(system.name());
             String[] desired = project(golden.values(), mask);
             long[] times = golden.changedAt();
-            long desiredHash = ValueHash.of(comparison.canonical(desired, mask));
             boolean linked = false;
             for (Link link : all) {
                 if (!link.system().equals(system.name())) {
@@ -504,7 +505,8 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 linked = true;
                 if (!system.mayWrite(WriteOperation.UPDATE)
                         || comparison.sameAll(link.values(), desired, mask)
-                        || (link.writePending() && link.writtenHash() == desiredHash)) {
+                        || (link.writePending()
+                                && link.writtenHash() == fingerprint(desired, mask))) {
                     continue;
                 }
                 intents.add(
@@ -566,15 +568,20 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         switch (intent.operation()) {
             case UPDATE -> {
                 String linkId = intent.system() + '/' + intent.localId();
-                long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
-                links.put(linkId, links.get(linkId).withWrite(hash, intent.valueTimes()));
+                links.put(
+                        linkId,
+                        links.get(linkId)
+                                .withWrite(
+                                        fingerprint(intent.values(), mask), intent.valueTimes()));
             }
             case INSERT -> {
-                long hash = ValueHash.of(comparison.canonical(intent.values(), mask));
                 putTarget(
                         intent.system(),
                         targetOf(intent.system())
-                                .withInsert(intent.eventTime(), hash, intent.valueTimes()));
+                                .withInsert(
+                                        intent.eventTime(),
+                                        fingerprint(intent.values(), mask),
+                                        intent.valueTimes()));
                 if (intent.eventTime() != END_OF_INPUT) {
                     timers.registerEventTimeTimer(insertDeadline(intent.eventTime()));
                 }
@@ -798,6 +805,14 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
      */
     private long insertDeadline(long pendingAt) {
         return pendingAt == END_OF_INPUT ? Long.MAX_VALUE : pendingAt + insertTimeoutMillis;
+    }
+
+    /**
+     * What recognises the job's own write when it comes back: the values the target's mapping
+     * covers, compared as the comparison rules compare them. Only asked where a write is pending.
+     */
+    private long fingerprint(String[] values, boolean[] mask) {
+        return ValueHash.of(comparison.canonical(values, mask));
     }
 
     /** {@code base} with the attributes selected by {@code mask} taken from {@code times}. */

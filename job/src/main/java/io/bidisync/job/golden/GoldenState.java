@@ -1,5 +1,7 @@
 package io.bidisync.job.golden;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * Everything the golden stage keeps for one match key, as one state value: read once and written
  * once per event or timer. Separate Flink states (a map of links, a map of targets, four values)
@@ -16,6 +18,7 @@ package io.bidisync.job.golden;
  * @param published the fingerprint of what was last published (golden output); {@code null} if
  *     nothing was
  */
+@TypeInfo(GoldenStateSerializer.Factory.class)
 public record GoldenState(
         Link[] links,
         String[] targetSystems,

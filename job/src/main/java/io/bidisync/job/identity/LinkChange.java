@@ -1,5 +1,7 @@
 package io.bidisync.job.identity;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * A change to the set of records linked to one golden record: the output of the identity stage,
  * keyed by normalised match key.
@@ -14,6 +16,7 @@ package io.bidisync.job.identity;
  * @param changedAt per attribute, the commit time at which the record's value last changed in its
  *     system; empty unless {@link Kind#UPSERT}
  */
+@TypeInfo(LinkChangeSerializer.Factory.class)
 public record LinkChange(
         String matchKey,
         Kind kind,

@@ -2,7 +2,6 @@ package io.bidisync.job.identity;
 
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.source.RecordChange;
-import io.bidisync.udfs.hash.ValueHash;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -16,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -87,8 +87,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
             }
             return;
         }
-        long valuesHash = ValueHash.of(change.values());
-        if (known != null && isRepeat(known, change, valuesHash)) {
+        if (known != null && isRepeat(known, change)) {
             duplicates.inc();
             return;
         }
@@ -110,26 +109,23 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
         out.collect(link(change.matchKey(), LinkChange.Kind.UPSERT, change, changedAt));
         identity.update(
                 new RecordIdentity(
-                        change.matchKey(),
-                        change.version(),
-                        valuesHash,
-                        change.values(),
-                        changedAt));
+                        change.matchKey(), change.version(), change.values(), changedAt));
     }
 
     /**
      * A repeat is the same version with the same values, or an older version: versions only grow,
      * so an older one is a replay of something already processed.
      */
-    private static boolean isRepeat(RecordIdentity known, RecordChange change, long valuesHash) {
+    private static boolean isRepeat(RecordIdentity known, RecordChange change) {
         if (known.version() != null && change.version() != null) {
             if (change.version() < known.version()) {
                 return true;
             }
-            return change.version().equals(known.version()) && valuesHash == known.valuesHash();
+            return change.version().equals(known.version())
+                    && Arrays.equals(known.values(), change.values());
         }
         return Objects.equals(known.version(), change.version())
-                && valuesHash == known.valuesHash()
+                && Arrays.equals(known.values(), change.values())
                 && known.matchKey().equals(change.matchKey());
     }
 

@@ -1,5 +1,7 @@
 package io.bidisync.job.source;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One source row change, mapped to the global model: the output of a system's change parser.
  *
@@ -15,6 +17,7 @@ package io.bidisync.job.source;
  * @param writtenAt for a row the job itself wrote: per attribute, when the written value was
  *     changed at its source; empty for everyone else's changes
  */
+@TypeInfo(RecordChangeSerializer.Factory.class)
 public record RecordChange(
         String system,
         Kind kind,

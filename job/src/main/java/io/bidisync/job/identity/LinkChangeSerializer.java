@@ -1,0 +1,79 @@
+package io.bidisync.job.identity;
+
+import io.bidisync.job.serialization.ValueSerializer;
+import io.bidisync.job.serialization.ValueTypeInfo;
+
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+
+import static io.bidisync.job.serialization.Fields.readLongs;
+import static io.bidisync.job.serialization.Fields.readNullableLong;
+import static io.bidisync.job.serialization.Fields.readString;
+import static io.bidisync.job.serialization.Fields.readStrings;
+import static io.bidisync.job.serialization.Fields.writeLongs;
+import static io.bidisync.job.serialization.Fields.writeNullableLong;
+import static io.bidisync.job.serialization.Fields.writeString;
+import static io.bidisync.job.serialization.Fields.writeStrings;
+
+/** The identity stage's output, sent to the golden stage. */
+public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
+    private static final long serialVersionUID = 1L;
+
+    public static final LinkChangeSerializer INSTANCE = new LinkChangeSerializer();
+
+    private static final LinkChange.Kind[] KINDS = LinkChange.Kind.values();
+
+    @Override
+    public void serialize(LinkChange c, DataOutputView out) throws IOException {
+        writeString(c.matchKey(), out);
+        out.writeByte(c.kind().ordinal());
+        writeString(c.system(), out);
+        writeString(c.localId(), out);
+        writeNullableLong(c.version(), out);
+        out.writeLong(c.eventTime());
+        writeStrings(c.values(), out);
+        writeLongs(c.changedAt(), out);
+    }
+
+    @Override
+    public LinkChange deserialize(DataInputView in) throws IOException {
+        return new LinkChange(
+                readString(in),
+                KINDS[in.readByte()],
+                readString(in),
+                readString(in),
+                readNullableLong(in),
+                in.readLong(),
+                readStrings(in),
+                readLongs(in));
+    }
+
+    @Override
+    public TypeSerializerSnapshot<LinkChange> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** The format's version in savepoints. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<LinkChange> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    /** Named by {@link LinkChange}'s {@code @TypeInfo}. */
+    public static final class Factory extends TypeInfoFactory<LinkChange> {
+        @Override
+        public TypeInformation<LinkChange> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new ValueTypeInfo<>(LinkChange.class, INSTANCE);
+        }
+    }
+}
