@@ -41,12 +41,15 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * The production job settings (deploy/local/flink-conf.yaml) over the test fixtures' defaults:
-     * RocksDB, incremental checkpoints every 5 s, parallelism 2, no Kryo.
+     * The production job settings (deploy/standalone/conf/config.yaml, and what {@code bidisync
+     * run} fills in) over the test fixtures' defaults: RocksDB, incremental checkpoints every 10 s,
+     * parallelism 2, no Kryo.
      */
     static Configuration jobSettings() {
         Configuration conf = SyncRun.jobSettings();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                Duration.ofSeconds(Integer.getInteger("bench.checkpoint-seconds", 10)));
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         return conf;
     }

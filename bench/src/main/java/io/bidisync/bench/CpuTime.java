@@ -7,18 +7,24 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * CPU time used so far by this JVM (Flink, the benchmark's writers) and by the PostgreSQL server
- * processes, to tell which of them a rate step ran out of. PostgreSQL's share is read from {@code
- * /proc} (Linux); elsewhere it is 0.
+ * CPU time used so far by this JVM (Flink, the benchmark's writers), by the PostgreSQL server
+ * processes and by the whole machine, to tell which of them a rate step ran out of. PostgreSQL's
+ * share and the machine's are read from {@code /proc} (Linux); elsewhere they are 0.
+ *
+ * <p>PostgreSQL's share counts the processes alive at both ends of a step: the sync's connections
+ * and the replication, not the benchmark writers' own connections (opened and closed within the
+ * step). The machine's busy time counts everything, those included: it is what tells that a step
+ * ran out of cores.
  *
  * @param jvmNanos this process's CPU time
  * @param postgresNanos the CPU time of every process named {@code postgres}
+ * @param machineNanos the busy time of all cores (everything but idle and I/O wait)
  */
-record CpuTime(long jvmNanos, long postgresNanos) {
+record CpuTime(long jvmNanos, long postgresNanos, long machineNanos) {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     static CpuTime now() {
-        return new CpuTime(jvmCpuNanos(), postgresCpuNanos());
+        return new CpuTime(jvmCpuNanos(), postgresCpuNanos(), machineBusyNanos());
     }
 
     /** This JVM's CPU time so far. */
@@ -32,8 +38,28 @@ record CpuTime(long jvmNanos, long postgresNanos) {
     double[] coresSince(CpuTime earlier, long wallNanos) {
         return new double[] {
             (double) (jvmNanos - earlier.jvmNanos) / wallNanos,
-            (double) (postgresNanos - earlier.postgresNanos) / wallNanos
+            (double) (postgresNanos - earlier.postgresNanos) / wallNanos,
+            (double) (machineNanos - earlier.machineNanos) / wallNanos
         };
+    }
+
+    /**
+     * The first line of /proc/stat: every state's ticks summed over the cores, less idle/iowait.
+     */
+    private static long machineBusyNanos() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            // cpu user nice system idle iowait irq softirq steal (guest time is in user already)
+            for (int i = 1; i <= 8 && i < fields.length; i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(fields[i]);
+                }
+            }
+            return busy * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long postgresCpuNanos() {

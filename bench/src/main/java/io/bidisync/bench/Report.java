@@ -155,7 +155,7 @@ record Report(
         for (SteadyState.Result r : steadyStates) {
             out.append(
                     String.format(
-                            "%-10s %8s %10s %12s %9s %9s %9s %5s %5s  (kept up: p99 ≤ %d ms)%n",
+                            "%-10s %8s %10s %12s %9s %9s %9s %5s %5s %5s  (kept up: p99 ≤ %d ms)%n",
                             "steady",
                             "rate/s",
                             "offered/s",
@@ -165,11 +165,12 @@ record Report(
                             "max ms",
                             "JVM",
                             "PG",
+                            "all",
                             r.thresholdMillis()));
             for (SteadyState.Step s : r.steps()) {
                 out.append(
                         String.format(
-                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d %5.1f %5.1f  %s%n",
+                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d %5.1f %5.1f %5.1f  %s%n",
                                 r.sync(),
                                 s.rate(),
                                 s.offeredRate(),
@@ -180,6 +181,7 @@ record Report(
                                 s.latency().maxMillis(),
                                 s.jvmCores(),
                                 s.postgresCores(),
+                                s.machineCores(),
                                 SteadyState.verdict(s)));
             }
             out.append(

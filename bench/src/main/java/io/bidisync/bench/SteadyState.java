@@ -27,7 +27,8 @@ final class SteadyState {
      * One rate step.
      *
      * @param jvmCores cores the JVM (Flink and the writers) kept busy while the writers ran
-     * @param postgresCores cores the PostgreSQL servers kept busy meanwhile
+     * @param postgresCores cores the PostgreSQL servers kept busy meanwhile for the sync
+     * @param machineCores cores busy on the whole machine meanwhile, the writers' own work included
      */
     record Step(
             int rate,
@@ -36,7 +37,8 @@ final class SteadyState {
             boolean keptUp,
             boolean writerLimited,
             double jvmCores,
-            double postgresCores) {}
+            double postgresCores,
+            double machineCores) {}
 
     /** All steps run, and the verdict. */
     record Result(String sync, long thresholdMillis, List<Step> steps) {
@@ -93,7 +95,7 @@ final class SteadyState {
             steps.add(step);
             System.out.printf(
                     "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s"
-                            + "  cores: JVM %.1f, PostgreSQL %.1f  %s%n",
+                            + "  cores: JVM %.1f, PostgreSQL %.1f, machine %.1f  %s%n",
                     sync,
                     rate,
                     step.offeredRate(),
@@ -103,6 +105,7 @@ final class SteadyState {
                     Report.millis(step.latency().p99Millis()),
                     step.jvmCores(),
                     step.postgresCores(),
+                    step.machineCores(),
                     verdict(step));
             if (!step.keptUp() || step.writerLimited()) {
                 break;
@@ -155,7 +158,8 @@ final class SteadyState {
                 latency.p99Millis() <= threshold.toMillis(),
                 offered < 0.9 * rate,
                 cores[0],
-                cores[1]);
+                cores[1],
+                cores[2]);
     }
 
     static String verdict(Step step) {

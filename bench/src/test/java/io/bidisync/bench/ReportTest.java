@@ -21,7 +21,8 @@ class ReportTest {
                 p99 <= 2000,
                 writerLimited,
                 1.2,
-                0.6);
+                0.6,
+                1.9);
     }
 
     private static Report report(
@@ -132,6 +133,9 @@ class ReportTest {
                                         "bidisync", 2000, List.of(step(250, 250, 1500, false)))),
                         null);
 
-        assertThat(report.table()).contains("JVM").contains("  1.2   0.6  kept up");
+        assertThat(report.table())
+                .contains("JVM")
+                .contains("all")
+                .contains("  1.2   0.6   1.9  kept up");
     }
 }
