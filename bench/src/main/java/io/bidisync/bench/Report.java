@@ -197,7 +197,8 @@ record Report(
             out.append(
                     String.format(
                             "golden operator alone: %,d records → %,d golden records at parallelism %d"
-                                    + " in %.1f s (%.1f CPU s): %,.0f records/s, %,.0f records/s per core;"
+                                    + " in %.1f s (%.1f CPU s): %,.0f records/s, %,.0f records/s per core"
+                                    + " (%,.0f per core of the two stages' task threads alone, %.1f CPU s);"
                                     + " state %,d bytes = %.0f bytes per golden record%n%n",
                             golden.records(),
                             golden.goldenRecords(),
@@ -206,6 +207,8 @@ record Report(
                             golden.cpuSeconds(),
                             golden.recordsPerSecond(),
                             golden.recordsPerCoreSecond(),
+                            golden.recordsPerOperatorCoreSecond(),
+                            golden.operatorCpuSeconds(),
                             golden.stateBytes(),
                             golden.stateBytesPerGoldenRecord()));
         }

@@ -84,7 +84,8 @@ class ReportTest {
                                                 step(500, 500, 1700, false),
                                                 step(1000, 1000, 1900, false),
                                                 step(2000, 1990, 2100, false)))),
-                        new GoldenOperator.Result(2_000_000, 1_000_000, 2, 40, 80, 300_000_000));
+                        new GoldenOperator.Result(
+                                2_000_000, 1_000_000, 2, 40, 80, 50, 300_000_000));
 
         Map<String, Boolean> met =
                 report.targets().stream()
@@ -108,7 +109,7 @@ class ReportTest {
                         null,
                         List.of(new InitialSync.Result("bidisync", 1000, 500, 2, 3.0)),
                         List.of(),
-                        new GoldenOperator.Result(2000, 1000, 2, 1, 2, 300_000));
+                        new GoldenOperator.Result(2000, 1000, 2, 1, 2, 1, 300_000));
 
         report.writeJson(dir.resolve("result.json"));
         String json = Files.readString(dir.resolve("result.json"));
