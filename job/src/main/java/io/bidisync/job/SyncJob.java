@@ -4,6 +4,7 @@ import io.bidisync.job.audit.AuditEntry;
 import io.bidisync.job.audit.AuditSink;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
+import io.bidisync.job.database.JobTables;
 import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetterSink;
 import io.bidisync.job.deadletter.DeadLetters;
@@ -21,13 +22,18 @@ import io.bidisync.job.source.CommitTimeWatermarks;
 import io.bidisync.job.source.DropHeartbeats;
 import io.bidisync.job.source.PostgresChangeSource;
 import io.bidisync.job.source.RecordChange;
+import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.sql.SQLException;
 
 /**
  * Assembles the sync job's graph (DESIGN §3):
@@ -64,6 +70,7 @@ public final class SyncJob {
     private final Sink<DeadLetter> deadLetterSink;
     private final Sink<GoldenRecord> goldenSink;
     private final Sink<AuditEntry> auditSink;
+    private final Upgrade upgrade;
 
     /**
      * @param goldenSink where golden records are published; {@code null} for nowhere
@@ -76,12 +83,32 @@ public final class SyncJob {
             Sink<DeadLetter> deadLetterSink,
             Sink<GoldenRecord> goldenSink,
             Sink<AuditEntry> auditSink) {
+        this(config, sources, sinks, deadLetterSink, goldenSink, auditSink, Upgrade.fresh(config));
+    }
+
+    private SyncJob(
+            SyncConfig config,
+            Sources sources,
+            Sinks sinks,
+            Sink<DeadLetter> deadLetterSink,
+            Sink<GoldenRecord> goldenSink,
+            Sink<AuditEntry> auditSink,
+            Upgrade upgrade) {
         this.config = config;
         this.sources = sources;
         this.sinks = sinks;
         this.deadLetterSink = deadLetterSink;
         this.goldenSink = goldenSink;
         this.auditSink = auditSink;
+        this.upgrade = upgrade;
+    }
+
+    /**
+     * The same job continuing the state of a savepoint as {@code upgrade} says (see {@link
+     * Upgrade#of}); without it, the job starts as if without state.
+     */
+    public SyncJob continuing(Upgrade upgrade) {
+        return new SyncJob(config, sources, sinks, deadLetterSink, goldenSink, auditSink, upgrade);
     }
 
     /** The job against the configured databases and topics. */
@@ -101,27 +128,47 @@ public final class SyncJob {
     }
 
     /**
+     * Creates what the job needs in the databases before it starts: the job's tables where missing,
+     * and each CDC system's replication slot. From then on, every change reaches the job.
+     */
+    public static void prepareDatabases(SyncConfig config) throws SQLException {
+        JobTables.ensure(config);
+        for (SystemConfig system : config.systems().values()) {
+            if (system.readByCdc()) {
+                PostgresChangeSource.ensureSlot(config, system);
+            }
+        }
+    }
+
+    /**
      * The keyed stages: every record's identity, keyed by (system, primary key), then the golden
      * records, keyed by match key. Public for the benchmark that runs these stages alone.
      */
     public static SingleOutputStreamOperator<WriteIntent> goldenRecords(
             SyncConfig config, DataStream<RecordChange> changes) {
-        return goldenRecords(config, changes, config.goldenOutput() != null);
+        return goldenRecords(config, changes, config.goldenOutput() != null, Upgrade.fresh(config));
     }
 
     /**
      * The keyed stages, with golden records on {@link GoldenRecordFunction#GOLDEN_RECORDS} when
      * {@code publishing}.
      */
-    public static SingleOutputStreamOperator<WriteIntent> goldenRecords(
-            SyncConfig config, DataStream<RecordChange> changes, boolean publishing) {
+    private static SingleOutputStreamOperator<WriteIntent> goldenRecords(
+            SyncConfig config,
+            DataStream<RecordChange> changes,
+            boolean publishing,
+            Upgrade upgrade) {
         DataStream<LinkChange> links =
                 changes.keyBy(RecordChange::recordKey)
-                        .process(new RecordIdentityFunction())
+                        .process(
+                                new RecordIdentityFunction(
+                                        config.attributes().size(),
+                                        config.completeness().delay().toMillis(),
+                                        upgrade.reread()))
                         .uid("identity")
                         .name("identity: follow each record's match key");
         return links.keyBy(LinkChange::matchKey)
-                .process(new GoldenRecordFunction(config, publishing))
+                .process(new GoldenRecordFunction(config, publishing, upgrade.shape()))
                 // Was "golden" while the stage kept six states per record: a savepoint of that
                 // layout must fail to restore here, not restore as empty golden records.
                 .uid("golden-record")
@@ -137,6 +184,13 @@ public final class SyncJob {
 
     /** Adds the job's operators to {@code env}. */
     public Decisions build(StreamExecutionEnvironment env) {
+        if (upgrade.rereads()) {
+            // A source read again starts under a new uid: the state of the one it replaces is
+            // left behind on purpose.
+            Configuration restore = new Configuration();
+            restore.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+            env.configure(restore);
+        }
         DataStream<RecordChange> changes = null;
         DataStream<DeadLetter> deadLetters = null;
         for (SystemConfig system : config.systems().values()) {
@@ -151,7 +205,7 @@ public final class SyncJob {
                                             + (system.readByCdc()
                                                     ? ": read changes (CDC)"
                                                     : ": read changes (Debezium topic)"))
-                            .uid("source-" + name)
+                            .uid(upgrade.sourceUid(name))
                             .setParallelism(1)
                             .process(new ChangeParser(config, system))
                             .uid("parse-" + name)
@@ -172,7 +226,7 @@ public final class SyncJob {
         }
 
         SingleOutputStreamOperator<WriteIntent> intents =
-                goldenRecords(config, changes, goldenSink != null);
+                goldenRecords(config, changes, goldenSink != null, upgrade);
         deadLetters = deadLetters.union(intents.getSideOutput(DeadLetters.TAG));
 
         DataStream<WriteIntent> writes = intents;

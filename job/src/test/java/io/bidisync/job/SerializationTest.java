@@ -66,10 +66,11 @@ class SerializationTest {
                         null,
                         10L,
                         new String[] {"a@x.no"},
-                        new long[] {10L}),
+                        new long[] {10L},
+                        true),
                 new RecordIdentity(
-                        "a@x.no", null, new String[] {"a@x.no", null}, new long[] {0L, 3L}),
-                new RecordIdentity("a@x.no", 7L, null, null),
+                        "a@x.no", null, new String[] {"a@x.no", null}, new long[] {0L, 3L}, 0L),
+                new RecordIdentity("a@x.no", 7L, null, null, 1_700L),
                 new Link(
                         "crm",
                         "1",

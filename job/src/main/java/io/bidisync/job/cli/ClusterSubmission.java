@@ -2,7 +2,7 @@ package io.bidisync.job.cli;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.JobTables;
+import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -27,10 +27,14 @@ final class ClusterSubmission {
         if (config == null) {
             return Main.PROBLEMS;
         }
-        JobTables.ensure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FlinkSettings.applyJobDefaults(env);
-        SyncJob.ofDatabases(config).build(env);
+        Upgrade upgrade = Preflight.upgrade(file, config, env, err);
+        if (upgrade == null) {
+            return Main.PROBLEMS;
+        }
+        SyncJob.prepareDatabases(config);
+        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
         env.execute("bidisync " + config.name());
         return Main.OK;
     }

@@ -4,7 +4,6 @@ import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.Convergence;
 import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
@@ -96,7 +95,7 @@ final class DemoCommand {
                 ConfigLoader.parse(
                         DemoData.CONFIG.formatted(crm.jdbcUrl(DATABASE), erp.jdbcUrl(DATABASE)),
                         System::getenv);
-        JobTables.ensure(config);
+        SyncJob.prepareDatabases(config);
         Configuration flink = FlinkSettings.local(FlinkSettings.freePort(8081));
         flink.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,

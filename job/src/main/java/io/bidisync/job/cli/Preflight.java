@@ -5,6 +5,9 @@ import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.DatabaseValidator;
 import io.bidisync.job.kafka.TopicValidator;
+import io.bidisync.job.upgrade.Upgrade;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,6 +42,20 @@ final class Preflight {
             return null;
         }
         return config;
+    }
+
+    /**
+     * How the job on {@code env} continues the state it starts from, or {@code null} after printing
+     * why the configuration does not fit that state.
+     */
+    static Upgrade upgrade(
+            Path file, SyncConfig config, StreamExecutionEnvironment env, PrintStream err) {
+        try {
+            return Upgrade.of(config, env);
+        } catch (ConfigException e) {
+            report(file, e.problems().size(), e.problems(), err);
+            return null;
+        }
     }
 
     private static void report(Path file, int count, List<String> problems, PrintStream err) {

@@ -2,7 +2,6 @@ package io.bidisync.job.cli;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.JobTables;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -26,7 +25,7 @@ final class RunCommand {
         if (config == null) {
             return Main.PROBLEMS;
         }
-        JobTables.ensure(config);
+        SyncJob.prepareDatabases(config);
         Configuration flink = FlinkSettings.local(FlinkSettings.freePort(port));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);

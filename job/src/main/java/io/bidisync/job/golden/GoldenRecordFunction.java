@@ -10,14 +10,19 @@ import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.metrics.SyncMetrics;
+import io.bidisync.job.upgrade.JobShape;
+import io.bidisync.job.upgrade.SavedShape;
 import io.bidisync.udfs.hash.ValueHash;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Survivorship;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -80,6 +85,13 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 private static final long serialVersionUID = 1L;
             };
 
+    /**
+     * What the job's state was built for ({@link JobShape}, as JSON): every subtask keeps a copy in
+     * each checkpoint, so that a start from one can check its configuration before it runs.
+     */
+    static final ListStateDescriptor<String> JOB_SHAPE =
+            new ListStateDescriptor<>(SavedShape.STATE_NAME, Types.STRING);
+
     /** The watermark once every source has ended. */
     private static final long END_OF_INPUT = Long.MAX_VALUE;
 
@@ -90,6 +102,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             };
 
     private final SyncConfig config;
+    private final String shape;
     private final boolean publishing;
     private final boolean auditing;
     private final long delayMillis;
@@ -98,6 +111,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private final long loopWindowMillis;
 
     private transient ValueState<GoldenState> state;
+    private transient ListState<String> jobShape;
 
     // The current key's state while a callback runs: loaded from and stored to GOLDEN_STATE.
     /** The linked source records by {@code system/localId}. */
@@ -138,14 +152,16 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private transient long replayUntil;
 
     public GoldenRecordFunction(SyncConfig config) {
-        this(config, config.goldenOutput() != null);
+        this(config, config.goldenOutput() != null, JobShape.of(config));
     }
 
     /**
      * @param publishing whether golden records go to {@link #GOLDEN_RECORDS}
+     * @param shape what the state is built for, kept in every checkpoint
      */
-    public GoldenRecordFunction(SyncConfig config, boolean publishing) {
+    public GoldenRecordFunction(SyncConfig config, boolean publishing, JobShape shape) {
         this.config = config;
+        this.shape = shape.toJson();
         this.publishing = publishing;
         this.auditing = config.audit() != null;
         this.delayMillis = config.completeness().delay().toMillis();
@@ -155,14 +171,16 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) {
+    public void initializeState(FunctionInitializationContext context) throws Exception {
         restored = context.isRestored();
         replayUntil = Long.MIN_VALUE;
+        jobShape = context.getOperatorStateStore().getListState(JOB_SHAPE);
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // All state is keyed; the replay horizon is per restore.
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        // The golden records are keyed state; the replay horizon is per restore.
+        jobShape.update(List.of(shape));
     }
 
     /** The moment of the restore (processing time at the first callback after it), or MIN. */
@@ -294,6 +312,10 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             echo = true;
             outside = false;
             changedAt = withTimes(previous.changedAt(), previous.writtenAt(), mask);
+        } else if (change.restated()) {
+            // The identity stage could not tell which values changed: it dated them all.
+            outside = !previous.writePending();
+            changedAt = change.changedAt().clone();
         } else {
             outside = !previous.writePending();
             for (int i = 0; i < changedAt.length; i++) {
@@ -839,6 +861,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         links.clear();
         targets.clear();
         GoldenState s = state.value();
+        if (s != null) {
+            s = s.widened(config.attributes().size());
+        }
         if (s == null) {
             status.clear();
             loopGuard.clear();

@@ -26,4 +26,28 @@ public record GoldenState(
         GoldenStatus status,
         Long keptUntil,
         LoopGuard loopGuard,
-        Long published) {}
+        Long published) {
+
+    /**
+     * The state with room for {@code attributes} values per link: state written before attributes
+     * were appended holds fewer. The new ones are unknown until a row brings them (as old as the
+     * job). Times of the job's own writes ({@code writtenAt}, {@code insertedAt}) are only read as
+     * far as they reach.
+     */
+    GoldenState widened(int attributes) {
+        Link[] wide = links;
+        for (int i = 0; i < links.length; i++) {
+            Link link = links[i].widened(attributes);
+            if (link != links[i]) {
+                if (wide == links) {
+                    wide = links.clone();
+                }
+                wide[i] = link;
+            }
+        }
+        return wide == links
+                ? this
+                : new GoldenState(
+                        wide, targetSystems, targets, status, keptUntil, loopGuard, published);
+    }
+}

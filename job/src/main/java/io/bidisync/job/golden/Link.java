@@ -1,5 +1,7 @@
 package io.bidisync.job.golden;
 
+import java.util.Arrays;
+
 /**
  * One source record linked to a golden record, as the golden stage keeps it.
  *
@@ -24,6 +26,21 @@ public record Link(
         long writtenHash,
         long[] writtenAt,
         boolean writePending) {
+
+    /** The link with room for {@code attributes} values (see {@link GoldenState#widened}). */
+    Link widened(int attributes) {
+        return values.length >= attributes
+                ? this
+                : new Link(
+                        system,
+                        localId,
+                        Arrays.copyOf(values, attributes),
+                        Arrays.copyOf(changedAt, attributes),
+                        version,
+                        writtenHash,
+                        writtenAt,
+                        writePending);
+    }
 
     Link withWrite(long hash, long[] valueTimes) {
         return new Link(system, localId, values, changedAt, version, hash, valueTimes, true);

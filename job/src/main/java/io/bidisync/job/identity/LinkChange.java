@@ -15,6 +15,9 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param values attribute values in attribute order; empty unless {@link Kind#UPSERT}
  * @param changedAt per attribute, the commit time at which the record's value last changed in its
  *     system; empty unless {@link Kind#UPSERT}
+ * @param restated whether {@code changedAt} dates every value, also those equal to the record's
+ *     previous ones: the record's first change from the log after a snapshot read it, when the
+ *     snapshot may already have held that change (see {@link RecordIdentityFunction})
  */
 @TypeInfo(LinkChangeSerializer.Factory.class)
 public record LinkChange(
@@ -25,7 +28,8 @@ public record LinkChange(
         Long version,
         long eventTime,
         String[] values,
-        long[] changedAt) {
+        long[] changedAt,
+        boolean restated) {
 
     /** What happened to the link. */
     public enum Kind {

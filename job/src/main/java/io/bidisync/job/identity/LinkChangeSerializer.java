@@ -41,6 +41,7 @@ public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
         out.writeLong(c.eventTime());
         writeStrings(c.values(), out);
         writeLongs(c.changedAt(), out);
+        out.writeBoolean(c.restated());
     }
 
     @Override
@@ -53,7 +54,8 @@ public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
                 readNullableLong(in),
                 in.readLong(),
                 readStrings(in),
-                readLongs(in));
+                readLongs(in),
+                in.readBoolean());
     }
 
     @Override

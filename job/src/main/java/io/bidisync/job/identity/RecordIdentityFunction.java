@@ -3,7 +3,6 @@ package io.bidisync.job.identity;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.source.RecordChange;
 
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
@@ -14,8 +13,9 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,38 +24,59 @@ import java.util.Objects;
  * <p>It knows which golden record (match key) a record is linked to, so that when the key changes
  * it can tell the old golden record that the record left ({@link LinkChange.Kind#MOVED_OUT}) before
  * the new one gets it. It also drops repeated deliveries of a version it has seen: the CDC source
- * may deliver a row twice (after a restart, at the snapshot→stream switch), and a repeat must
- * change nothing downstream. Records without a match key are not synced: counted, logged.
+ * may deliver a change twice (after a restart), and a repeat must change nothing downstream.
+ * Records without a match key are not synced: counted, logged.
  *
- * <p>State ends with the record: a delete clears it. A TTL of a year since the last change backs
- * that up for records that disappear without a delete event (e.g. a truncated table).
+ * <p><b>Snapshot rows and the log.</b> A snapshot reads a row at some moment after the job's
+ * replication slot exists, and the log then delivers every change committed since the slot exists,
+ * with its commit time — also the changes the snapshot already saw. A row's values read by the
+ * snapshot are therefore kept with age 0 (older than the job) only until its first change arrives
+ * from the log: if that change committed clearly after the read ({@code skew} later), the snapshot
+ * showed the row as it was before it, and the values compare as usual; otherwise the snapshot may
+ * already hold the change, so which values it changed cannot be told, and all of the row's values
+ * count as changed at that commit ({@link LinkChange#restated()}). Deciding which edit wins by
+ * priority instead would overwrite an edit made while the job started.
+ *
+ * <p>End of life: a record's state ends with the record — cleared by its delete, or when it loses
+ * its match key. There is deliberately no time-to-live: a forgotten record could no longer leave
+ * its golden record when it is deleted or takes another match key.
  */
 public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordChange, LinkChange> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RecordIdentityFunction.class);
 
-    static final Duration IDENTITY_TTL = Duration.ofDays(365);
+    /** The match key, version, values and their ages last seen for the record. */
+    static final ValueStateDescriptor<RecordIdentity> RECORD =
+            new ValueStateDescriptor<>("record", RecordIdentity.class);
 
-    /** The match key, version and values hash last seen for the record. */
-    static final ValueStateDescriptor<RecordIdentity> RECORD_IDENTITY = recordIdentity();
+    private static final long[] NO_TIMES = new long[0];
+    private static final String[] NO_VALUES = new String[0];
+
+    private final int attributes;
+    private final long skewMillis;
+    private final Map<String, boolean[]> reread;
 
     private transient ValueState<RecordIdentity> identity;
     private transient Counter withoutMatchKey;
     private transient Counter duplicates;
 
-    private static ValueStateDescriptor<RecordIdentity> recordIdentity() {
-        ValueStateDescriptor<RecordIdentity> descriptor =
-                new ValueStateDescriptor<>("record-identity", RecordIdentity.class);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(IDENTITY_TTL)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .build());
-        return descriptor;
+    /**
+     * @param attributes how many global attributes there are
+     * @param skewMillis how far the clocks of the databases and the job may be apart (the
+     *     completeness delay covers it): a change committed more than this after a snapshot read
+     *     the row is certainly not in what the snapshot read
+     * @param reread per system read again after it came to map more attributes, those attributes
+     *     (by index): its snapshot brings their values for rows the log already follows
+     */
+    public RecordIdentityFunction(int attributes, long skewMillis, Map<String, boolean[]> reread) {
+        this.attributes = attributes;
+        this.skewMillis = skewMillis;
+        this.reread = new HashMap<>(reread);
     }
 
     @Override
     public void open(Configuration parameters) {
-        identity = getRuntimeContext().getState(RECORD_IDENTITY);
+        identity = getRuntimeContext().getState(RECORD);
         var metrics = SyncMetrics.of(getRuntimeContext().getMetricGroup());
         withoutMatchKey = metrics.counter(SyncMetrics.RECORDS_WITHOUT_MATCH_KEY);
         duplicates = metrics.counter(SyncMetrics.DUPLICATES_DROPPED);
@@ -65,14 +86,17 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
     public void processElement(RecordChange change, Context ctx, Collector<LinkChange> out)
             throws Exception {
         RecordIdentity known = identity.value();
+        if (known != null) {
+            known = known.widened(attributes);
+        }
         if (change.kind() == RecordChange.Kind.DELETE) {
             if (known != null) {
-                out.collect(link(known.matchKey(), LinkChange.Kind.DELETED, change, new long[0]));
+                out.collect(left(known, LinkChange.Kind.DELETED, change));
                 identity.clear();
             }
             return;
         }
-        if (change.kind() != RecordChange.Kind.UPSERT) {
+        if (!change.hasValues()) {
             return;
         }
         if (change.matchKey() == null) {
@@ -82,34 +106,119 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                     change.system(),
                     change.localId());
             if (known != null) {
-                out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change, new long[0]));
+                out.collect(left(known, LinkChange.Kind.MOVED_OUT, change));
                 identity.clear();
             }
             return;
         }
-        if (known != null && isRepeat(known, change)) {
+        RecordIdentity next =
+                change.kind() == RecordChange.Kind.SNAPSHOT
+                        ? read(known, change)
+                        : changed(known, change);
+        if (next == null) {
             duplicates.inc();
             return;
         }
-        long[] changedAt = new long[change.values().length];
-        for (int i = 0; i < changedAt.length; i++) {
-            boolean same = known != null && Objects.equals(known.values()[i], change.values()[i]);
-            if (same) {
-                changedAt[i] = known.changedAt()[i];
-            } else if (change.byJob() && i < change.writtenAt().length) {
-                // The job's own write: the value is as old as at its source.
-                changedAt[i] = change.writtenAt()[i];
-            } else {
-                changedAt[i] = change.eventTime();
+        if (known != null && !known.matchKey().equals(next.matchKey())) {
+            out.collect(left(known, LinkChange.Kind.MOVED_OUT, change));
+        }
+        boolean restated =
+                known != null
+                        && known.fromSnapshot()
+                        && change.kind() == RecordChange.Kind.UPSERT
+                        && !clearlyAfterRead(known, change);
+        out.collect(
+                new LinkChange(
+                        next.matchKey(),
+                        LinkChange.Kind.UPSERT,
+                        change.system(),
+                        change.localId(),
+                        next.version(),
+                        change.eventTime(),
+                        next.values(),
+                        next.changedAt(),
+                        restated));
+        identity.update(next);
+    }
+
+    /**
+     * A row read by a snapshot: new, read again (a snapshot restarted after a failure), or read
+     * again for attributes its system newly maps. Its values are older than the job; {@code null}
+     * when it changes nothing.
+     */
+    private RecordIdentity read(RecordIdentity known, RecordChange change) {
+        if (known != null && !known.fromSnapshot()) {
+            // Followed through the log already, which is newer than any snapshot, except for the
+            // attributes the system did not map before.
+            return refilled(known, change, reread.get(change.system()));
+        }
+        if (known != null && sameRecord(known, change)) {
+            return null;
+        }
+        return new RecordIdentity(
+                change.matchKey(),
+                change.version(),
+                change.values(),
+                new long[change.values().length],
+                change.eventTime());
+    }
+
+    /** {@code known} with the snapshot's values of the {@code fresh} attributes, or null. */
+    private static RecordIdentity refilled(
+            RecordIdentity known, RecordChange change, boolean[] fresh) {
+        if (fresh == null) {
+            return null;
+        }
+        String[] values = known.values().clone();
+        long[] changedAt = known.changedAt().clone();
+        boolean changed = false;
+        for (int i = 0; i < values.length && i < fresh.length; i++) {
+            if (fresh[i] && !Objects.equals(values[i], change.values()[i])) {
+                values[i] = change.values()[i];
+                changedAt[i] = 0;
+                changed = true;
             }
         }
-        if (known != null && !known.matchKey().equals(change.matchKey())) {
-            out.collect(link(known.matchKey(), LinkChange.Kind.MOVED_OUT, change, new long[0]));
+        return changed
+                ? new RecordIdentity(known.matchKey(), known.version(), values, changedAt, 0)
+                : null;
+    }
+
+    /** A change from the log; {@code null} when it is a repeat of one already processed. */
+    private RecordIdentity changed(RecordIdentity known, RecordChange change) {
+        long[] changedAt = new long[change.values().length];
+        if (known != null && known.fromSnapshot() && !clearlyAfterRead(known, change)) {
+            // The snapshot may hold this change already: every value counts as changed now.
+            for (int i = 0; i < changedAt.length; i++) {
+                changedAt[i] = timeOf(change, i);
+            }
+        } else {
+            if (known != null && !known.fromSnapshot() && isRepeat(known, change)) {
+                return null;
+            }
+            for (int i = 0; i < changedAt.length; i++) {
+                boolean same =
+                        known != null
+                                && i < known.values().length
+                                && Objects.equals(known.values()[i], change.values()[i]);
+                changedAt[i] = same ? known.changedAt()[i] : timeOf(change, i);
+            }
         }
-        out.collect(link(change.matchKey(), LinkChange.Kind.UPSERT, change, changedAt));
-        identity.update(
-                new RecordIdentity(
-                        change.matchKey(), change.version(), change.values(), changedAt));
+        return new RecordIdentity(
+                change.matchKey(), change.version(), change.values(), changedAt, 0);
+    }
+
+    /** When the change's value of attribute {@code i} changed at its source. */
+    private static long timeOf(RecordChange change, int i) {
+        // The job's own write: the value is as old as at its source.
+        return change.byJob() && i < change.writtenAt().length
+                ? change.writtenAt()[i]
+                : change.eventTime();
+    }
+
+    /** Whether a change from the log committed after the snapshot read the record. */
+    private boolean clearlyAfterRead(RecordIdentity known, RecordChange change) {
+        return change.eventTime() > known.readAt() + skewMillis;
     }
 
     /**
@@ -124,22 +233,27 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
             return change.version().equals(known.version())
                     && Arrays.equals(known.values(), change.values());
         }
+        return sameRecord(known, change);
+    }
+
+    private static boolean sameRecord(RecordIdentity known, RecordChange change) {
         return Objects.equals(known.version(), change.version())
                 && Arrays.equals(known.values(), change.values())
                 && known.matchKey().equals(change.matchKey());
     }
 
-    private static LinkChange link(
-            String matchKey, LinkChange.Kind kind, RecordChange change, long[] changedAt) {
-        String[] values = kind == LinkChange.Kind.UPSERT ? change.values() : new String[0];
+    /** The record left the golden record it was linked to. */
+    private static LinkChange left(
+            RecordIdentity known, LinkChange.Kind kind, RecordChange change) {
         return new LinkChange(
-                matchKey,
+                known.matchKey(),
                 kind,
                 change.system(),
                 change.localId(),
                 change.version(),
                 change.eventTime(),
-                values,
-                changedAt);
+                NO_VALUES,
+                NO_TIMES,
+                false);
     }
 }

@@ -35,12 +35,17 @@ public final class RecordIdentitySerializer extends ValueSerializer<RecordIdenti
         writeNullableLong(r.version(), out);
         writeStrings(r.values(), out);
         writeLongs(r.changedAt(), out);
+        out.writeLong(r.readAt());
     }
 
     @Override
     public RecordIdentity deserialize(DataInputView in) throws IOException {
         return new RecordIdentity(
-                readString(in), readNullableLong(in), readStrings(in), readLongs(in));
+                readString(in),
+                readNullableLong(in),
+                readStrings(in),
+                readLongs(in),
+                in.readLong());
     }
 
     @Override

@@ -159,26 +159,27 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         // MySQL has no schemas: its database is what the configuration calls the schema.
         String schema = source.path(source.has("schema") ? "schema" : "db").asText(null);
         String op = envelope.path("op").asText("");
-        // Snapshot rows are not commit-time-stamped (a Debezium snapshot stamps when it read
-        // them): time 0, so a source's watermark moves only once its log streams.
-        long eventTime = op.equals("r") ? 0 : source.path("ts_ms").asLong(0);
+        // A snapshot row has no commit time: it counts as time 0 for the watermark, and as a row
+        // at most as new as the moment it was read (RecordChange.Kind.SNAPSHOT).
+        boolean snapshot = op.equals("r");
+        long commitTime = snapshot ? 0 : source.path("ts_ms").asLong(0);
         if (table == null) {
             throw new UnmappableException(null, "no source.table in the change event");
         }
         String transaction = transactionOf(envelope, source);
         if (table.equals(heartbeatTable)) {
-            return heartbeat(eventTime);
+            return heartbeat(commitTime);
         }
         if (table.equals(writesTable)) {
             LOG.debug(
                     "system {}: the job's transaction {} at {}",
                     system.name(),
                     transaction,
-                    eventTime);
+                    commitTime);
             rememberJobTransaction(
                     transaction, envelope.path("after").path("payload").asText("{}"));
             // It is a committed change like any other: its commit time moves the watermark.
-            return heartbeat(eventTime);
+            return heartbeat(commitTime);
         }
         if (!table.equals(system.table().table())
                 || (schema != null && !schema.equals(system.table().schema()))) {
@@ -201,11 +202,11 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                 String key = matchKey.normalizer().normalize(values[matchKeyIndex]);
                 return new RecordChange(
                         system.name(),
-                        RecordChange.Kind.UPSERT,
+                        snapshot ? RecordChange.Kind.SNAPSHOT : RecordChange.Kind.UPSERT,
                         localId,
                         key,
                         version,
-                        eventTime,
+                        snapshot ? readAt(source.path("ts_ms").asLong(0)) : commitTime,
                         values,
                         writtenAt(transaction, op, localId, key));
             }
@@ -218,12 +219,20 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                         localId,
                         null,
                         null,
-                        eventTime,
+                        commitTime,
                         new String[0],
                         new long[0]);
             }
             default -> throw new UnmappableException(null, "unknown operation '" + op + "'");
         }
+    }
+
+    /**
+     * When a snapshot row was read: Debezium's stamp, or now where the source gives none (a row is
+     * parsed after it was read, so now is never too early).
+     */
+    private static long readAt(long stamp) {
+        return stamp > 0 ? stamp : System.currentTimeMillis();
     }
 
     /**

@@ -28,7 +28,7 @@ public final class CommitTimeWatermarks implements WatermarkGenerator<RecordChan
         // Commit order in the log is commit-time order up to clock granularity; a change that is
         // still behind the watermark is processed anyway and counted as late.
         return WatermarkStrategy.<RecordChange>forGenerator(context -> new CommitTimeWatermarks())
-                .withTimestampAssigner((change, previous) -> change.eventTime());
+                .withTimestampAssigner((change, previous) -> change.commitTime());
     }
 
     @Override

@@ -17,6 +17,9 @@ import org.apache.flink.cdc.connectors.postgres.source.enumerator.PostgresSource
 import org.apache.flink.cdc.connectors.postgres.source.offset.PostgresOffsetFactory;
 import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 
+import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.connector.postgresql.connection.PostgresReplicationConnection;
+
 import java.util.List;
 import java.util.Properties;
 
@@ -25,8 +28,10 @@ import java.util.Properties;
  * write-ahead log through {@code pgoutput}, as Debezium JSON strings.
  *
  * <p>Each system gets its own replication slot and its own publication, filtered to the synced
- * table and the heartbeat table: the heartbeat rows the job writes are what moves an idle source's
- * watermark (DESIGN §4).
+ * table and the job's tables: the heartbeat rows the job writes are what moves an idle source's
+ * watermark. The snapshot is read without backfill, and the log from where the slot started, so
+ * every change committed since then arrives through the log with its commit time ({@link
+ * JobPostgresDialect}).
  */
 public final class PostgresChangeSource {
     /**
@@ -47,8 +52,47 @@ public final class PostgresChangeSource {
                                 JobTables.captured(config, system),
                                 system.slotName(config.name()),
                                 system.publicationName(config.name()))
-                        .startupOptions(StartupOptions.initial());
-        return build(builder);
+                        .startupOptions(StartupOptions.initial())
+                        // No backfill, and the log from the slot's start (JobPostgresDialect).
+                        .skipSnapshotBackfill(true);
+        return build(builder, true);
+    }
+
+    /**
+     * Creates the system's replication slot (and its publication first, as the source would) unless
+     * it exists, so that the job's start is a moment: every change committed after this returns
+     * reaches the job through the log with its commit time. The source itself would create the slot
+     * only once it runs, seconds later.
+     */
+    public static void ensureSlot(SyncConfig config, SystemConfig system) {
+        PostgresSourceConfigFactory factory =
+                builder(
+                                config,
+                                system,
+                                JobTables.captured(config, system),
+                                system.slotName(config.name()),
+                                system.publicationName(config.name()))
+                        .getConfigFactory();
+        PostgresDialect dialect = new PostgresDialect(factory.create(0));
+        try (PostgresConnection connection = dialect.openJdbcConnection()) {
+            if (connection.getReplicationSlotState(dialect.getSlotName(), dialect.getPluginName())
+                    != null) {
+                return;
+            }
+            PostgresReplicationConnection replication =
+                    dialect.openPostgresReplicationConnection(connection);
+            replication.createReplicationSlot();
+            replication.close(false);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "system "
+                            + system.name()
+                            + ": cannot create replication slot "
+                            + system.slotName(config.name())
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /**
@@ -70,7 +114,7 @@ public final class PostgresChangeSource {
                         .startupOptions(StartupOptions.snapshot())
                         // Backfilling would read the log between a chunk's low and high marks.
                         .skipSnapshotBackfill(true);
-        return build(builder);
+        return build(builder, false);
     }
 
     /**
@@ -118,17 +162,18 @@ public final class PostgresChangeSource {
                 .debeziumProperties(debezium);
     }
 
-    private static PostgresIncrementalSource<String> build(PostgresSourceBuilder<String> builder) {
-        // What builder.build() does, but with a dialect that leaves other sources' pools alone.
+    private static PostgresIncrementalSource<String> build(
+            PostgresSourceBuilder<String> builder, boolean fromSlotStart) {
+        // What builder.build() does, but with the job's dialect.
         PostgresSourceConfigFactory configFactory = builder.getConfigFactory();
         return new Source(
                 configFactory,
                 new JsonDebeziumDeserializationSchema(),
                 new PostgresOffsetFactory(),
-                new SharedPoolsPostgresDialect(configFactory.create(0)));
+                new JobPostgresDialect(configFactory.create(0), fromSlotStart));
     }
 
-    /** The upstream source, counting its enumerators for {@link SharedPoolsPostgresDialect}. */
+    /** The upstream source, counting its enumerators for {@link JobPostgresDialect}. */
     // The inherited createReader returns a raw PostgresSourceReader: nothing to fix here.
     @SuppressWarnings("unchecked")
     static final class Source extends PostgresIncrementalSource<String> {
@@ -145,14 +190,14 @@ public final class PostgresChangeSource {
         @Override
         public PostgresSourceEnumerator createEnumerator(
                 SplitEnumeratorContext<SourceSplitBase> context) {
-            SharedPoolsPostgresDialect.enumeratorOpened();
+            JobPostgresDialect.enumeratorOpened();
             return super.createEnumerator(context);
         }
 
         @Override
         public PostgresSourceEnumerator restoreEnumerator(
                 SplitEnumeratorContext<SourceSplitBase> context, PendingSplitsState checkpoint) {
-            SharedPoolsPostgresDialect.enumeratorOpened();
+            JobPostgresDialect.enumeratorOpened();
             return super.restoreEnumerator(context, checkpoint);
         }
     }

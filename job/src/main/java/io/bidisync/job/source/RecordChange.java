@@ -11,7 +11,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param matchKey the normalised match key, {@code null} when the row has none (or for deletes and
  *     heartbeats)
  * @param version the row's version column, {@code null} without one (or for deletes)
- * @param eventTime the source database's commit time in ms; 0 for rows read by the initial snapshot
+ * @param eventTime the source database's commit time in ms; for {@link Kind#SNAPSHOT} rows, when
+ *     the snapshot read them (their values have no commit time: they are at least as old as that)
  * @param values attribute values in attribute order, {@code null} where the system does not map an
  *     attribute; empty for deletes and heartbeats
  * @param writtenAt for a row the job itself wrote: per attribute, when the written value was
@@ -30,12 +31,31 @@ public record RecordChange(
 
     /** What happened to the row. */
     public enum Kind {
-        /** Read by the snapshot, inserted or updated. */
+        /** Inserted or updated, as read from the log. */
         UPSERT,
+        /**
+         * Read by a snapshot of the table: the row as it was at some moment before {@code
+         * eventTime}, so its values carry no time of their own.
+         */
+        SNAPSHOT,
         /** Deleted. */
         DELETE,
         /** A heartbeat row: carries commit time for watermarks and nothing else. */
         HEARTBEAT
+    }
+
+    /**
+     * The commit time that orders this change among the others, for watermarks: a snapshot row has
+     * none (it is older than anything the log delivers), so it counts as time 0 and cannot move a
+     * source's watermark past changes the log has not delivered yet.
+     */
+    public long commitTime() {
+        return kind == Kind.SNAPSHOT ? 0 : eventTime;
+    }
+
+    /** Whether the row has values: read by the snapshot, inserted or updated. */
+    public boolean hasValues() {
+        return kind == Kind.UPSERT || kind == Kind.SNAPSHOT;
     }
 
     /** Whether the job itself wrote this change (an echo of one of its writes). */

@@ -59,12 +59,12 @@ class GoldenRecordFunctionTest {
         long[] changedAt = new long[values.length];
         java.util.Arrays.fill(changedAt, time);
         return new LinkChange(
-                key, LinkChange.Kind.UPSERT, system, id, version, time, values, changedAt);
+                key, LinkChange.Kind.UPSERT, system, id, version, time, values, changedAt, false);
     }
 
     private static LinkChange gone(
             String key, LinkChange.Kind kind, String system, String id, long time) {
-        return new LinkChange(key, kind, system, id, null, time, new String[0], new long[0]);
+        return new LinkChange(key, kind, system, id, null, time, new String[0], new long[0], false);
     }
 
     private void send(LinkChange change) throws Exception {
@@ -139,6 +139,51 @@ class GoldenRecordFunctionTest {
     }
 
     @Test
+    void anEditTheSnapshotReadWinsOnceTheLogDatesIt() throws Exception {
+        // Both rows as the snapshots read them (age 0) at 60,000; ERP's phone "2" is an edit made
+        // while the job started, which the snapshot already holds.
+        send(snapshotRead(ANN, "crm", "1", 60_000, ANN, "Ann", "1", "Oslo"));
+        send(snapshotRead(ANN, "erp", "7", 60_000, ANN, "Ann", "2", "Oslo"));
+        harness.processWatermark(60_500);
+        assertThat(drain()).as("nothing before the log has caught up with the read").isEmpty();
+        // The log delivers the edit (committed at 59,500) with the values the snapshot had; the
+        // identity stage dates them all.
+        send(
+                new LinkChange(
+                        ANN,
+                        LinkChange.Kind.UPSERT,
+                        "erp",
+                        "7",
+                        2L,
+                        59_500,
+                        new String[] {ANN, "Ann", "2", "Oslo"},
+                        new long[] {59_500, 59_500, 59_500, 59_500},
+                        true));
+        harness.processWatermark(61_000);
+        assertThat(drain())
+                .singleElement()
+                .satisfies(
+                        i -> {
+                            assertThat(i.system()).isEqualTo("crm");
+                            assertThat(i.values()).containsExactly(ANN, "Ann", "2", "Oslo");
+                        });
+    }
+
+    private static LinkChange snapshotRead(
+            String key, String system, String id, long readAt, String... values) {
+        return new LinkChange(
+                key,
+                LinkChange.Kind.UPSERT,
+                system,
+                id,
+                1L,
+                readAt,
+                values,
+                new long[values.length],
+                false);
+    }
+
+    @Test
     void aChangedValueKeepsTheAgeTheIdentityStageGaveIt() throws Exception {
         send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
         send(upsert(ANN, "erp", "7", 1, 1_000, ANN, "Ann", "1", "Oslo"));
@@ -157,7 +202,8 @@ class GoldenRecordFunctionTest {
                         2L,
                         9_000,
                         new String[] {ANN, "Ann", "1", "Molde"},
-                        new long[] {1_000, 1_000, 1_000, 3_000}));
+                        new long[] {1_000, 1_000, 1_000, 3_000},
+                        false));
         harness.processWatermark(11_000);
 
         assertThat(drain())
@@ -342,7 +388,8 @@ class GoldenRecordFunctionTest {
                         3L,
                         7_000,
                         new String[] {bob, "Ann", "33", "Oslo"},
-                        new long[] {7_000, 0, 3_000, 0}));
+                        new long[] {7_000, 0, 3_000, 0},
+                        false));
         harness.processWatermark(8_000);
         // ERP's phone (changed at 6000) beats the moved row's (3000): every row ends with 66.
         assertThat(drain())

@@ -10,17 +10,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 class RecordIdentityFunctionTest {
+    private static final long SKEW = 1_000;
     private KeyedOneInputStreamOperatorTestHarness<String, RecordChange, LinkChange> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new RecordIdentityFunction()),
+                        new KeyedProcessOperator<>(
+                                new RecordIdentityFunction(2, SKEW, java.util.Map.of())),
                         RecordChange::recordKey,
                         Types.STRING);
         harness.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
@@ -45,6 +49,27 @@ class RecordIdentityFunctionTest {
                         values,
                         new long[0]),
                 time);
+    }
+
+    /** A row as a snapshot read it at {@code readAt}. */
+    private void snapshot(String id, String key, Long version, long readAt, String... values)
+            throws Exception {
+        harness.processElement(
+                new RecordChange(
+                        "crm",
+                        RecordChange.Kind.SNAPSHOT,
+                        id,
+                        key,
+                        version,
+                        readAt,
+                        values,
+                        new long[0]),
+                0);
+    }
+
+    private LinkChange last() {
+        List<LinkChange> out = harness.extractOutputValues();
+        return out.get(out.size() - 1);
     }
 
     private void delete(String id, long time) throws Exception {
@@ -156,5 +181,62 @@ class RecordIdentityFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(LinkChange::eventTime)
                 .containsExactly(0L, 200L);
+    }
+
+    @Test
+    void aSnapshotRowIsOlderThanTheJobAndCompletesWhenItWasRead() throws Exception {
+        snapshot("1", "ann@x.no", 5L, 60_000, "ann@x.no", "Ann", "1");
+        LinkChange read = last();
+        assertThat(read.changedAt()).containsExactly(0L, 0L, 0L);
+        assertThat(read.eventTime())
+                .as("the golden stage waits for the log up to here")
+                .isEqualTo(60_000L);
+        assertThat(read.restated()).isFalse();
+    }
+
+    @Test
+    void aChangeCommittedAfterTheReadChangesOnlyWhatItChanges() throws Exception {
+        snapshot("1", "ann@x.no", 5L, 60_000, "ann@x.no", "Ann", "1");
+        upsert("1", "ann@x.no", 6L, 60_000 + SKEW + 1, "ann@x.no", "Ann", "2");
+        assertThat(last().changedAt()).containsExactly(0L, 0L, 60_000 + SKEW + 1);
+        assertThat(last().restated()).isFalse();
+    }
+
+    @Test
+    void aChangeTheSnapshotMayHoldDatesEveryValueOfTheRow() throws Exception {
+        // Committed at 59,000, read by the snapshot at 60,000, then delivered by the log: the
+        // same version and values are no repeat, they are the change with its time.
+        snapshot("1", "ann@x.no", 6L, 60_000, "ann@x.no", "Ann", "2");
+        upsert("1", "ann@x.no", 6L, 59_000, "ann@x.no", "Ann", "2");
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(last().changedAt()).containsExactly(59_000L, 59_000L, 59_000L);
+        assertThat(last().restated()).isTrue();
+        // From then on the record follows the log, and repeats are repeats again.
+        upsert("1", "ann@x.no", 6L, 59_000, "ann@x.no", "Ann", "2");
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void olderChangesReplayedAfterTheSnapshotEndWithTheNewest() throws Exception {
+        // Two edits while the job started; the snapshot read the second one.
+        snapshot("1", "ann@x.no", 7L, 60_000, "ann@x.no", "Ann B", "2");
+        upsert("1", "ann@x.no", 6L, 58_000, "ann@x.no", "Ann A", "1");
+        upsert("1", "ann@x.no", 7L, 59_000, "ann@x.no", "Ann B", "2");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::version)
+                .containsExactly(7L, 6L, 7L);
+        assertThat(last().changedAt()).containsExactly(58_000L, 59_000L, 59_000L);
+        assertThat(last().restated()).isFalse();
+    }
+
+    @Test
+    void aSnapshotNeverOverridesWhatTheLogDelivered() throws Exception {
+        snapshot("1", "ann@x.no", 5L, 60_000, "ann@x.no", "Ann", "1");
+        snapshot("1", "ann@x.no", 5L, 61_000, "ann@x.no", "Ann", "1");
+        upsert("1", "ann@x.no", 6L, 70_000, "ann@x.no", "Ann", "2");
+        snapshot("1", "ann@x.no", 5L, 80_000, "ann@x.no", "Ann", "1");
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::version)
+                .containsExactly(5L, 6L);
     }
 }

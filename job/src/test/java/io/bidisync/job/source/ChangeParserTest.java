@@ -185,6 +185,18 @@ class ChangeParserTest {
     void snapshotRowsCarryTimeZeroWhateverTheConnectorStamped() throws Exception {
         RecordChange change =
                 parse(event("client", "r", 7, 123_456, client(3, "ann@example.com", 1))).get(0);
-        assertThat(change.eventTime()).isZero();
+        assertThat(change.kind()).isEqualTo(RecordChange.Kind.SNAPSHOT);
+        assertThat(change.commitTime()).isZero();
+        // Debezium's stamp is when it read the row: what the golden stage waits for.
+        assertThat(change.eventTime()).isEqualTo(123_456L);
+    }
+
+    @Test
+    void aSnapshotRowWithoutAStampWasReadBeforeItWasParsed() throws Exception {
+        long before = System.currentTimeMillis();
+        RecordChange change =
+                parse(event("client", "r", 7, 0, client(3, "ann@example.com", 1))).get(0);
+        assertThat(change.commitTime()).isZero();
+        assertThat(change.eventTime()).isBetween(before, System.currentTimeMillis());
     }
 }

@@ -3,12 +3,12 @@ package io.bidisync.job.testutil;
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.DemoData;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -195,10 +195,11 @@ public final class SyncRun implements AutoCloseable {
     /** Starts the job with these settings ({@link #jobSettings()}, changed) and returns at once. */
     public JobID start(Configuration settings) throws Exception {
         startedMicros = Math.min(startedMicros, System.currentTimeMillis() * 1000);
-        JobTables.ensure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(settings);
-        SyncJob.ofDatabases(config).build(env);
+        Upgrade upgrade = Upgrade.of(config, env);
+        SyncJob.prepareDatabases(config);
+        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
         job = env.executeAsync(config.name());
         return job.getJobID();
     }
