@@ -8,11 +8,11 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param matchKey the golden record the record is linked to
  * @param version the last version seen, {@code null} without a version column
  * @param values the last values seen, in attribute order (also what tells a repeated delivery)
- * @param changedAt per attribute, the commit time at which the record's value last changed (0 for
- *     values read by a snapshot): the age its values carry into another golden record when the
- *     match key changes
- * @param readAt when a snapshot read the values, as long as no change of the record has come from
- *     the log since; 0 once one has
+ * @param changedAt per attribute, the commit time at which the record's value last changed, 0 for a
+ *     value older than the job, or {@link #UNDATED} for a value a snapshot read that no change from
+ *     the log has dated yet: the age its values carry into another golden record when the match key
+ *     changes
+ * @param readAt when a snapshot last read values of the record (0 if none did)
  */
 @TypeInfo(RecordIdentitySerializer.Factory.class)
 public record RecordIdentity(
@@ -34,8 +34,33 @@ public record RecordIdentity(
                 readAt);
     }
 
-    /** Whether the values are the ones a snapshot read, with no change from the log since. */
-    boolean fromSnapshot() {
-        return readAt != 0;
+    /**
+     * The age of a value a snapshot read, until the first change from the log tells whether the
+     * snapshot held that change already. Counts as 0 (older than the job) everywhere else.
+     */
+    static final long UNDATED = -1;
+
+    /** Per attribute, the age survivorship compares: an undated value counts as 0. */
+    long[] ages() {
+        long[] ages = changedAt;
+        for (int i = 0; i < ages.length; i++) {
+            if (ages[i] == UNDATED) {
+                if (ages == changedAt) {
+                    ages = changedAt.clone();
+                }
+                ages[i] = 0;
+            }
+        }
+        return ages;
+    }
+
+    /** Whether only a snapshot has shown the record: none of its values is dated yet. */
+    boolean readBySnapshotOnly() {
+        for (long t : changedAt) {
+            if (t != UNDATED) {
+                return false;
+            }
+        }
+        return changedAt.length > 0;
     }
 }

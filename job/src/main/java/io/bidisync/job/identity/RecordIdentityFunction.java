@@ -122,11 +122,6 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
         if (known != null && !known.matchKey().equals(next.matchKey())) {
             out.collect(left(known, LinkChange.Kind.MOVED_OUT, change));
         }
-        boolean restated =
-                known != null
-                        && known.fromSnapshot()
-                        && change.kind() == RecordChange.Kind.UPSERT
-                        && !clearlyAfterRead(known, change);
         out.collect(
                 new LinkChange(
                         next.matchKey(),
@@ -136,76 +131,95 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                         next.version(),
                         change.eventTime(),
                         next.values(),
-                        next.changedAt(),
-                        restated));
+                        next.ages(),
+                        restated(known, next, change)));
         identity.update(next);
     }
 
     /**
      * A row read by a snapshot: new, read again (a snapshot restarted after a failure), or read
-     * again for attributes its system newly maps. Its values are older than the job; {@code null}
-     * when it changes nothing.
+     * again for attributes its system newly maps. Its values are undated; {@code null} when it
+     * changes nothing.
      */
     private RecordIdentity read(RecordIdentity known, RecordChange change) {
-        if (known != null && !known.fromSnapshot()) {
+        boolean[] fresh = reread.get(change.system());
+        if (known != null && !known.readBySnapshotOnly()) {
             // Followed through the log already, which is newer than any snapshot, except for the
             // attributes the system did not map before.
-            return refilled(known, change, reread.get(change.system()));
+            return fresh == null ? null : refilled(known, change, fresh);
         }
         if (known != null && sameRecord(known, change)) {
             return null;
         }
+        long[] undated = new long[change.values().length];
+        Arrays.fill(undated, RecordIdentity.UNDATED);
         return new RecordIdentity(
-                change.matchKey(),
-                change.version(),
-                change.values(),
-                new long[change.values().length],
-                change.eventTime());
+                change.matchKey(), change.version(), change.values(), undated, change.eventTime());
     }
 
     /** {@code known} with the snapshot's values of the {@code fresh} attributes, or null. */
     private static RecordIdentity refilled(
             RecordIdentity known, RecordChange change, boolean[] fresh) {
-        if (fresh == null) {
-            return null;
-        }
         String[] values = known.values().clone();
         long[] changedAt = known.changedAt().clone();
         boolean changed = false;
         for (int i = 0; i < values.length && i < fresh.length; i++) {
             if (fresh[i] && !Objects.equals(values[i], change.values()[i])) {
                 values[i] = change.values()[i];
-                changedAt[i] = 0;
+                changedAt[i] = RecordIdentity.UNDATED;
                 changed = true;
             }
         }
         return changed
-                ? new RecordIdentity(known.matchKey(), known.version(), values, changedAt, 0)
+                ? new RecordIdentity(
+                        known.matchKey(), known.version(), values, changedAt, change.eventTime())
                 : null;
     }
 
     /** A change from the log; {@code null} when it is a repeat of one already processed. */
     private RecordIdentity changed(RecordIdentity known, RecordChange change) {
+        // A row only a snapshot has shown takes every change of the log, older versions too:
+        // they bring the times of what the snapshot read.
+        if (known != null && !known.readBySnapshotOnly() && isRepeat(known, change)) {
+            return null;
+        }
+        boolean afterRead = known != null && clearlyAfterRead(known, change);
         long[] changedAt = new long[change.values().length];
-        if (known != null && known.fromSnapshot() && !clearlyAfterRead(known, change)) {
-            // The snapshot may hold this change already: every value counts as changed now.
-            for (int i = 0; i < changedAt.length; i++) {
-                changedAt[i] = timeOf(change, i);
-            }
-        } else {
-            if (known != null && !known.fromSnapshot() && isRepeat(known, change)) {
-                return null;
-            }
-            for (int i = 0; i < changedAt.length; i++) {
-                boolean same =
-                        known != null
-                                && i < known.values().length
-                                && Objects.equals(known.values()[i], change.values()[i]);
-                changedAt[i] = same ? known.changedAt()[i] : timeOf(change, i);
+        for (int i = 0; i < changedAt.length; i++) {
+            boolean same =
+                    known != null
+                            && i < known.values().length
+                            && Objects.equals(known.values()[i], change.values()[i]);
+            long before = known == null ? 0 : known.changedAt()[i];
+            if (before == RecordIdentity.UNDATED) {
+                // Read by a snapshot: unchanged if the change came after the read, else the
+                // snapshot may already hold it, and the value counts as changed now.
+                changedAt[i] = same && afterRead ? 0 : timeOf(change, i);
+            } else {
+                changedAt[i] = same ? before : timeOf(change, i);
             }
         }
         return new RecordIdentity(
                 change.matchKey(), change.version(), change.values(), changedAt, 0);
+    }
+
+    /**
+     * Whether {@code next} dates values equal to the ones before it, which the golden stage must
+     * take as they are: a change the snapshot may already have held.
+     */
+    private static boolean restated(
+            RecordIdentity known, RecordIdentity next, RecordChange change) {
+        if (known == null || change.kind() != RecordChange.Kind.UPSERT) {
+            return false;
+        }
+        for (int i = 0; i < known.changedAt().length && i < next.changedAt().length; i++) {
+            if (known.changedAt()[i] == RecordIdentity.UNDATED
+                    && next.changedAt()[i] != 0
+                    && Objects.equals(known.values()[i], next.values()[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** When the change's value of attribute {@code i} changed at its source. */

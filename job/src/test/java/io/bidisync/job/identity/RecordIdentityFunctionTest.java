@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -21,14 +22,21 @@ class RecordIdentityFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness =
+        harness = unopened(2, Map.of());
+        harness.open();
+    }
+
+    /** The identity stage for {@code attributes} attributes, reading {@code reread} again. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, RecordChange, LinkChange>
+            unopened(int attributes, Map<String, boolean[]> reread) throws Exception {
+        var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new RecordIdentityFunction(2, SKEW, java.util.Map.of())),
+                                new RecordIdentityFunction(attributes, SKEW, reread)),
                         RecordChange::recordKey,
                         Types.STRING);
-        harness.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
-        harness.open();
+        h.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
+        return h;
     }
 
     @AfterEach
@@ -238,5 +246,30 @@ class RecordIdentityFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(LinkChange::version)
                 .containsExactly(5L, 6L);
+    }
+
+    @Test
+    void aSystemReadAgainForANewlyMappedAttributeTakesOnlyThatFromTheSnapshot() throws Exception {
+        // Followed through the log before an upgrade made CRM map a third attribute: the state
+        // holds two values.
+        upsert("1", "ann@x.no", 4L, 50_000, "ann@x.no", "Ann");
+        var checkpoint = harness.snapshot(1, 50_000);
+        harness.close();
+        // CRM is read again for the appended attribute.
+        harness = unopened(3, Map.of("crm", new boolean[] {false, false, true}));
+        harness.initializeState(checkpoint);
+        harness.open();
+        snapshot("1", "ann@x.no", 4L, 60_000, "ann@x.no", "Ann", "NO");
+        assertThat(last().values()).containsExactly("ann@x.no", "Ann", "NO");
+        assertThat(last().changedAt()).containsExactly(50_000L, 50_000L, 0L);
+        assertThat(last().version()).isEqualTo(4L);
+        // The fresh source replays the log from its slot: what the state has seen is a repeat.
+        upsert("1", "ann@x.no", 4L, 50_000, "ann@x.no", "Ann", "NO");
+        upsert("1", "ann@x.no", 3L, 40_000, "ann@x.no", "Annie", "NO");
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        // An edit of the new column made while the job was stopped, before the read.
+        upsert("1", "ann@x.no", 5L, 55_000, "ann@x.no", "Ann", "NO");
+        assertThat(last().changedAt()).containsExactly(50_000L, 50_000L, 55_000L);
+        assertThat(last().restated()).isTrue();
     }
 }
