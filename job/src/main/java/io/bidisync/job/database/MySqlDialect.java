@@ -72,6 +72,9 @@ final class MySqlDialect implements SqlDialect {
      */
     private static final Set<Integer> DATA_ERRORS = Set.of(1265, 1364, 1366, 1367, 1411, 3819);
 
+    /** The job's tables: transactional, and able to hold any text. */
+    private static final String TABLE_OPTIONS = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+
     /** MySQL's error "command denied to user". */
     private static final int COMMAND_DENIED = 1142;
 
@@ -167,7 +170,13 @@ final class MySqlDialect implements SqlDialect {
     public String upsertWrites(TableName writes) {
         return "INSERT INTO "
                 + quote(writes)
-                + " (id, payload) VALUES (?, ?) ON DUPLICATE KEY UPDATE payload = VALUES(payload)";
+                + " ("
+                + quoteAll("id", "payload")
+                + ") VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+                + quote("payload")
+                + " = VALUES("
+                + quote("payload")
+                + ")";
     }
 
     /**
@@ -176,48 +185,81 @@ final class MySqlDialect implements SqlDialect {
      */
     @Override
     public String createHeartbeatTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id int PRIMARY KEY, ts timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "id",
+                "int PRIMARY KEY",
+                "ts",
+                "timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)");
     }
 
     /** {@code mediumtext}: MySQL's {@code text} holds only 64 kB, less than a large batch's. */
     @Override
     public String createWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id int PRIMARY KEY, payload mediumtext NOT NULL)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table, TABLE_OPTIONS, "id", "int PRIMARY KEY", "payload", "mediumtext NOT NULL");
     }
 
     @Override
     public String createBreakerTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (`system` varchar(255) PRIMARY KEY, `tripped_at` timestamp(3) NULL,"
-                + " `write_limit` bigint, `held` bigint, `confirmed_at` timestamp(3) NULL)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "system",
+                "varchar(255) PRIMARY KEY",
+                "tripped_at",
+                "timestamp(3) NULL",
+                "write_limit",
+                "bigint",
+                "held",
+                "bigint",
+                "confirmed_at",
+                "timestamp(3) NULL");
     }
 
     @Override
     public String createHeldWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (`seq` bigint AUTO_INCREMENT PRIMARY KEY, `system` varchar(255),"
-                + " `golden_id` text, `operation` varchar(255), `row_id` text,"
-                + " `expected_version` bigint, `expected_values` longtext, `vals` longtext)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "seq",
+                "bigint AUTO_INCREMENT PRIMARY KEY",
+                "system",
+                "varchar(255)",
+                "golden_id",
+                "text",
+                "operation",
+                "varchar(255)",
+                "row_id",
+                "text",
+                "expected_version",
+                "bigint",
+                "expected_values",
+                "longtext",
+                "vals",
+                "longtext");
     }
 
     @Override
     public String createDeadLetterTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (`id` bigint AUTO_INCREMENT PRIMARY KEY,"
-                + " `at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `system` text,"
-                + " `key` text, `operation` text, `reason` text, `payload` mediumtext)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "id",
+                "bigint AUTO_INCREMENT PRIMARY KEY",
+                "at",
+                "timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)",
+                "system",
+                "text",
+                "key",
+                "text",
+                "operation",
+                "text",
+                "reason",
+                "text",
+                "payload",
+                "mediumtext");
     }
 
     /**

@@ -97,45 +97,86 @@ final class PostgresDialect implements SqlDialect {
     public String upsertWrites(TableName writes) {
         return "INSERT INTO "
                 + quote(writes)
-                + " (id, payload) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload";
+                + " ("
+                + quoteAll("id", "payload")
+                + ") VALUES (?, ?) ON CONFLICT ("
+                + quote("id")
+                + ") DO UPDATE SET "
+                + quote("payload")
+                + " = EXCLUDED."
+                + quote("payload");
     }
 
     @Override
     public String createHeartbeatTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now())";
+        return createTable(
+                table, "", "id", "integer PRIMARY KEY", "ts", "timestamptz NOT NULL DEFAULT now()");
     }
 
     @Override
     public String createWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id integer PRIMARY KEY, payload text NOT NULL)";
+        return createTable(table, "", "id", "integer PRIMARY KEY", "payload", "text NOT NULL");
     }
 
     @Override
     public String createDeadLetterTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, system text,"
-                + " key text, operation text, reason text, payload text)";
+        return createTable(
+                table,
+                "",
+                "id",
+                "bigserial PRIMARY KEY",
+                "at",
+                "timestamptz NOT NULL",
+                "system",
+                "text",
+                "key",
+                "text",
+                "operation",
+                "text",
+                "reason",
+                "text",
+                "payload",
+                "text");
     }
 
     @Override
     public String createBreakerTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (system text PRIMARY KEY, tripped_at timestamptz, write_limit bigint,"
-                + " held bigint, confirmed_at timestamptz)";
+        return createTable(
+                table,
+                "",
+                "system",
+                "text PRIMARY KEY",
+                "tripped_at",
+                "timestamptz",
+                "write_limit",
+                "bigint",
+                "held",
+                "bigint",
+                "confirmed_at",
+                "timestamptz");
     }
 
     @Override
     public String createHeldWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (seq bigserial PRIMARY KEY, system text, golden_id text, operation text,"
-                + " row_id text, expected_version bigint, expected_values text, vals text)";
+        return createTable(
+                table,
+                "",
+                "seq",
+                "bigserial PRIMARY KEY",
+                "system",
+                "text",
+                "golden_id",
+                "text",
+                "operation",
+                "text",
+                "row_id",
+                "text",
+                "expected_version",
+                "bigint",
+                "expected_values",
+                "text",
+                "vals",
+                "text");
     }
 
     @Override

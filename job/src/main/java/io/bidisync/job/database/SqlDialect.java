@@ -6,6 +6,8 @@ import io.bidisync.udfs.normalize.Normalizer;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -63,6 +65,29 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
      */
     default String quote(TableName table) {
         return quote(table.schema()) + "." + quote(table.table());
+    }
+
+    /** The identifiers, each quoted, separated by commas: a column list. */
+    default String quoteAll(String... identifiers) {
+        return String.join(", ", Arrays.stream(identifiers).map(this::quote).toList());
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} of one of the job's tables: {@code columns} alternate a
+     * column's name (quoted here) and the rest of its definition; {@code options} follow the column
+     * list.
+     */
+    default String createTable(TableName table, String options, String... columns) {
+        List<String> definitions = new ArrayList<>();
+        for (int i = 0; i < columns.length; i += 2) {
+            definitions.add(quote(columns[i]) + " " + columns[i + 1]);
+        }
+        return "CREATE TABLE IF NOT EXISTS "
+                + quote(table)
+                + " ("
+                + String.join(", ", definitions)
+                + ")"
+                + options;
     }
 
     /**
@@ -127,11 +152,7 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
         return "INSERT INTO "
                 + quote(table)
                 + " ("
-                + String.join(
-                        ", ",
-                        List.of("at", "system", "key", "operation", "reason", "payload").stream()
-                                .map(this::quote)
-                                .toList())
+                + quoteAll("at", "system", "key", "operation", "reason", "payload")
                 + ") VALUES (?, ?, ?, ?, ?, ?)";
     }
 
