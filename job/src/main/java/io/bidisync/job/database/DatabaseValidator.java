@@ -188,6 +188,9 @@ public final class DatabaseValidator {
         }
         if (system.mayWrite(WriteOperation.INSERT)) {
             checkInsertable(system, columns, p);
+            for (String problem : dialect.guardProblems(c)) {
+                problems.add(p + "connection: " + problem);
+            }
             checkKeyIndex(c, dialect, system, p);
         }
         checkPrivileges(c, dialect, system, p);
