@@ -188,6 +188,9 @@ public final class DatabaseValidator {
         }
         if (system.mayWrite(WriteOperation.INSERT)) {
             checkInsertable(system, columns, p);
+            for (String problem : dialect.guardProblems(c)) {
+                problems.add(p + "connection: " + problem);
+            }
             checkKeyIndex(c, dialect, system, p);
         }
         checkPrivileges(c, dialect, system, p);
@@ -262,13 +265,16 @@ public final class DatabaseValidator {
         }
     }
 
-    private static String createPublication(String publication, List<String> tables) {
+    static String createPublication(String publication, List<String> tables) {
         List<String> quoted = new ArrayList<>();
         for (String table : tables) {
             String[] parts = table.split("\\.");
             quoted.add(SqlDialect.POSTGRES.quote(new TableName(parts[0], parts[1])));
         }
-        return "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ", quoted);
+        return "CREATE PUBLICATION "
+                + SqlDialect.POSTGRES.quote(publication)
+                + " FOR TABLE "
+                + String.join(", ", quoted);
     }
 
     private void checkInsertable(SystemConfig system, TableColumns columns, String p)

@@ -74,17 +74,79 @@ public final class JobTables {
         SqlDialect dialect = SqlDialect.of(config.system(config.audit().system()));
         return "INSERT INTO "
                 + dialect.quote(audit(config))
-                + " (event_time, golden_id, system, row_id, action, expected_version,"
-                + " resulting_version, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " ("
+                + dialect.quoteAll(
+                        "event_time",
+                        "golden_id",
+                        "system",
+                        "row_id",
+                        "action",
+                        "expected_version",
+                        "resulting_version",
+                        "reason",
+                        "detail")
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
     /** The audit entries of one golden id, oldest first; parameter: the golden id. */
     public static String selectAuditSql(SyncConfig config) {
         SqlDialect dialect = SqlDialect.of(config.system(config.audit().system()));
-        return "SELECT at, event_time, system, row_id, action, expected_version,"
-                + " resulting_version, reason, detail FROM "
+        return "SELECT "
+                + dialect.quoteAll(
+                        "at",
+                        "event_time",
+                        "system",
+                        "row_id",
+                        "action",
+                        "expected_version",
+                        "resulting_version",
+                        "reason",
+                        "detail")
+                + " FROM "
                 + dialect.quote(audit(config))
-                + " WHERE golden_id = ? ORDER BY seq";
+                + " WHERE "
+                + dialect.quote("golden_id")
+                + " = ? ORDER BY "
+                + dialect.quote("seq");
+    }
+
+    /** The audit table (in PostgreSQL) and its index by golden id. */
+    static List<String> createAuditTableSql(SyncConfig config) {
+        SqlDialect dialect = SqlDialect.of(config.system(config.audit().system()));
+        TableName table = audit(config);
+        return List.of(
+                dialect.createTable(
+                        table,
+                        "",
+                        "seq",
+                        "bigserial PRIMARY KEY",
+                        "at",
+                        "timestamptz NOT NULL DEFAULT clock_timestamp()",
+                        "event_time",
+                        "bigint",
+                        "golden_id",
+                        "text NOT NULL",
+                        "system",
+                        "text",
+                        "row_id",
+                        "text",
+                        "action",
+                        "text NOT NULL",
+                        "expected_version",
+                        "text",
+                        "resulting_version",
+                        "text",
+                        "reason",
+                        "text",
+                        "detail",
+                        "text"),
+                "CREATE INDEX IF NOT EXISTS "
+                        + dialect.quote(table.table() + "_golden_id")
+                        + " ON "
+                        + dialect.quote(table)
+                        + " ("
+                        + dialect.quoteAll("golden_id", "seq")
+                        + ")");
     }
 
     /** Whether the job writes to the system, and so keeps a writes table there. */
@@ -111,9 +173,13 @@ public final class JobTables {
         SqlDialect dialect = SqlDialect.of(system);
         return "UPDATE "
                 + dialect.quote(heartbeat(config, system))
-                + " SET ts = "
+                + " SET "
+                + dialect.quote("ts")
+                + " = "
                 + dialect.now()
-                + " WHERE id = 1";
+                + " WHERE "
+                + dialect.quote("id")
+                + " = 1";
     }
 
     /**
@@ -134,10 +200,21 @@ public final class JobTables {
 
     /** Creates every system's tables where missing (before the job starts), and says so. */
     public static void ensure(SyncConfig config) throws SQLException {
+        ensure(config, Database::connect);
+    }
+
+    /** Opens a connection to a system's database. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect(SystemConfig system) throws SQLException;
+    }
+
+    /** {@link #ensure(SyncConfig)} through the given connections. */
+    static void ensure(SyncConfig config, Connector connector) throws SQLException {
         if (config.deadLetterTable() != null) {
             SystemConfig holder = config.system(config.deadLetterTable().system());
             SqlDialect dialect = SqlDialect.of(holder);
-            try (Connection c = Database.connect(holder);
+            try (Connection c = connector.connect(holder);
                     Statement s = c.createStatement()) {
                 createIfMissing(
                         c,
@@ -150,34 +227,20 @@ public final class JobTables {
         }
         if (config.audit() != null && !config.audit().toTopic()) {
             SystemConfig holder = config.system(config.audit().system());
-            SqlDialect dialect = SqlDialect.of(holder);
-            try (Connection c = Database.connect(holder);
+            try (Connection c = connector.connect(holder);
                     Statement s = c.createStatement()) {
-                TableName table = audit(config);
-                String quoted = dialect.quote(table);
                 createIfMissing(
                         c,
                         s,
                         holder,
                         "audit",
-                        table,
-                        "CREATE TABLE IF NOT EXISTS "
-                                + quoted
-                                + " (seq bigserial PRIMARY KEY,"
-                                + " at timestamptz NOT NULL DEFAULT clock_timestamp(),"
-                                + " event_time bigint, golden_id text NOT NULL, system text,"
-                                + " row_id text, action text NOT NULL, expected_version text,"
-                                + " resulting_version text, reason text, detail text)",
-                        "CREATE INDEX IF NOT EXISTS "
-                                + dialect.quote(table.table() + "_golden_id")
-                                + " ON "
-                                + quoted
-                                + " (golden_id, seq)");
+                        audit(config),
+                        createAuditTableSql(config).toArray(String[]::new));
             }
         }
         for (SystemConfig system : config.systems().values()) {
             SqlDialect dialect = SqlDialect.of(system);
-            try (Connection c = Database.connect(system);
+            try (Connection c = connector.connect(system);
                     Statement s = c.createStatement()) {
                 TableName heartbeat = heartbeat(config, system);
                 createIfMissing(
@@ -187,15 +250,21 @@ public final class JobTables {
                         "heartbeat",
                         heartbeat,
                         dialect.createHeartbeatTable(heartbeat));
+                String id = dialect.quote("id");
                 try (ResultSet rs =
                         s.executeQuery(
                                 "SELECT count(*) FROM "
                                         + dialect.quote(heartbeat)
-                                        + " WHERE id = 1")) {
-                    rs.next();
-                    if (rs.getInt(1) == 0) {
+                                        + " WHERE "
+                                        + id
+                                        + " = 1")) {
+                    if (rs.next() && rs.getInt(1) == 0) {
                         s.executeUpdate(
-                                "INSERT INTO " + dialect.quote(heartbeat) + " (id) VALUES (1)");
+                                "INSERT INTO "
+                                        + dialect.quote(heartbeat)
+                                        + " ("
+                                        + id
+                                        + ") VALUES (1)");
                     }
                 }
                 if (hasWrites(system)) {

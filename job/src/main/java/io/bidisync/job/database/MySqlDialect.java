@@ -2,14 +2,18 @@ package io.bidisync.job.database;
 
 import io.bidisync.job.config.SqlIdentifier;
 import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.normalize.CaseMapping;
 import io.bidisync.udfs.normalize.Normalizer;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -18,13 +22,20 @@ import java.util.Set;
  * schema} is its database.
  *
  * <p><b>Normalisers.</b> Text is taken as {@code utf8mb4} in collation {@code
- * utf8mb4_unicode_520_ci} (present in both servers; its case mapping, Unicode 5.2, is the one
- * {@code LOWER} uses). Whitespace is exactly {@link Normalizer#WHITESPACE_CHARS}, written as {@code
- * CHAR(9, 10, 12, 13 USING utf8mb4)} so that no backslash escape depends on the session's {@code
- * sql_mode}; the end of the text is {@code (?!.)} under {@code (?s)}, because {@code $} also
- * matches before a final line break. {@code İ} (U+0130) is replaced by {@code i̇} before
- * lower-casing, as Java does. Known difference: Java lower-cases a word-final capital sigma to
- * {@code ς}, SQL to {@code σ} (PostgreSQL's {@code lower} does the same).
+ * utf8mb4_unicode_520_ci} (present in both servers), whose {@code LOWER} is exactly the simple
+ * lower case of Unicode 5.2 that {@link CaseMapping} holds; the mappings beyond it (final sigma)
+ * follow as {@code REPLACE}. Whitespace is exactly {@link Normalizer#WHITESPACE_CHARS}, written as
+ * {@code CHAR(9, 10, 12, 13 USING utf8mb4)} so that no backslash escape depends on the session's
+ * {@code sql_mode}; the end of the text is {@code (?!.)} under {@code (?s)}, because {@code $} also
+ * matches before a final line break.
+ *
+ * <p><b>NFC.</b> Neither server can normalise Unicode. So the SQL form of a value stored in NFC is
+ * the key Java computes, and that of a value stored fully decomposed (NFD) is that key in NFD,
+ * because the case mapping and the rules commute with decomposition — except for {@code I} +
+ * U+0307, NFD of {@code İ}, which SQL therefore composes before lower-casing. The guard compares
+ * with both forms of the key ({@link #keyParameters}). A value stored in neither form (partly
+ * decomposed, or with a character NFC replaces by another, like U+037E GREEK QUESTION MARK or a CJK
+ * compatibility ideograph) is not recognised.
  *
  * <p><b>Comparisons</b> of text are byte-exact ({@code CAST(… AS BINARY)}): the columns' collations
  * are usually case- and accent-insensitive and ignore trailing spaces, which would let {@code
@@ -54,10 +65,12 @@ final class MySqlDialect implements SqlDialect {
                     + CONTROL_WHITESPACE
                     + ", ']+(?!.)')";
 
-    /** Java lower-cases U+0130 to "i" + U+0307; MySQL to "i". */
+    /** {@code İ} (U+0130). */
     private static final String DOTTED_CAPITAL_I = "CHAR(0xC4B0 USING utf8mb4)";
 
-    private static final String I_WITH_DOT = "CONCAT('i', CHAR(0xCC87 USING utf8mb4))";
+    /** {@code I} + U+0307: {@code İ} decomposed. */
+    private static final String DECOMPOSED_DOTTED_CAPITAL_I =
+            "CONCAT('I', CHAR(0xCC87 USING utf8mb4))";
 
     private static final Set<String> TEXT_TYPES =
             Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set");
@@ -71,6 +84,9 @@ final class MySqlDialect implements SqlDialect {
      * value for a type (1367, 1411), check constraint (3819 in MySQL).
      */
     private static final Set<Integer> DATA_ERRORS = Set.of(1265, 1364, 1366, 1367, 1411, 3819);
+
+    /** The job's tables: transactional, and able to hold any text. */
+    private static final String TABLE_OPTIONS = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
     /** MySQL's error "command denied to user". */
     private static final int COMMAND_DENIED = 1142;
@@ -111,13 +127,55 @@ final class MySqlDialect implements SqlDialect {
         return "REGEXP_REPLACE(" + text + ", " + EDGE_WHITESPACE + ", '')";
     }
 
+    /** {@link CaseMapping}: {@code LOWER} in the collation, then the mappings beyond it. */
     private static String lower(String text) {
-        return "LOWER(REPLACE(" + text + ", " + DOTTED_CAPITAL_I + ", " + I_WITH_DOT + "))";
+        String lower =
+                "LOWER(REPLACE("
+                        + text
+                        + ", "
+                        + DECOMPOSED_DOTTED_CAPITAL_I
+                        + ", "
+                        + DOTTED_CAPITAL_I
+                        + "))";
+        for (Map.Entry<String, String> extra : CaseMapping.beyondSimpleLowerCase().entrySet()) {
+            lower =
+                    "REPLACE("
+                            + lower
+                            + ", "
+                            + utf8mb4(extra.getKey())
+                            + ", "
+                            + utf8mb4(extra.getValue())
+                            + ")";
+        }
+        return lower;
+    }
+
+    /** The text as {@code CHAR(0x… USING utf8mb4)}: its UTF-8 bytes, no literal to escape. */
+    private static String utf8mb4(String text) {
+        return "CHAR(0x"
+                + HexFormat.of().withUpperCase().formatHex(text.getBytes(StandardCharsets.UTF_8))
+                + " USING utf8mb4)";
     }
 
     @Override
     public String keyEquals(String normalizedExpression) {
-        return "CAST(" + normalizedExpression + " AS BINARY) = CAST(? AS BINARY)";
+        return "CAST("
+                + normalizedExpression
+                + " AS BINARY) IN (CAST(? AS BINARY), CAST(? AS BINARY))";
+    }
+
+    /** The key, and the key in NFD: the SQL form of a value stored decomposed. */
+    @Override
+    public List<String> keyParameters(String normalizedKey) {
+        return List.of(
+                normalizedKey,
+                java.text.Normalizer.normalize(normalizedKey, java.text.Normalizer.Form.NFD));
+    }
+
+    /** Both servers have the collation and its {@code LOWER}. */
+    @Override
+    public List<String> guardProblems(Connection connection) {
+        return List.of();
     }
 
     @Override
@@ -167,7 +225,13 @@ final class MySqlDialect implements SqlDialect {
     public String upsertWrites(TableName writes) {
         return "INSERT INTO "
                 + quote(writes)
-                + " (id, payload) VALUES (?, ?) ON DUPLICATE KEY UPDATE payload = VALUES(payload)";
+                + " ("
+                + quoteAll("id", "payload")
+                + ") VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+                + quote("payload")
+                + " = VALUES("
+                + quote("payload")
+                + ")";
     }
 
     /**
@@ -176,48 +240,81 @@ final class MySqlDialect implements SqlDialect {
      */
     @Override
     public String createHeartbeatTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id int PRIMARY KEY, ts timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "id",
+                "int PRIMARY KEY",
+                "ts",
+                "timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)");
     }
 
     /** {@code mediumtext}: MySQL's {@code text} holds only 64 kB, less than a large batch's. */
     @Override
     public String createWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id int PRIMARY KEY, payload mediumtext NOT NULL)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table, TABLE_OPTIONS, "id", "int PRIMARY KEY", "payload", "mediumtext NOT NULL");
     }
 
     @Override
     public String createBreakerTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (`system` varchar(255) PRIMARY KEY, `tripped_at` timestamp(3) NULL,"
-                + " `write_limit` bigint, `held` bigint, `confirmed_at` timestamp(3) NULL)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "system",
+                "varchar(255) PRIMARY KEY",
+                "tripped_at",
+                "timestamp(3) NULL",
+                "write_limit",
+                "bigint",
+                "held",
+                "bigint",
+                "confirmed_at",
+                "timestamp(3) NULL");
     }
 
     @Override
     public String createHeldWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (`seq` bigint AUTO_INCREMENT PRIMARY KEY, `system` varchar(255),"
-                + " `golden_id` text, `operation` varchar(255), `row_id` text,"
-                + " `expected_version` bigint, `expected_values` longtext, `vals` longtext)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "seq",
+                "bigint AUTO_INCREMENT PRIMARY KEY",
+                "system",
+                "varchar(255)",
+                "golden_id",
+                "text",
+                "operation",
+                "varchar(255)",
+                "row_id",
+                "text",
+                "expected_version",
+                "bigint",
+                "expected_values",
+                "longtext",
+                "vals",
+                "longtext");
     }
 
     @Override
     public String createDeadLetterTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (`id` bigint AUTO_INCREMENT PRIMARY KEY,"
-                + " `at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `system` text,"
-                + " `key` text, `operation` text, `reason` text, `payload` mediumtext)"
-                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        return createTable(
+                table,
+                TABLE_OPTIONS,
+                "id",
+                "bigint AUTO_INCREMENT PRIMARY KEY",
+                "at",
+                "timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)",
+                "system",
+                "text",
+                "key",
+                "text",
+                "operation",
+                "text",
+                "reason",
+                "text",
+                "payload",
+                "mediumtext");
     }
 
     /**
@@ -311,7 +408,10 @@ final class MySqlDialect implements SqlDialect {
                                 + quote(table)
                                 + " WHERE "
                                 + keyEquals(normalizedExpression))) {
-            ps.setString(1, "x");
+            List<String> key = keyParameters("x");
+            for (int i = 0; i < key.size(); i++) {
+                ps.setString(i + 1, key.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String type = rs.getString("type");

@@ -2,6 +2,7 @@ package io.bidisync.job.database;
 
 import io.bidisync.job.config.SqlIdentifier;
 import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.normalize.CaseMapping;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import java.sql.Connection;
@@ -10,13 +11,29 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
-/** PostgreSQL: the CDC source's database, and a write target. */
+/**
+ * PostgreSQL: the CDC source's database, and a write target.
+ *
+ * <p><b>Normalisers.</b> NFC is {@code normalize(…, NFC)} (PostgreSQL 13 or newer, in a UTF8
+ * database); case is mapped by {@code translate} with {@link CaseMapping}'s table, not by {@code
+ * lower}, whose result follows the column's collation (Turkish {@code I} → {@code ı}; nothing
+ * beyond ASCII under {@code C}) and the server's ICU or C library. Both cost more than {@code
+ * lower}, so a value that is all ASCII (hence already NFC) takes {@code lower(… COLLATE "C")},
+ * which maps exactly A–Z.
+ */
 final class PostgresDialect implements SqlDialect {
     /** The characters {@link Normalizer#WHITESPACE_CHARS} as a PostgreSQL escape string. */
     private static final String WHITESPACE = "E' \\t\\n\\r\\f'";
+
+    /** {@link CaseMapping} as a {@code translate} call's last two arguments. */
+    private static final String CASE_MAPPING =
+            literal(CaseMapping.sources()) + ", " + literal(CaseMapping.targets());
 
     PostgresDialect() {}
 
@@ -34,7 +51,12 @@ final class PostgresDialect implements SqlDialect {
     public String normalized(Normalizer normalizer, String quotedColumn) {
         String text = "CAST(" + quotedColumn + " AS text)";
         return switch (normalizer) {
-            case EMAIL -> "lower(translate(" + text + ", " + WHITESPACE + ", ''))";
+            case EMAIL ->
+                    unicode(
+                            text,
+                            (nfc, lower) ->
+                                    lower.apply("translate(" + nfc + ", " + WHITESPACE + ", '')"));
+            // NFC cannot add, remove or move an ASCII digit, a '+' or whitespace.
             case PHONE ->
                     "regexp_replace(regexp_replace(btrim("
                             + text
@@ -42,10 +64,71 @@ final class PostgresDialect implements SqlDialect {
                             + WHITESPACE
                             + "), '^[+]', '00'), '[^0-9]', '', 'g')";
             case DIGITS -> "regexp_replace(" + text + ", '[^0-9]', '', 'g')";
-            case LOWER -> "lower(btrim(" + text + ", " + WHITESPACE + "))";
-            case TRIM -> "btrim(" + text + ", " + WHITESPACE + ")";
-            case NONE -> quotedColumn;
+            case LOWER ->
+                    unicode(
+                            text,
+                            (nfc, lower) -> lower.apply("btrim(" + nfc + ", " + WHITESPACE + ")"));
+            case TRIM -> unicode(text, (nfc, lower) -> "btrim(" + nfc + ", " + WHITESPACE + ")");
+            case NONE -> unicode(text, (nfc, lower) -> nfc);
         };
+    }
+
+    /**
+     * A normaliser's rule over the text in NFC, with its case mapping: for ASCII text the text
+     * itself and {@code lower(… COLLATE "C")}, else {@code normalize} and {@code translate}.
+     */
+    private static String unicode(
+            String text, BiFunction<String, UnaryOperator<String>, String> rule) {
+        return "CASE WHEN octet_length("
+                + text
+                + ") = char_length("
+                + text
+                + ") THEN "
+                + rule.apply(text, ascii -> "lower(" + ascii + " COLLATE \"C\")")
+                + " ELSE "
+                + rule.apply(
+                        "normalize(" + text + ", NFC)",
+                        any -> "translate(" + any + ", " + CASE_MAPPING + ")")
+                + " END";
+    }
+
+    /** A string literal of text without backslashes (whatever standard_conforming_strings). */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** The form of the key the guard compares with is the key itself. */
+    @Override
+    public List<String> keyParameters(String normalizedKey) {
+        return List.of(normalizedKey);
+    }
+
+    /** {@code normalize} needs PostgreSQL 13 and a UTF8 database. */
+    @Override
+    public List<String> guardProblems(Connection connection) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT current_setting('server_version_num')::int,"
+                                        + " current_setting('server_version'),"
+                                        + " current_setting('server_encoding')")) {
+            rs.next();
+            if (rs.getInt(1) < 130000) {
+                problems.add(
+                        "the server is PostgreSQL "
+                                + rs.getString(2)
+                                + "; the duplicate guard normalises keys to Unicode NFC"
+                                + " (normalize), which needs 13 or newer");
+            }
+            if (!"UTF8".equals(rs.getString(3))) {
+                problems.add(
+                        "the database's encoding is "
+                                + rs.getString(3)
+                                + "; the duplicate guard's Unicode normalisation needs UTF8");
+            }
+        }
+        return problems;
     }
 
     @Override
@@ -97,45 +180,86 @@ final class PostgresDialect implements SqlDialect {
     public String upsertWrites(TableName writes) {
         return "INSERT INTO "
                 + quote(writes)
-                + " (id, payload) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload";
+                + " ("
+                + quoteAll("id", "payload")
+                + ") VALUES (?, ?) ON CONFLICT ("
+                + quote("id")
+                + ") DO UPDATE SET "
+                + quote("payload")
+                + " = EXCLUDED."
+                + quote("payload");
     }
 
     @Override
     public String createHeartbeatTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id integer PRIMARY KEY, ts timestamptz NOT NULL DEFAULT now())";
+        return createTable(
+                table, "", "id", "integer PRIMARY KEY", "ts", "timestamptz NOT NULL DEFAULT now()");
     }
 
     @Override
     public String createWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id integer PRIMARY KEY, payload text NOT NULL)";
+        return createTable(table, "", "id", "integer PRIMARY KEY", "payload", "text NOT NULL");
     }
 
     @Override
     public String createDeadLetterTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, system text,"
-                + " key text, operation text, reason text, payload text)";
+        return createTable(
+                table,
+                "",
+                "id",
+                "bigserial PRIMARY KEY",
+                "at",
+                "timestamptz NOT NULL",
+                "system",
+                "text",
+                "key",
+                "text",
+                "operation",
+                "text",
+                "reason",
+                "text",
+                "payload",
+                "text");
     }
 
     @Override
     public String createBreakerTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (system text PRIMARY KEY, tripped_at timestamptz, write_limit bigint,"
-                + " held bigint, confirmed_at timestamptz)";
+        return createTable(
+                table,
+                "",
+                "system",
+                "text PRIMARY KEY",
+                "tripped_at",
+                "timestamptz",
+                "write_limit",
+                "bigint",
+                "held",
+                "bigint",
+                "confirmed_at",
+                "timestamptz");
     }
 
     @Override
     public String createHeldWritesTable(TableName table) {
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " (seq bigserial PRIMARY KEY, system text, golden_id text, operation text,"
-                + " row_id text, expected_version bigint, expected_values text, vals text)";
+        return createTable(
+                table,
+                "",
+                "seq",
+                "bigserial PRIMARY KEY",
+                "system",
+                "text",
+                "golden_id",
+                "text",
+                "operation",
+                "text",
+                "row_id",
+                "text",
+                "expected_version",
+                "bigint",
+                "expected_values",
+                "text",
+                "vals",
+                "text");
     }
 
     @Override

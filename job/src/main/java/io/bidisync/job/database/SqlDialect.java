@@ -6,6 +6,8 @@ import io.bidisync.udfs.normalize.Normalizer;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,18 +67,56 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
         return quote(table.schema()) + "." + quote(table.table());
     }
 
+    /** The identifiers, each quoted, separated by commas: a column list. */
+    default String quoteAll(String... identifiers) {
+        return String.join(", ", Arrays.stream(identifiers).map(this::quote).toList());
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} of one of the job's tables: {@code columns} alternate a
+     * column's name (quoted here) and the rest of its definition; {@code options} follow the column
+     * list.
+     */
+    default String createTable(TableName table, String options, String... columns) {
+        List<String> definitions = new ArrayList<>();
+        for (int i = 0; i < columns.length; i += 2) {
+            definitions.add(quote(columns[i]) + " " + columns[i + 1]);
+        }
+        return "CREATE TABLE IF NOT EXISTS "
+                + quote(table)
+                + " ("
+                + String.join(", ", definitions)
+                + ")"
+                + options;
+    }
+
     /**
      * The SQL expression that normalises the (already quoted) column exactly as {@link
-     * Normalizer#normalize} does, except that a blank result is {@code ''} rather than {@code
-     * null}.
+     * Normalizer#normalize} does, whatever the database's locale and the column's collation, except
+     * that a blank result is {@code ''} rather than {@code null}. Where the database cannot bring
+     * text into Unicode NFC, that holds for text stored in NFC; see {@link #keyParameters}.
      */
     String normalized(Normalizer normalizer, String quotedColumn);
 
     /**
-     * The duplicate guard's condition: the normalised key expression equals the one parameter (the
-     * golden record's normalised key), compared exactly (case, accents and trailing spaces count).
+     * The duplicate guard's condition: the normalised key expression equals one of the parameters
+     * {@link #keyParameters} gives for the golden record's normalised key, compared exactly (case,
+     * accents and trailing spaces count).
      */
     String keyEquals(String normalizedExpression);
+
+    /**
+     * The values {@link #keyEquals}'s parameters are bound to for a normalised key: the forms the
+     * SQL form of a row with that key can take.
+     */
+    List<String> keyParameters(String normalizedKey);
+
+    /**
+     * Problems of the database for the duplicate guard's normalised key (a server too old for its
+     * functions, an encoding they refuse), each a sentence without the configuration key. Changes
+     * nothing.
+     */
+    List<String> guardProblems(Connection connection) throws SQLException;
 
     /**
      * The optimistic-lock comparison of a column with the one parameter, where NULL equals NULL and
@@ -91,8 +131,8 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
 
     /**
      * The guarded INSERT: inserts the row only if no row has the same normalised match key. The
-     * statement's parameters are the values, then the key; its new primary key comes from {@link
-     * java.sql.Statement#getGeneratedKeys()}.
+     * statement's parameters are the values, then the {@link #keyParameters}; its new primary key
+     * comes from {@link java.sql.Statement#getGeneratedKeys()}.
      */
     String guardedInsert(
             String quotedTable,
@@ -127,11 +167,7 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
         return "INSERT INTO "
                 + quote(table)
                 + " ("
-                + String.join(
-                        ", ",
-                        List.of("at", "system", "key", "operation", "reason", "payload").stream()
-                                .map(this::quote)
-                                .toList())
+                + quoteAll("at", "system", "key", "operation", "reason", "payload")
                 + ") VALUES (?, ?, ?, ?, ?, ?)";
     }
 

@@ -233,8 +233,9 @@ public final class Planner {
                     keys.add(rs.getString(1));
                 }
             }
+            SqlDialect dialect = SqlDialect.of(system);
             for (WriteIntent insert : inserts) {
-                if (keys.contains(insert.goldenKey())) {
+                if (dialect.keyParameters(insert.goldenKey()).stream().anyMatch(keys::contains)) {
                     blocked.add(system.name() + '/' + insert.goldenKey());
                 }
             }

@@ -28,6 +28,11 @@ import java.util.List;
 public final class BreakerTables {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A held write as reported, in the order {@link #heldWrites} reads it. */
+    private static final String[] HELD_WRITE_COLUMNS = {
+        "golden_id", "operation", "row_id", "expected_version", "expected_values", "vals"
+    };
+
     /**
      * A system's breaker as stored.
      *
@@ -43,12 +48,15 @@ public final class BreakerTables {
         SqlDialect dialect = SqlDialect.of(system);
         String table = dialect.quote(JobTables.breaker(system));
         try (PreparedStatement delete =
-                        c.prepareStatement("DELETE FROM " + table + " WHERE system = ?");
+                        c.prepareStatement("DELETE FROM " + table + whereSystem(dialect));
                 PreparedStatement insert =
                         c.prepareStatement(
                                 "INSERT INTO "
                                         + table
-                                        + " (system, tripped_at, write_limit, held) VALUES (?, ?, ?, 0)")) {
+                                        + " ("
+                                        + dialect.quoteAll(
+                                                "system", "tripped_at", "write_limit", "held")
+                                        + ") VALUES (?, ?, ?, 0)")) {
             delete.setString(1, system.name());
             delete.executeUpdate();
             insert.setString(1, system.name());
@@ -66,25 +74,31 @@ public final class BreakerTables {
                         c.prepareStatement(
                                 "INSERT INTO "
                                         + dialect.quote(JobTables.heldWrites(system))
-                                        + " (system, golden_id, operation, row_id, expected_version,"
-                                        + " expected_values, vals) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                        + " ("
+                                        + dialect.quoteAll(HELD_WRITE_COLUMNS)
+                                        + ", "
+                                        + dialect.quote("system")
+                                        + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement count =
                         c.prepareStatement(
                                 "UPDATE "
                                         + dialect.quote(JobTables.breaker(system))
-                                        + " SET held = ? WHERE system = ?")) {
+                                        + " SET "
+                                        + dialect.quote("held")
+                                        + " = ?"
+                                        + whereSystem(dialect))) {
             for (WriteIntent w : writes) {
-                insert.setString(1, system.name());
-                insert.setString(2, w.goldenKey());
-                insert.setString(3, w.operation().name());
-                insert.setString(4, w.localId());
+                insert.setString(1, w.goldenKey());
+                insert.setString(2, w.operation().name());
+                insert.setString(3, w.localId());
                 if (w.expectedVersion() == null) {
-                    insert.setNull(5, Types.BIGINT);
+                    insert.setNull(4, Types.BIGINT);
                 } else {
-                    insert.setLong(5, w.expectedVersion());
+                    insert.setLong(4, w.expectedVersion());
                 }
-                insert.setString(6, json(w.expectedValues()));
-                insert.setString(7, json(w.values()));
+                insert.setString(5, json(w.expectedValues()));
+                insert.setString(6, json(w.values()));
+                insert.setString(7, system.name());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -108,7 +122,7 @@ public final class BreakerTables {
                         dialect.quote(JobTables.heldWrites(system)),
                         dialect.quote(JobTables.breaker(system)))) {
             try (PreparedStatement st =
-                    c.prepareStatement("DELETE FROM " + table + " WHERE system = ?")) {
+                    c.prepareStatement("DELETE FROM " + table + whereSystem(dialect))) {
                 st.setString(1, system.name());
                 st.executeUpdate();
             }
@@ -117,11 +131,15 @@ public final class BreakerTables {
 
     /** The stored breaker of {@code system}; {@code null} when it has not tripped. */
     public static State state(Connection c, SystemConfig system) throws SQLException {
+        SqlDialect dialect = SqlDialect.of(system);
         try (PreparedStatement st =
                 c.prepareStatement(
-                        "SELECT tripped_at, write_limit, held, confirmed_at FROM "
-                                + SqlDialect.of(system).quote(JobTables.breaker(system))
-                                + " WHERE system = ?")) {
+                        "SELECT "
+                                + dialect.quoteAll(
+                                        "tripped_at", "write_limit", "held", "confirmed_at")
+                                + " FROM "
+                                + dialect.quote(JobTables.breaker(system))
+                                + whereSystem(dialect))) {
             st.setString(1, system.name());
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
@@ -143,12 +161,21 @@ public final class BreakerTables {
      * whether there was a tripped breaker to confirm.
      */
     public static boolean confirm(SystemConfig system) throws SQLException {
-        try (Connection c = Database.connect(system);
-                PreparedStatement st =
-                        c.prepareStatement(
-                                "UPDATE "
-                                        + SqlDialect.of(system).quote(JobTables.breaker(system))
-                                        + " SET confirmed_at = ? WHERE system = ?")) {
+        try (Connection c = Database.connect(system)) {
+            return confirm(c, system);
+        }
+    }
+
+    static boolean confirm(Connection c, SystemConfig system) throws SQLException {
+        SqlDialect dialect = SqlDialect.of(system);
+        try (PreparedStatement st =
+                c.prepareStatement(
+                        "UPDATE "
+                                + dialect.quote(JobTables.breaker(system))
+                                + " SET "
+                                + dialect.quote("confirmed_at")
+                                + " = ?"
+                                + whereSystem(dialect))) {
             st.setTimestamp(1, Timestamp.from(Instant.now()));
             st.setString(2, system.name());
             int rows = st.executeUpdate();
@@ -163,12 +190,16 @@ public final class BreakerTables {
     public static List<WriteIntent> heldWrites(Connection c, SystemConfig system)
             throws SQLException {
         List<WriteIntent> out = new ArrayList<>();
+        SqlDialect dialect = SqlDialect.of(system);
         try (PreparedStatement st =
                 c.prepareStatement(
-                        "SELECT golden_id, operation, row_id, expected_version, expected_values,"
-                                + " vals FROM "
-                                + SqlDialect.of(system).quote(JobTables.heldWrites(system))
-                                + " WHERE system = ? ORDER BY seq")) {
+                        "SELECT "
+                                + dialect.quoteAll(HELD_WRITE_COLUMNS)
+                                + " FROM "
+                                + dialect.quote(JobTables.heldWrites(system))
+                                + whereSystem(dialect)
+                                + " ORDER BY "
+                                + dialect.quote("seq"))) {
             st.setString(1, system.name());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -189,6 +220,11 @@ public final class BreakerTables {
             }
         }
         return out;
+    }
+
+    /** The condition on a breaker table's system column; its parameter: the system's name. */
+    private static String whereSystem(SqlDialect dialect) {
+        return " WHERE " + dialect.quote("system") + " = ?";
     }
 
     private static String json(String[] values) {

@@ -349,7 +349,9 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                 connection.prepareStatement(sql.insert(), Statement.RETURN_GENERATED_KEYS)) {
             for (WriteIntent intent : inserts) {
                 int p = bindValues(ps, 1, intent.values());
-                ps.setString(p, intent.goldenKey());
+                for (String key : dialect.keyParameters(intent.goldenKey())) {
+                    ps.setString(p++, key);
+                }
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();

@@ -106,8 +106,8 @@ public final class SqlStatements {
 
     /**
      * A query for every normalised match key in the table, as the INSERT's duplicate guard computes
-     * them: an insert is blocked when its key is among them (the guard compares exactly). Reads
-     * only.
+     * them: an insert is blocked when one of its key's {@link SqlDialect#keyParameters} is among
+     * them (the guard compares exactly). Reads only.
      */
     public static String guardedKeys(
             SystemConfig system,

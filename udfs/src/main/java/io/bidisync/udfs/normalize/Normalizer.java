@@ -1,24 +1,26 @@
 package io.bidisync.udfs.normalize;
 
-import java.util.Locale;
-
 /**
  * Turns a raw value into the form used to compare it: for match keys (which records describe the
  * same entity) and for echo and change detection (is a value the same as the one we wrote).
  *
+ * <p>Every normaliser first brings the value into Unicode NFC, so an accent written as one code
+ * point or as a letter plus a combining mark makes no difference, then applies its rule. The rules
+ * that ignore case map letters by {@link CaseMapping}, a fixed table, not by a locale.
+ *
  * <p>Every normaliser has an exact SQL twin in the writer's dialect, because the duplicate guard of
  * a conditional INSERT compares the normalised key inside the target database. The two forms must
  * agree, so the Java side sticks to operations SQL can express identically: it removes only the
- * ASCII whitespace {@value #WHITESPACE_CHARS} (not the wider Unicode set), and keeps only ASCII
- * digits.
+ * ASCII whitespace {@value #WHITESPACE_CHARS} (not the wider Unicode set), keeps only ASCII digits,
+ * and maps case by a table each database can apply.
  *
  * <p>A value that normalises to the empty string normalises to {@code null}: blank values never
  * match anything.
  */
 public enum Normalizer {
     /**
-     * Lower case, every whitespace character removed: {@code " Ann.Lee @Example.COM"} → {@code
-     * ann.lee@example.com}.
+     * Lower case ({@link CaseMapping}), every whitespace character removed: {@code "
+     * Ann.Lee @Example.COM"} → {@code ann.lee@example.com}.
      */
     EMAIL("email"),
     /**
@@ -28,11 +30,11 @@ public enum Normalizer {
     PHONE("phone"),
     /** Digits only: {@code "NO 912 345 678 MVA"} → {@code 912345678}. */
     DIGITS("digits"),
-    /** Lower case, leading and trailing whitespace removed. */
+    /** Lower case ({@link CaseMapping}), leading and trailing whitespace removed. */
     LOWER("lower"),
     /** Leading and trailing whitespace removed. */
     TRIM("trim"),
-    /** The value as it is; only a blank value becomes {@code null}. */
+    /** The value as it is (in NFC); only a blank value becomes {@code null}. */
     NONE("none");
 
     /** The whitespace characters the normalisers remove; the SQL forms use the same set. */
@@ -64,16 +66,27 @@ public enum Normalizer {
         if (raw == null) {
             return null;
         }
+        String nfc = nfc(raw);
         String result =
                 switch (this) {
-                    case EMAIL -> removeWhitespace(raw).toLowerCase(Locale.ROOT);
-                    case PHONE -> digitsOnly(leadingPlusAsZeros(trim(raw)));
-                    case DIGITS -> digitsOnly(raw);
-                    case LOWER -> trim(raw).toLowerCase(Locale.ROOT);
-                    case TRIM -> trim(raw);
-                    case NONE -> trim(raw).isEmpty() ? "" : raw;
+                    case EMAIL -> CaseMapping.apply(removeWhitespace(nfc));
+                    case PHONE -> digitsOnly(leadingPlusAsZeros(trim(nfc)));
+                    case DIGITS -> digitsOnly(nfc);
+                    case LOWER -> CaseMapping.apply(trim(nfc));
+                    case TRIM -> trim(nfc);
+                    case NONE -> trim(nfc).isEmpty() ? "" : nfc;
                 };
         return result.isEmpty() ? null : result;
+    }
+
+    /** The text in Unicode NFC; text below U+0300 (no combining marks) is already. */
+    static String nfc(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= '\u0300') {
+                return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            }
+        }
+        return s;
     }
 
     private static boolean isWhitespace(char c) {

@@ -5,6 +5,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NormalizerTest {
@@ -88,6 +91,71 @@ class NormalizerTest {
     @Test
     void noneKeepsValueAsItIs() {
         assertThat(Normalizer.NONE.normalize(" Bergen ")).isEqualTo(" Bergen ");
+    }
+
+    /**
+     * Spellings of one key that must normalise alike: composed and decomposed accents (NFC, NFD),
+     * and the letters whose lower case depends on a locale or on context elsewhere.
+     */
+    static final List<List<String>> SAME_KEY =
+            List.of(
+                    List.of(
+                            "Jos\u00E9@Example.com",
+                            "Jose\u0301@Example.com",
+                            "JOS\u00C9@example.com",
+                            "JOSE\u0301@EXAMPLE.COM"),
+                    List.of(
+                            "\u0130stanbul@x.tr",
+                            "I\u0307stanbul@x.tr",
+                            "ISTANBUL@x.tr",
+                            "istanbul@x.tr"),
+                    List.of("Stra\u00DFe@x.de", "STRA\u1E9EE@x.de", "stra\u00DFe@x.de"),
+                    List.of(
+                            "\u039F\u0394\u039F\u03A3@x.gr",
+                            "\u03BF\u03B4\u03BF\u03C2@x.gr",
+                            "\u03BF\u03B4\u03BF\u03C3@x.gr",
+                            "\u039F\u03B4\u03BF\u03C2@x.gr"),
+                    List.of("\u00C5se@x.no", "\u212Bse@x.no", "A\u030Ase@x.no", "\u00E5se@x.no"),
+                    List.of("\u01C4ak@x", "\u01C5ak@x", "\u01C6ak@x"));
+
+    /** Spellings that stay apart from those above: other letters, not other spellings. */
+    static final List<String> OTHER_KEYS =
+            List.of("jose@example.com", "\u0131stanbul@x.tr", "strasse@x.de", "ase@x.no");
+
+    @ParameterizedTest
+    @EnumSource(Normalizer.class)
+    void composedAndDecomposedSpellingsAreOneKey(Normalizer normalizer) {
+        for (List<String> spellings : SAME_KEY) {
+            for (String spelling : spellings) {
+                String nfc =
+                        java.text.Normalizer.normalize(spelling, java.text.Normalizer.Form.NFC);
+                String nfd =
+                        java.text.Normalizer.normalize(spelling, java.text.Normalizer.Form.NFD);
+                assertThat(normalizer.normalize(nfd))
+                        .as("%s of %s", normalizer, spelling)
+                        .isEqualTo(normalizer.normalize(nfc));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = Normalizer.class,
+            names = {"EMAIL", "LOWER"})
+    void caseInsensitiveNormalisersMakeEverySpellingOneKey(Normalizer normalizer) {
+        List<String> keys = new ArrayList<>();
+        for (List<String> spellings : SAME_KEY) {
+            String key = normalizer.normalize(spellings.get(0));
+            for (String spelling : spellings) {
+                assertThat(normalizer.normalize(spelling))
+                        .as("%s of %s", normalizer, spelling)
+                        .isEqualTo(key);
+            }
+            keys.add(key);
+        }
+        for (String other : OTHER_KEYS) {
+            assertThat(keys).doesNotContain(normalizer.normalize(other));
+        }
     }
 
     @Test
