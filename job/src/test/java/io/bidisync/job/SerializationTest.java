@@ -80,7 +80,7 @@ class SerializationTest {
                         -3L,
                         new long[] {4, 4},
                         true),
-                new TargetState(TargetState.NONE, 0L, new long[0], true),
+                new TargetState(TargetState.NONE, 0L, new long[0], true, 0, false, true, -8L),
                 new GoldenStatus(1L, 5L, false),
                 new GoldenState(
                         new Link[] {
@@ -95,7 +95,9 @@ class SerializationTest {
                                     false)
                         },
                         new String[] {"erp"},
-                        new TargetState[] {new TargetState(4L, 9L, new long[] {4L}, false)},
+                        new TargetState[] {
+                            new TargetState(4L, 9L, new long[] {4L}, false, 2, true, false, 0L)
+                        },
                         null,
                         12L,
                         null,

@@ -49,6 +49,12 @@ public record AuditEntry(
         /** The golden record ended: its last row is gone. */
         public static final String TOMBSTONE = "tombstone";
 
+        /**
+         * What became of an insert that did not come back: held by the breaker, rejected by the
+         * database, or given up after its attempts.
+         */
+        public static final String INSERT_OUTCOME = "insert-outcome";
+
         public static final String INSERTED = "inserted";
         public static final String UPDATED = "updated";
         public static final String DELETED = "deleted";

@@ -274,6 +274,7 @@ public final class ConfigLoader {
         Duration maxBackoff = Duration.ofSeconds(10);
         Duration outageTimeout = Duration.ofMinutes(5);
         Duration insertTimeout = Duration.ofMinutes(5);
+        int insertAttempts = 4;
         String writesTable = "bidisync_writes";
         if (node != null) {
             unknownKeys(
@@ -287,7 +288,8 @@ public final class ConfigLoader {
                             "max-backoff",
                             "outage-timeout",
                             "writes-table",
-                            "insert-timeout"));
+                            "insert-timeout",
+                            "insert-attempts"));
             batchSize = positiveInt(node, "writer.", "batch-size", batchSize, 1);
             flushInterval = duration(node, "writer.", "flush-interval", flushInterval);
             maxRetries = positiveInt(node, "writer.", "max-retries", maxRetries, 0);
@@ -295,6 +297,7 @@ public final class ConfigLoader {
             maxBackoff = duration(node, "writer.", "max-backoff", maxBackoff);
             outageTimeout = duration(node, "writer.", "outage-timeout", outageTimeout);
             insertTimeout = duration(node, "writer.", "insert-timeout", insertTimeout);
+            insertAttempts = positiveInt(node, "writer.", "insert-attempts", insertAttempts, 1);
             String t = identifier(node, "writer.", "writes-table", false);
             writesTable = t == null ? writesTable : t;
         }
@@ -306,7 +309,8 @@ public final class ConfigLoader {
                 maxBackoff,
                 outageTimeout,
                 writesTable,
-                insertTimeout);
+                insertTimeout,
+                insertAttempts);
     }
 
     private SyncConfig.DeadLetterTable deadLetterTable(Map<?, ?> node, Map<?, ?> systemsNode) {

@@ -82,7 +82,9 @@ public record SyncConfig(
      *     (see {@code JobTables})
      * @param insertTimeout how long (event time) an insert may stay unconfirmed by its own CDC echo
      *     before the golden record may try again; the retry is still guarded by the conditional
-     *     INSERT, so it can never create a duplicate
+     *     INSERT, so it can never create a duplicate. Each further retry waits twice as long
+     * @param insertAttempts how often an unconfirmed insert is sent in all before the golden record
+     *     gives up on it (a dead letter) until its values for that system change
      */
     public record Writer(
             int batchSize,
@@ -92,7 +94,8 @@ public record SyncConfig(
             Duration maxBackoff,
             Duration outageTimeout,
             String writesTable,
-            Duration insertTimeout)
+            Duration insertTimeout,
+            int insertAttempts)
             implements Serializable {}
 
     /**

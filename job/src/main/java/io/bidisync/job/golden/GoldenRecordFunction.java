@@ -226,6 +226,11 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     private void process(LinkChange change, Context ctx, Collector<WriteIntent> out)
             throws Exception {
         replayUntil(ctx.timerService());
+        if (change.kind() == LinkChange.Kind.INSERT_HELD
+                || change.kind() == LinkChange.Kind.INSERT_REJECTED) {
+            insertOutcome(change, ctx);
+            return;
+        }
         String linkId = change.linkId();
         switch (change.kind()) {
             case UPSERT -> {
@@ -233,6 +238,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                     loopGuard.clear();
                 }
             }
+            case INSERT_HELD, INSERT_REJECTED -> throw new IllegalStateException();
             case DELETED, MOVED_OUT -> {
                 loopGuard.clear();
                 links.remove(linkId);
@@ -276,6 +282,36 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /**
+     * What became of the pending insert into a system, as its writer or the mass-change breaker
+     * recorded it in that system's writes table: held (it waits, without timing out, until the
+     * breaker lets it go) or rejected by the database (the same values are not sent again; the
+     * writer has dead-lettered it). A notice about an insert no longer pending changes nothing.
+     */
+    private void insertOutcome(LinkChange notice, Context ctx) throws Exception {
+        TargetState t = targetOf(notice.system());
+        if (!t.insertPending()) {
+            return;
+        }
+        if (!t.held()) {
+            ctx.timerService().deleteEventTimeTimer(insertDeadline(t));
+        }
+        boolean held = notice.kind() == LinkChange.Kind.INSERT_HELD;
+        putTarget(notice.system(), held ? t.asHeld() : t.asRefused());
+        audit(
+                ctx,
+                notice.eventTime(),
+                notice.system(),
+                null,
+                Action.INSERT_OUTCOME,
+                null,
+                held
+                        ? "the insert is held by the mass-change breaker"
+                        : "the database rejected the insert (dead letter); its values are not"
+                                + " sent again",
+                null);
+    }
+
+    /**
      * Applies a new or changed record; returns whether it is an outside change: a change to a row
      * the job was not writing (as opposed to an echo, or a row that changed in place of one).
      */
@@ -301,9 +337,12 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                 // in their own system.
                 changedAt = change.changedAt().clone();
             }
-            if (target.insertPending()) {
+            if (target.insertPending() && !target.held()) {
+                timers.deleteEventTimeTimer(insertDeadline(target));
+            }
+            if (!target.isEmpty()) {
+                // The system has a row of the golden record: nothing to insert or retry there.
                 putTarget(change.system(), target.withoutInsert());
-                timers.deleteEventTimeTimer(insertDeadline(target.pendingInsertAt()));
             }
         } else if (previous.writePending()
                 && previous.writtenHash() == fingerprint(change.values(), mask)) {
@@ -387,15 +426,18 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         for (Map.Entry<String, TargetState> e : toList(targets.entrySet())) {
             TargetState t = e.getValue();
-            if (t.insertPending()
-                    && t.pendingInsertAt() != END_OF_INPUT
-                    && insertDeadline(t.pendingInsertAt()) <= timestamp) {
+            if (t.insertPending() && !t.held() && insertDeadline(t) <= timestamp) {
+                if (t.attempts() >= config.writer().insertAttempts()) {
+                    giveUp(e.getKey(), t, timestamp, ctx);
+                    continue;
+                }
                 LOG.info(
-                        "Insert into {} for key {} not confirmed by CDC within {} ms; retrying if the row is still missing (the insert stays guarded)",
+                        "Insert into {} for key {} not confirmed by CDC within {} ms; retrying if"
+                                + " the row is still missing (the insert stays guarded)",
                         e.getKey(),
                         ctx.getCurrentKey(),
-                        insertTimeoutMillis);
-                putTarget(e.getKey(), t.withoutInsert());
+                        insertDeadline(t) - t.pendingInsertAt());
+                putTarget(e.getKey(), t.retrying());
                 evaluate = true;
             }
         }
@@ -414,6 +456,41 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             emit(ctx.getCurrentKey(), now, ctx, out);
         }
         clearIfEnded(ctx.timerService(), timestamp);
+    }
+
+    /**
+     * Stops sending an insert that was never confirmed, however often it was sent: its values are
+     * not sent again (until they change), and a dead letter says so, once.
+     */
+    private void giveUp(String system, TargetState t, long time, OnTimerContext ctx)
+            throws Exception {
+        putTarget(system, t.asRefused());
+        String reason =
+                "insert into "
+                        + system
+                        + " sent "
+                        + t.attempts()
+                        + " times and never confirmed by its change (writer.insert-attempts);"
+                        + " not sent again until the golden record's values change";
+        LOG.warn("Golden record {}: {}", ctx.getCurrentKey(), reason);
+        audit(ctx, time, system, null, Action.INSERT_OUTCOME, null, reason, null);
+        ctx.output(
+                DeadLetters.TAG,
+                new DeadLetter(
+                        System.currentTimeMillis(),
+                        system,
+                        ctx.getCurrentKey(),
+                        "insert",
+                        reason,
+                        describe(linkedValues(), masks.get(system))));
+    }
+
+    /** The values of some linked row, to show in a dead letter (or none). */
+    private String[] linkedValues() {
+        for (Link link : links.values()) {
+            return link.values();
+        }
+        return new String[0];
     }
 
     /** Resolves the golden record and emits the writes that bring every system in line with it. */
@@ -545,7 +622,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             }
             if (!linked && system.mayWrite(WriteOperation.INSERT)) {
                 TargetState target = targetOf(system.name());
-                if (!target.left() && !target.insertPending()) {
+                if (!target.left()
+                        && !target.insertPending()
+                        && !target.refuses(fingerprint(desired, mask))) {
                     intents.add(
                             new WriteIntent(
                                     system.name(),
@@ -597,15 +676,15 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                         fingerprint(intent.values(), mask), intent.valueTimes()));
             }
             case INSERT -> {
-                putTarget(
-                        intent.system(),
+                TargetState sent =
                         targetOf(intent.system())
                                 .withInsert(
                                         intent.eventTime(),
                                         fingerprint(intent.values(), mask),
-                                        intent.valueTimes()));
+                                        intent.valueTimes());
+                putTarget(intent.system(), sent);
                 if (intent.eventTime() != END_OF_INPUT) {
-                    timers.registerEventTimeTimer(insertDeadline(intent.eventTime()));
+                    timers.registerEventTimeTimer(insertDeadline(sent));
                 }
             }
             case DELETE -> {
@@ -770,7 +849,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
      */
     private boolean isSharedTimer(long timestamp) throws Exception {
         for (TargetState t : targets.values()) {
-            if (t.insertPending() && insertDeadline(t.pendingInsertAt()) == timestamp) {
+            if (t.insertPending() && !t.held() && insertDeadline(t) == timestamp) {
                 return true;
             }
         }
@@ -821,12 +900,16 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /**
-     * When a pending insert decided at {@code pendingAt} is given up. Never for one decided at the
-     * end of input (bounded sources, as in the plan): nothing can come back, and a retry would be
-     * decided at once, again and again.
+     * When a pending insert is tried again (or given up): the insert timeout after it was sent,
+     * doubling with every attempt. Never for one decided at the end of input (bounded sources, as
+     * in the plan): nothing can come back, and a retry would be decided at once, again and again.
      */
-    private long insertDeadline(long pendingAt) {
-        return pendingAt == END_OF_INPUT ? Long.MAX_VALUE : pendingAt + insertTimeoutMillis;
+    private long insertDeadline(TargetState t) {
+        if (t.pendingInsertAt() == END_OF_INPUT) {
+            return Long.MAX_VALUE;
+        }
+        long wait = insertTimeoutMillis << Math.min(Math.max(t.attempts() - 1, 0), 16);
+        return t.pendingInsertAt() + wait;
     }
 
     /**

@@ -50,6 +50,10 @@ public final class GoldenStateSerializer extends ValueSerializer<GoldenState> {
             out.writeLong(t.insertedHash());
             writeLongs(t.insertedAt(), out);
             out.writeBoolean(t.left());
+            writeLength(t.attempts(), out);
+            out.writeBoolean(t.held());
+            out.writeBoolean(t.refused());
+            out.writeLong(t.refusedHash());
         }
         GoldenStatus status = s.status();
         out.writeBoolean(status != null);
@@ -89,7 +93,15 @@ public final class GoldenStateSerializer extends ValueSerializer<GoldenState> {
         TargetState[] targets = new TargetState[targetSystems.length];
         for (int i = 0; i < targets.length; i++) {
             targets[i] =
-                    new TargetState(in.readLong(), in.readLong(), readLongs(in), in.readBoolean());
+                    new TargetState(
+                            in.readLong(),
+                            in.readLong(),
+                            readLongs(in),
+                            in.readBoolean(),
+                            readLength(in),
+                            in.readBoolean(),
+                            in.readBoolean(),
+                            in.readLong());
         }
         GoldenStatus status =
                 in.readBoolean()

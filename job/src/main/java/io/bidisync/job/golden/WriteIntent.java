@@ -1,5 +1,7 @@
 package io.bidisync.job.golden;
 
+import java.util.Arrays;
+
 /**
  * A write the golden stage wants done in one system; the writer makes it conditional.
  *
@@ -27,6 +29,39 @@ public record WriteIntent(
         String[] values,
         long[] valueTimes,
         long eventTime) {
+
+    /**
+     * The write with room for {@code attributes} values: one held in state since before attributes
+     * were appended holds fewer (the new ones are not written).
+     */
+    public WriteIntent widened(int attributes) {
+        return new WriteIntent(
+                system,
+                operation,
+                goldenKey,
+                localId,
+                expectedVersion,
+                widen(expectedValues, attributes),
+                widen(values, attributes),
+                valueTimes.length == 0 || valueTimes.length >= attributes
+                        ? valueTimes
+                        : Arrays.copyOf(valueTimes, attributes),
+                eventTime);
+    }
+
+    private static String[] widen(String[] values, int attributes) {
+        return values.length == 0 || values.length >= attributes
+                ? values
+                : Arrays.copyOf(values, attributes);
+    }
+
+    /**
+     * The row this write is about in its system: its primary key, or for an insert the golden
+     * record it inserts (there is no row yet).
+     */
+    public String targetRow() {
+        return operation == Operation.INSERT ? "+" + goldenKey : localId;
+    }
 
     /** The kind of write. */
     public enum Operation {

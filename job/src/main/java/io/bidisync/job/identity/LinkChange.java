@@ -38,7 +38,17 @@ public record LinkChange(
         /** The record was deleted in its system. */
         DELETED,
         /** The record's match key changed or became blank: it left this golden record. */
-        MOVED_OUT
+        MOVED_OUT,
+        /**
+         * Not about a record: the golden record's pending insert into {@code system} is held by the
+         * mass-change breaker.
+         */
+        INSERT_HELD,
+        /**
+         * Not about a record: the database of {@code system} rejected the golden record's insert
+         * (the writer dead-lettered it).
+         */
+        INSERT_REJECTED
     }
 
     public String linkId() {

@@ -85,6 +85,23 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
     @Override
     public void processElement(RecordChange change, Context ctx, Collector<LinkChange> out)
             throws Exception {
+        if (change.isInsertOutcome()) {
+            // Not about a record: passed on to the golden record it concerns.
+            out.collect(
+                    new LinkChange(
+                            change.matchKey(),
+                            change.kind() == RecordChange.Kind.INSERT_HELD
+                                    ? LinkChange.Kind.INSERT_HELD
+                                    : LinkChange.Kind.INSERT_REJECTED,
+                            change.system(),
+                            null,
+                            null,
+                            change.eventTime(),
+                            NO_VALUES,
+                            NO_TIMES,
+                            false));
+            return;
+        }
         RecordIdentity known = identity.value();
         if (known != null) {
             known = known.widened(attributes);

@@ -66,11 +66,29 @@ public final class BreakerTables {
         }
     }
 
-    /** Appends held writes to the report and stores how many are held in all. */
+    /**
+     * Adds held writes to the report, each replacing what the report held for its target row, and
+     * stores how many are held in all.
+     */
     static void held(Connection c, SystemConfig system, List<WriteIntent> writes, long total)
             throws SQLException {
         SqlDialect dialect = SqlDialect.of(system);
-        try (PreparedStatement insert =
+        String operation = dialect.quote("operation");
+        try (PreparedStatement replaced =
+                        c.prepareStatement(
+                                "DELETE FROM "
+                                        + dialect.quote(JobTables.heldWrites(system))
+                                        + whereSystem(dialect)
+                                        + " AND (("
+                                        + operation
+                                        + " = 'INSERT' AND "
+                                        + dialect.quote("golden_id")
+                                        + " = ?) OR ("
+                                        + operation
+                                        + " <> 'INSERT' AND "
+                                        + dialect.quote("row_id")
+                                        + " = ?))");
+                PreparedStatement insert =
                         c.prepareStatement(
                                 "INSERT INTO "
                                         + dialect.quote(JobTables.heldWrites(system))
@@ -88,6 +106,11 @@ public final class BreakerTables {
                                         + " = ?"
                                         + whereSystem(dialect))) {
             for (WriteIntent w : writes) {
+                boolean insertion = w.operation() == WriteIntent.Operation.INSERT;
+                replaced.setString(1, system.name());
+                replaced.setString(2, insertion ? w.goldenKey() : "");
+                replaced.setString(3, insertion ? "" : w.localId());
+                replaced.addBatch();
                 insert.setString(1, w.goldenKey());
                 insert.setString(2, w.operation().name());
                 insert.setString(3, w.localId());
@@ -101,6 +124,7 @@ public final class BreakerTables {
                 insert.setString(7, system.name());
                 insert.addBatch();
             }
+            replaced.executeBatch();
             insert.executeBatch();
             count.setLong(1, total);
             count.setString(2, system.name());

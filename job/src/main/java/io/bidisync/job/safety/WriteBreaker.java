@@ -3,26 +3,33 @@ package io.bidisync.job.safety;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
+import io.bidisync.job.database.JobTables;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.metrics.SyncMetrics;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +53,7 @@ import java.util.Map;
 public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, WriteIntent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WriteBreaker.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How often a tripped breaker looks for a confirmation or a raised limit. */
     static final long POLL_MILLIS = 2_000;
@@ -57,13 +65,16 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
     static final ValueStateDescriptor<long[]> RECENT_WRITES =
             new ValueStateDescriptor<>("recent-writes", long[].class);
 
-    /** The writes held back, in the order they were decided. */
-    static final ListStateDescriptor<WriteIntent> HELD_WRITES =
-            new ListStateDescriptor<>("held-writes", WriteIntent.class);
+    /**
+     * The writes held back, one per target row (its primary key, or {@code +} and the golden key of
+     * an insert): a newer decision for a row replaces the one held.
+     */
+    static final MapStateDescriptor<String, HeldWrite> HELD_WRITES =
+            new MapStateDescriptor<>("held-writes-by-row", String.class, HeldWrite.class);
 
-    /** How many writes are held. */
-    static final ValueStateDescriptor<Long> HELD_COUNT =
-            new ValueStateDescriptor<>("held-count", Long.class);
+    /** How many rows have a held write, and the order the next one gets. */
+    static final ValueStateDescriptor<long[]> HELD_COUNT =
+            new ValueStateDescriptor<>("held-rows", long[].class);
 
     /** Until when (processing time) writes pass unchecked, after an operator's confirmation. */
     static final ValueStateDescriptor<Long> CONFIRMED_UNTIL =
@@ -73,8 +84,8 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
     private final long windowMillis;
 
     private transient ValueState<long[]> recent;
-    private transient ListState<WriteIntent> held;
-    private transient ValueState<Long> heldCount;
+    private transient MapState<String, HeldWrite> held;
+    private transient ValueState<long[]> heldCount;
     private transient ValueState<Long> confirmedUntil;
 
     /** Per system: the rows its table held, and when they were counted. */
@@ -96,7 +107,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
     @Override
     public void open(OpenContext openContext) {
         recent = getRuntimeContext().getState(RECENT_WRITES);
-        held = getRuntimeContext().getListState(HELD_WRITES);
+        held = getRuntimeContext().getMapState(HELD_WRITES);
         heldCount = getRuntimeContext().getState(HELD_COUNT);
         confirmedUntil = getRuntimeContext().getState(CONFIRMED_UNTIL);
         rows = new HashMap<>();
@@ -144,10 +155,11 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
             throws Exception {
-        Long count = heldCount.value();
-        if (count == null) {
+        long[] heldRows = heldCount.value();
+        if (heldRows == null) {
             return;
         }
+        long count = heldRows[0];
         SystemConfig system = config.system(ctx.getCurrentKey());
         holding.put(system.name(), count);
         long[] window = prune(recent.value(), timestamp);
@@ -220,12 +232,31 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
     }
 
     private void hold(WriteIntent intent) throws Exception {
-        held.add(intent);
-        Long count = heldCount.value();
-        long next = count == null ? 1 : count + 1;
-        heldCount.update(next);
-        holding.put(intent.system(), next);
+        long[] heldRows = heldCount.value();
+        heldRows = heldRows == null ? new long[] {0, 0} : heldRows.clone();
+        HeldWrite before = held.get(intent.targetRow());
+        if (before == null) {
+            held.put(intent.targetRow(), new HeldWrite(heldRows[1], intent));
+            heldRows[0]++;
+            heldRows[1]++;
+            heldCount.update(heldRows);
+        } else {
+            held.put(intent.targetRow(), new HeldWrite(before.order(), intent));
+        }
+        holding.put(intent.system(), heldRows[0]);
         unreported.computeIfAbsent(intent.system(), s -> new ArrayList<>()).add(intent);
+    }
+
+    /** The held writes in the order their rows were first held, widened to today's attributes. */
+    private List<WriteIntent> heldInOrder() throws Exception {
+        List<HeldWrite> writes = new ArrayList<>();
+        held.values().forEach(writes::add);
+        writes.sort(Comparator.comparingLong(HeldWrite::order));
+        List<WriteIntent> out = new ArrayList<>(writes.size());
+        for (HeldWrite w : writes) {
+            out.add(w.write().widened(config.attributes().size()));
+        }
+        return out;
     }
 
     /** Appends the writes held since the last report; after a restore, reports them all anew. */
@@ -236,15 +267,47 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
             // restore.
             BreakerTables.released(c, system);
             BreakerTables.tripped(c, system, limit(system, System.currentTimeMillis()));
-            fresh = new ArrayList<>();
-            held.get().forEach(fresh::add);
+            fresh = heldInOrder();
         }
+        // A row held twice since the last report is reported once, with its newest write.
+        Map<String, WriteIntent> newest = new LinkedHashMap<>();
+        for (WriteIntent w : fresh) {
+            newest.remove(w.targetRow());
+            newest.put(w.targetRow(), w);
+        }
+        fresh = new ArrayList<>(newest.values());
         BreakerTables.held(c, system, fresh, count);
+        recordHeldInserts(c, system, fresh);
         unreported.put(system.name(), new ArrayList<>());
     }
 
+    /**
+     * Tells the golden stage, through the system's writes table and its change stream, which
+     * inserts are held, so that it waits for them instead of sending them again.
+     */
+    private void recordHeldInserts(Connection c, SystemConfig system, List<WriteIntent> fresh)
+            throws SQLException {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("at", System.nanoTime());
+        ArrayNode inserts = payload.putArray("h");
+        for (WriteIntent w : fresh) {
+            if (w.operation() == WriteIntent.Operation.INSERT) {
+                inserts.add(w.goldenKey());
+            }
+        }
+        if (inserts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(JobTables.markWritesSql(config, system))) {
+            // Rows of their own: the writers' rows are numbered from 0 by subtask.
+            ps.setInt(1, -1 - getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            ps.setString(2, payload.toString());
+            ps.executeUpdate();
+        }
+    }
+
     private void release(SystemConfig system, Collector<WriteIntent> out) throws Exception {
-        for (WriteIntent intent : held.get()) {
+        for (WriteIntent intent : heldInOrder()) {
             out.collect(intent);
         }
         held.clear();

@@ -252,6 +252,7 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
     }
 
     private void executeOneByOne(List<WriteIntent> batch) throws IOException {
+        List<String> rejectedInserts = new ArrayList<>();
         for (WriteIntent intent : batch) {
             try {
                 report(execute(List.of(intent)));
@@ -270,7 +271,38 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
                                 intent.operation().name().toLowerCase(),
                                 describe(e),
                                 payload(intent)));
+                if (intent.operation() == WriteIntent.Operation.INSERT) {
+                    rejectedInserts.add(intent.goldenKey());
+                }
             }
+        }
+        if (!rejectedInserts.isEmpty()) {
+            recordRejectedInserts(rejectedInserts);
+        }
+    }
+
+    /**
+     * Tells the golden stage, through the writes table and the change stream, which inserts the
+     * database rejected, so that it does not send them again.
+     */
+    private void recordRejectedInserts(List<String> goldenKeys) throws IOException {
+        ObjectNode payload = json.createObjectNode();
+        payload.put("at", System.nanoTime());
+        ArrayNode rejected = payload.putArray("r");
+        goldenKeys.forEach(rejected::add);
+        try (PreparedStatement ps = connection.prepareStatement(markWritesSql)) {
+            ps.setInt(1, subtask);
+            ps.setString(2, payload.toString());
+            ps.executeUpdate();
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            // Not fatal: the golden stage then retries the insert, and it is rejected again.
+            LOG.warn(
+                    "system {}: cannot record {} rejected inserts ({})",
+                    system.name(),
+                    goldenKeys.size(),
+                    describe(e));
         }
     }
 

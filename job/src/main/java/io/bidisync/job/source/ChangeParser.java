@@ -118,11 +118,12 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     @Override
     public void processElement(String value, Context ctx, Collector<RecordChange> out) {
         try {
-            RecordChange change = parse(value);
-            if (change.kind() != RecordChange.Kind.HEARTBEAT) {
-                recordsIn.inc();
+            for (RecordChange change : parse(value)) {
+                if (change.hasValues() || change.kind() == RecordChange.Kind.DELETE) {
+                    recordsIn.inc();
+                }
+                out.collect(change);
             }
-            out.collect(change);
         } catch (UnmappableException e) {
             deadLetters.inc();
             ctx.output(
@@ -137,7 +138,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         }
     }
 
-    RecordChange parse(String value) throws UnmappableException {
+    /** The change an event describes; a row of the writes table may also carry insert notices. */
+    List<RecordChange> parse(String value) throws UnmappableException {
         JsonNode envelope;
         try {
             envelope = json.readTree(value);
@@ -152,7 +154,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         }
         if (!envelope.has("source") && !envelope.has("op") && envelope.has("ts_ms")) {
             // A Debezium heartbeat message: the connector had published everything until then.
-            return heartbeat(envelope.path("ts_ms").asLong());
+            return List.of(heartbeat(envelope.path("ts_ms").asLong()));
         }
         JsonNode source = envelope.path("source");
         String table = source.path("table").asText(null);
@@ -168,7 +170,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         }
         String transaction = transactionOf(envelope, source);
         if (table.equals(heartbeatTable)) {
-            return heartbeat(commitTime);
+            return List.of(heartbeat(commitTime));
         }
         if (table.equals(writesTable)) {
             LOG.debug(
@@ -176,10 +178,17 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                     system.name(),
                     transaction,
                     commitTime);
-            rememberJobTransaction(
-                    transaction, envelope.path("after").path("payload").asText("{}"));
+            JsonNode written =
+                    rememberJobTransaction(
+                            transaction, envelope.path("after").path("payload").asText("{}"));
             // It is a committed change like any other: its commit time moves the watermark.
-            return heartbeat(commitTime);
+            List<RecordChange> out = new ArrayList<>();
+            out.add(heartbeat(commitTime));
+            if (!snapshot) {
+                notices(written.path("h"), RecordChange.Kind.INSERT_HELD, commitTime, out);
+                notices(written.path("r"), RecordChange.Kind.INSERT_REJECTED, commitTime, out);
+            }
+            return out;
         }
         if (!table.equals(system.table().table())
                 || (schema != null && !schema.equals(system.table().schema()))) {
@@ -193,6 +202,17 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                             + system.table()
                             + ")");
         }
+        return List.of(rowChange(envelope, op, snapshot, commitTime, source, transaction));
+    }
+
+    private RecordChange rowChange(
+            JsonNode envelope,
+            String op,
+            boolean snapshot,
+            long commitTime,
+            JsonNode source,
+            String transaction)
+            throws UnmappableException {
         switch (op) {
             case "r", "c", "u" -> {
                 Map<String, String> row = row(envelope.get("after"), "after");
@@ -261,7 +281,27 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                 new long[0]);
     }
 
-    private void rememberJobTransaction(String transaction, String payload)
+    /**
+     * What the job's writer or mass-change breaker recorded about inserts it did not make: golden
+     * record keys, one notice each, to the golden stage.
+     */
+    private void notices(
+            JsonNode keys, RecordChange.Kind kind, long commitTime, List<RecordChange> out) {
+        for (JsonNode key : keys) {
+            out.add(
+                    new RecordChange(
+                            system.name(),
+                            kind,
+                            null,
+                            key.asText(),
+                            null,
+                            commitTime,
+                            new String[0],
+                            new long[0]));
+        }
+    }
+
+    private JsonNode rememberJobTransaction(String transaction, String payload)
             throws UnmappableException {
         JsonNode written;
         try {
@@ -274,6 +314,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         jobPayload = payload;
         jobUpdates = times(written.path("u"));
         jobInserts = times(written.path("i"));
+        return written;
     }
 
     private static Map<String, long[]> times(JsonNode byKey) {

@@ -41,7 +41,17 @@ public record RecordChange(
         /** Deleted. */
         DELETE,
         /** A heartbeat row: carries commit time for watermarks and nothing else. */
-        HEARTBEAT
+        HEARTBEAT,
+        /**
+         * Not a row: the job's insert of golden record {@code matchKey} into the system is held by
+         * the mass-change breaker, as the breaker recorded in the system's writes table.
+         */
+        INSERT_HELD,
+        /**
+         * Not a row: the system's database rejected the job's insert of golden record {@code
+         * matchKey}, as its writer recorded in the writes table.
+         */
+        INSERT_REJECTED
     }
 
     /**
@@ -63,8 +73,16 @@ public record RecordChange(
         return writtenAt.length > 0;
     }
 
-    /** The key of the identity stage: unique per (system, primary key). */
+    /** Whether this is a notice about one of the job's inserts, not a row change. */
+    public boolean isInsertOutcome() {
+        return kind == Kind.INSERT_HELD || kind == Kind.INSERT_REJECTED;
+    }
+
+    /**
+     * The key of the identity stage: unique per (system, primary key); a notice about an insert
+     * goes by the golden record's key instead.
+     */
     public String recordKey() {
-        return system + '/' + localId;
+        return isInsertOutcome() ? system + "/+" + matchKey : system + '/' + localId;
     }
 }

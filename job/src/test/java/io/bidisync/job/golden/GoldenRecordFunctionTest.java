@@ -301,6 +301,97 @@ class GoldenRecordFunctionTest {
                 .containsExactly(WriteIntent.Operation.INSERT);
     }
 
+    /** CRM and ERP with a 10 s insert timeout. */
+    private void withShortInsertTimeout() throws Exception {
+        harness.close();
+        harness =
+                harness(
+                        TestConfigs.parse(
+                                TestConfigs.crmErpYaml(
+                                                "jdbc:postgresql://localhost:1/crm",
+                                                "jdbc:postgresql://localhost:1/erp",
+                                                "")
+                                        .replace(
+                                                "flush-interval: 100ms",
+                                                "flush-interval: 100ms\n  insert-timeout: 10s")));
+    }
+
+    private static LinkChange notice(LinkChange.Kind kind, String system, long time) {
+        return new LinkChange(
+                ANN, kind, system, null, null, time, new String[0], new long[0], false);
+    }
+
+    private long insertsOf(List<WriteIntent> writes) {
+        return writes.stream().filter(i -> i.operation() == WriteIntent.Operation.INSERT).count();
+    }
+
+    @Test
+    void anUnconfirmedInsertIsRetriedWithDoublingWaitsThenGivenUpOnce() throws Exception {
+        withShortInsertTimeout();
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(2_000);
+        assertThat(insertsOf(drain())).isEqualTo(1);
+        // Sent at 2,000; again at +10 s, +20 s, +40 s (4 attempts in all), then given up.
+        long[] retries = {12_000, 32_000, 72_000};
+        for (long at : retries) {
+            harness.processWatermark(at - 1);
+            assertThat(drain()).isEmpty();
+            harness.processWatermark(at);
+            assertThat(insertsOf(drain())).as("retry at " + at).isEqualTo(1);
+        }
+        harness.processWatermark(152_000);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.getSideOutput(io.bidisync.job.deadletter.DeadLetters.TAG))
+                .singleElement()
+                .satisfies(
+                        d ->
+                                assertThat(d.getValue().reason())
+                                        .contains("sent 4 times and never confirmed"));
+        harness.processWatermark(10_000_000);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.getSideOutput(io.bidisync.job.deadletter.DeadLetters.TAG)).hasSize(1);
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        // Other values for ERP: a new insert.
+        send(upsert(ANN, "crm", "1", 2, 10_000_100, ANN, "Ann", "2", "Oslo"));
+        harness.processWatermark(10_001_100);
+        assertThat(insertsOf(drain())).isEqualTo(1);
+    }
+
+    @Test
+    void anInsertTheBreakerHoldsIsNotSentAgainHoweverLongItWaits() throws Exception {
+        withShortInsertTimeout();
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(2_000);
+        assertThat(insertsOf(drain())).isEqualTo(1);
+        send(notice(LinkChange.Kind.INSERT_HELD, "erp", 4_000));
+        harness.processWatermark(10_000_000);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.getSideOutput(io.bidisync.job.deadletter.DeadLetters.TAG)).isNull();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // Released at last: the inserted row comes back and the golden record has it.
+        send(upsert(ANN, "erp", "900", 1, 10_000_100, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(10_001_100);
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void anInsertTheDatabaseRejectedIsNotSentAgainUntilItsValuesChange() throws Exception {
+        withShortInsertTimeout();
+        send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(2_000);
+        assertThat(insertsOf(drain())).isEqualTo(1);
+        send(notice(LinkChange.Kind.INSERT_REJECTED, "erp", 3_000));
+        // An outside change that leaves ERP's values as they were: still nothing.
+        send(upsert(ANN, "crm", "1", 2, 50_000, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(10_000_000);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        send(upsert(ANN, "crm", "1", 3, 10_000_100, ANN, "Ann", "1", "Bergen"));
+        harness.processWatermark(10_001_100);
+        assertThat(insertsOf(drain())).isEqualTo(1);
+    }
+
     @Test
     void echoOfOwnUpdateCausesNoFurtherWrite() throws Exception {
         send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));

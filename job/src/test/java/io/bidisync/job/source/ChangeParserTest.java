@@ -199,4 +199,19 @@ class ChangeParserTest {
         assertThat(change.commitTime()).isZero();
         assertThat(change.eventTime()).isBetween(before, System.currentTimeMillis());
     }
+
+    @Test
+    void theJobsNoticesAboutInsertsItDidNotMakeGoToTheirGoldenRecords() throws Exception {
+        String payload = "{\"at\":1,\"h\":[\"ann@example.com\"],\"r\":[\"bob@example.com\"]}";
+        String written =
+                new ObjectMapper().writeValueAsString(Map.of("id", -1, "payload", payload));
+        List<RecordChange> out = parse(event("bidisync_writes", "u", 9, 5_000, written));
+        assertThat(out)
+                .extracting(RecordChange::kind, RecordChange::matchKey, RecordChange::eventTime)
+                .containsExactly(
+                        tuple(RecordChange.Kind.HEARTBEAT, null, 5_000L),
+                        tuple(RecordChange.Kind.INSERT_HELD, "ann@example.com", 5_000L),
+                        tuple(RecordChange.Kind.INSERT_REJECTED, "bob@example.com", 5_000L));
+        assertThat(out.get(1).recordKey()).isEqualTo("erp/+ann@example.com");
+    }
 }
