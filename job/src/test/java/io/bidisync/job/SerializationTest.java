@@ -67,7 +67,7 @@ class SerializationTest {
                         10L,
                         new String[] {"a@x.no"},
                         new long[] {10L},
-                        true),
+                        LinkChange.Origin.RESTATED),
                 new RecordIdentity(
                         "a@x.no", null, new String[] {"a@x.no", null}, new long[] {0L, 3L}, 0L),
                 new RecordIdentity("a@x.no", 7L, null, null, 1_700L),

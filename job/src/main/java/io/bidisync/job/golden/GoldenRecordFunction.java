@@ -312,8 +312,9 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /**
-     * Applies a new or changed record; returns whether it is an outside change: a change to a row
-     * the job was not writing (as opposed to an echo, or a row that changed in place of one).
+     * Applies a new or changed record; returns whether it is an outside change: one someone other
+     * than the job made (the identity stage tells the job's own writes by the writes table), also
+     * while the job's write to that row is on its way.
      */
     private boolean upsert(LinkChange change, String linkId, Context ctx) throws Exception {
         TimerService timers = ctx.timerService();
@@ -327,7 +328,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             echo =
                     target.insertPending()
                             && target.insertedHash() == fingerprint(change.values(), mask);
-            outside = !target.insertPending();
+            outside = !echo && change.outside();
             if (echo) {
                 // Our own insert: its values are the golden record's, as old as at their source.
                 echoes.inc();
@@ -351,12 +352,12 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
             echo = true;
             outside = false;
             changedAt = withTimes(previous.changedAt(), previous.writtenAt(), mask);
-        } else if (change.restated()) {
+        } else if (change.origin() == LinkChange.Origin.RESTATED) {
             // The identity stage could not tell which values changed: it dated them all.
-            outside = !previous.writePending();
+            outside = true;
             changedAt = change.changedAt().clone();
         } else {
-            outside = !previous.writePending();
+            outside = change.outside();
             for (int i = 0; i < changedAt.length; i++) {
                 boolean same = comparison.same(i, previous.values()[i], change.values()[i]);
                 // A changed value is as old as the identity stage says: the commit time, or for
@@ -395,7 +396,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                                     ? "a row with this match key"
                                     : outside
                                             ? "changed"
-                                            : "changed while the job's write was on its way",
+                                            : "the job's write, as the target stored it",
                     echo ? null : describe(change.values(), mask));
         }
         return outside;

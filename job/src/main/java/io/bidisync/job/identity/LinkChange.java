@@ -15,9 +15,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param values attribute values in attribute order; empty unless {@link Kind#UPSERT}
  * @param changedAt per attribute, the commit time at which the record's value last changed in its
  *     system; empty unless {@link Kind#UPSERT}
- * @param restated whether {@code changedAt} dates every value, also those equal to the record's
- *     previous ones: the record's first change from the log after a snapshot read it, when the
- *     snapshot may already have held that change (see {@link RecordIdentityFunction})
+ * @param origin who made the change, as far as the identity stage can tell
  */
 @TypeInfo(LinkChangeSerializer.Factory.class)
 public record LinkChange(
@@ -29,7 +27,29 @@ public record LinkChange(
         long eventTime,
         String[] values,
         long[] changedAt,
-        boolean restated) {
+        Origin origin) {
+
+    /** Who made a change. */
+    public enum Origin {
+        /** Someone other than the job: an outside change. */
+        OUTSIDE,
+        /**
+         * An outside change whose {@code changedAt} dates every value, also those equal to the
+         * record's previous ones: the record's first change from the log after a snapshot read it,
+         * when the snapshot may already have held that change (see {@link RecordIdentityFunction}).
+         */
+        RESTATED,
+        /**
+         * The job: its own write, as the target stored it (reformatted, perhaps, by a trigger in
+         * the same transaction), recognised by the writes table.
+         */
+        JOB
+    }
+
+    /** Whether someone other than the job made the change. */
+    public boolean outside() {
+        return origin != Origin.JOB;
+    }
 
     /** What happened to the link. */
     public enum Kind {

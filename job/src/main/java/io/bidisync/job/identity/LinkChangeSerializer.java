@@ -30,6 +30,7 @@ public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
     public static final LinkChangeSerializer INSTANCE = new LinkChangeSerializer();
 
     private static final LinkChange.Kind[] KINDS = LinkChange.Kind.values();
+    private static final LinkChange.Origin[] ORIGINS = LinkChange.Origin.values();
 
     @Override
     public void serialize(LinkChange c, DataOutputView out) throws IOException {
@@ -41,7 +42,7 @@ public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
         out.writeLong(c.eventTime());
         writeStrings(c.values(), out);
         writeLongs(c.changedAt(), out);
-        out.writeBoolean(c.restated());
+        out.writeByte(c.origin().ordinal());
     }
 
     @Override
@@ -55,7 +56,7 @@ public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
                 in.readLong(),
                 readStrings(in),
                 readLongs(in),
-                in.readBoolean());
+                ORIGINS[in.readByte()]);
     }
 
     @Override

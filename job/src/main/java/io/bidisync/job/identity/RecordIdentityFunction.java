@@ -34,7 +34,7 @@ import java.util.Objects;
  * from the log: if that change committed clearly after the read ({@code skew} later), the snapshot
  * showed the row as it was before it, and the values compare as usual; otherwise the snapshot may
  * already hold the change, so which values it changed cannot be told, and all of the row's values
- * count as changed at that commit ({@link LinkChange#restated()}). Deciding which edit wins by
+ * count as changed at that commit ({@link LinkChange.Origin#RESTATED}). Deciding which edit wins by
  * priority instead would overwrite an edit made while the job started.
  *
  * <p>End of life: a record's state ends with the record — cleared by its delete, or when it loses
@@ -99,7 +99,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                             change.eventTime(),
                             NO_VALUES,
                             NO_TIMES,
-                            false));
+                            LinkChange.Origin.JOB));
             return;
         }
         RecordIdentity known = identity.value();
@@ -149,7 +149,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                         change.eventTime(),
                         next.values(),
                         next.ages(),
-                        restated(known, next, change)));
+                        origin(known, next, change)));
         identity.update(next);
     }
 
@@ -221,9 +221,20 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
     }
 
     /**
-     * Whether {@code next} dates values equal to the ones before it, which the golden stage must
-     * take as they are: a change the snapshot may already have held.
+     * Who made the change: the job (its writes table says so), or someone else — {@link
+     * LinkChange.Origin#RESTATED} when {@code next} dates values equal to the ones before it, which
+     * the golden stage must take as they are: a change the snapshot may already have held.
      */
+    private static LinkChange.Origin origin(
+            RecordIdentity known, RecordIdentity next, RecordChange change) {
+        if (change.byJob()) {
+            return LinkChange.Origin.JOB;
+        }
+        return restated(known, next, change)
+                ? LinkChange.Origin.RESTATED
+                : LinkChange.Origin.OUTSIDE;
+    }
+
     private static boolean restated(
             RecordIdentity known, RecordIdentity next, RecordChange change) {
         if (known == null || change.kind() != RecordChange.Kind.UPSERT) {
@@ -285,6 +296,6 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
                 change.eventTime(),
                 NO_VALUES,
                 NO_TIMES,
-                false);
+                LinkChange.Origin.OUTSIDE);
     }
 }

@@ -59,12 +59,29 @@ class GoldenRecordFunctionTest {
         long[] changedAt = new long[values.length];
         java.util.Arrays.fill(changedAt, time);
         return new LinkChange(
-                key, LinkChange.Kind.UPSERT, system, id, version, time, values, changedAt, false);
+                key,
+                LinkChange.Kind.UPSERT,
+                system,
+                id,
+                version,
+                time,
+                values,
+                changedAt,
+                LinkChange.Origin.OUTSIDE);
     }
 
     private static LinkChange gone(
             String key, LinkChange.Kind kind, String system, String id, long time) {
-        return new LinkChange(key, kind, system, id, null, time, new String[0], new long[0], false);
+        return new LinkChange(
+                key,
+                kind,
+                system,
+                id,
+                null,
+                time,
+                new String[0],
+                new long[0],
+                LinkChange.Origin.OUTSIDE);
     }
 
     private void send(LinkChange change) throws Exception {
@@ -158,7 +175,7 @@ class GoldenRecordFunctionTest {
                         59_500,
                         new String[] {ANN, "Ann", "2", "Oslo"},
                         new long[] {59_500, 59_500, 59_500, 59_500},
-                        true));
+                        LinkChange.Origin.RESTATED));
         harness.processWatermark(61_000);
         assertThat(drain())
                 .singleElement()
@@ -180,7 +197,7 @@ class GoldenRecordFunctionTest {
                 readAt,
                 values,
                 new long[values.length],
-                false);
+                LinkChange.Origin.OUTSIDE);
     }
 
     @Test
@@ -203,7 +220,7 @@ class GoldenRecordFunctionTest {
                         9_000,
                         new String[] {ANN, "Ann", "1", "Molde"},
                         new long[] {1_000, 1_000, 1_000, 3_000},
-                        false));
+                        LinkChange.Origin.OUTSIDE));
         harness.processWatermark(11_000);
 
         assertThat(drain())
@@ -318,7 +335,15 @@ class GoldenRecordFunctionTest {
 
     private static LinkChange notice(LinkChange.Kind kind, String system, long time) {
         return new LinkChange(
-                ANN, kind, system, null, null, time, new String[0], new long[0], false);
+                ANN,
+                kind,
+                system,
+                null,
+                null,
+                time,
+                new String[0],
+                new long[0],
+                LinkChange.Origin.JOB);
     }
 
     private long insertsOf(List<WriteIntent> writes) {
@@ -480,7 +505,7 @@ class GoldenRecordFunctionTest {
                         7_000,
                         new String[] {bob, "Ann", "33", "Oslo"},
                         new long[] {7_000, 0, 3_000, 0},
-                        false));
+                        LinkChange.Origin.OUTSIDE));
         harness.processWatermark(8_000);
         // ERP's phone (changed at 6000) beats the moved row's (3000): every row ends with 66.
         assertThat(drain())
@@ -569,17 +594,19 @@ class GoldenRecordFunctionTest {
                     w.system().equals("crm")
                             ? w.values()[3].toLowerCase()
                             : w.values()[3].toUpperCase();
+            // The target's trigger reformats inside the job's transaction: the job's write.
             send(
-                    upsert(
-                            ANN,
-                            w.system(),
-                            w.localId(),
-                            w.expectedVersion() + 1,
-                            t + 100,
-                            ANN,
-                            "Ann",
-                            "1",
-                            reformatted));
+                    byJob(
+                            upsert(
+                                    ANN,
+                                    w.system(),
+                                    w.localId(),
+                                    w.expectedVersion() + 1,
+                                    t + 100,
+                                    ANN,
+                                    "Ann",
+                                    "1",
+                                    reformatted)));
         }
         assertThat(writes).isEqualTo(4);
         assertThat(harness.getSideOutput(io.bidisync.job.deadletter.DeadLetters.TAG))
@@ -598,6 +625,51 @@ class GoldenRecordFunctionTest {
         send(upsert(ANN, "crm", "1", 20, t + 5_000, ANN, "Ann Lee", "1", "bergen"));
         harness.processWatermark(t + 10_000);
         assertThat(drain()).extracting(WriteIntent::system).containsExactly("erp");
+    }
+
+    /** The same change, as the job's own write coming back. */
+    private static LinkChange byJob(LinkChange c) {
+        return new LinkChange(
+                c.matchKey(),
+                c.kind(),
+                c.system(),
+                c.localId(),
+                c.version(),
+                c.eventTime(),
+                c.values(),
+                c.changedAt(),
+                LinkChange.Origin.JOB);
+    }
+
+    @Test
+    void aPersonsEditWhileTheJobsWriteIsOnItsWayIsAnOutsideChange() throws Exception {
+        SyncConfig strict =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(
+                                "jdbc:postgresql://localhost:1/crm",
+                                "jdbc:postgresql://localhost:1/erp",
+                                "loop-breaker: { max-writes: 2, window: 1min, freeze: 10min }\n"));
+        harness.close();
+        harness = harness(strict);
+        send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
+        send(upsert(ANN, "erp", "7", 1, 0, ANN, "Ann", "1", "Oslo"));
+        harness.processWatermark(1_000);
+        // A person edits the name in CRM: the job writes it to ERP. Before that write comes
+        // back, another person edits the city of that very ERP row, and so on: every edit is
+        // new, nothing loops, nothing may freeze.
+        send(upsert(ANN, "crm", "1", 2, 2_000, ANN, "Ann 1", "1", "Oslo"));
+        harness.processWatermark(3_000);
+        assertThat(drain()).extracting(WriteIntent::system).containsExactly("erp");
+        long t = 3_500;
+        for (int edit = 1; edit <= 4; edit++, t += 2_000) {
+            send(upsert(ANN, "erp", "7", 1 + edit, t, ANN, "Ann", "1", "City " + edit));
+            harness.processWatermark(t + 1_000);
+            String city = "City " + edit;
+            assertThat(drain())
+                    .as("edit " + edit)
+                    .anySatisfy(w -> assertThat(w.values()[3]).isEqualTo(city));
+        }
+        assertThat(harness.getSideOutput(io.bidisync.job.deadletter.DeadLetters.TAG)).isNull();
     }
 
     @Test

@@ -199,7 +199,7 @@ class RecordIdentityFunctionTest {
         assertThat(read.eventTime())
                 .as("the golden stage waits for the log up to here")
                 .isEqualTo(60_000L);
-        assertThat(read.restated()).isFalse();
+        assertThat(read.origin()).isEqualTo(LinkChange.Origin.OUTSIDE);
     }
 
     @Test
@@ -207,7 +207,7 @@ class RecordIdentityFunctionTest {
         snapshot("1", "ann@x.no", 5L, 60_000, "ann@x.no", "Ann", "1");
         upsert("1", "ann@x.no", 6L, 60_000 + SKEW + 1, "ann@x.no", "Ann", "2");
         assertThat(last().changedAt()).containsExactly(0L, 0L, 60_000 + SKEW + 1);
-        assertThat(last().restated()).isFalse();
+        assertThat(last().origin()).isEqualTo(LinkChange.Origin.OUTSIDE);
     }
 
     @Test
@@ -218,7 +218,7 @@ class RecordIdentityFunctionTest {
         upsert("1", "ann@x.no", 6L, 59_000, "ann@x.no", "Ann", "2");
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(last().changedAt()).containsExactly(59_000L, 59_000L, 59_000L);
-        assertThat(last().restated()).isTrue();
+        assertThat(last().origin()).isEqualTo(LinkChange.Origin.RESTATED);
         // From then on the record follows the log, and repeats are repeats again.
         upsert("1", "ann@x.no", 6L, 59_000, "ann@x.no", "Ann", "2");
         assertThat(harness.extractOutputValues()).hasSize(2);
@@ -234,7 +234,7 @@ class RecordIdentityFunctionTest {
                 .extracting(LinkChange::version)
                 .containsExactly(7L, 6L, 7L);
         assertThat(last().changedAt()).containsExactly(58_000L, 59_000L, 59_000L);
-        assertThat(last().restated()).isFalse();
+        assertThat(last().origin()).isEqualTo(LinkChange.Origin.OUTSIDE);
     }
 
     @Test
@@ -270,6 +270,35 @@ class RecordIdentityFunctionTest {
         // An edit of the new column made while the job was stopped, before the read.
         upsert("1", "ann@x.no", 5L, 55_000, "ann@x.no", "Ann", "NO");
         assertThat(last().changedAt()).containsExactly(50_000L, 50_000L, 55_000L);
-        assertThat(last().restated()).isTrue();
+        assertThat(last().origin()).isEqualTo(LinkChange.Origin.RESTATED);
+    }
+
+    @Test
+    void aRecordIdleForYearsStillLeavesItsGoldenRecordWhenItChangesKeyOrIsDeleted()
+            throws Exception {
+        // Both clocks a time-to-live could run on.
+        harness.setProcessingTime(0);
+        harness.setStateTtlProcessingTime(0);
+        upsert("1", "ann@x.no", 1L, 1_000, "ann@x.no", "Ann");
+        upsert("2", "bob@x.no", 1L, 1_000, "bob@x.no", "Bob");
+        long years = 3L * 366 * 24 * 3600 * 1000;
+        harness.setProcessingTime(years);
+        harness.setStateTtlProcessingTime(years);
+        upsert("1", "cat@x.no", 2L, years, "cat@x.no", "Ann");
+        delete("2", years);
+        assertThat(harness.extractOutputValues())
+                .extracting(LinkChange::matchKey, LinkChange::kind)
+                .containsExactly(
+                        tuple("ann@x.no", LinkChange.Kind.UPSERT),
+                        tuple("bob@x.no", LinkChange.Kind.UPSERT),
+                        tuple("ann@x.no", LinkChange.Kind.MOVED_OUT),
+                        tuple("cat@x.no", LinkChange.Kind.UPSERT),
+                        tuple("bob@x.no", LinkChange.Kind.DELETED));
+        // The key change keeps the age of what did not change.
+        assertThat(harness.extractOutputValues().get(3).changedAt()).containsExactly(years, 1_000L);
+        delete("1", years + 1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 }
