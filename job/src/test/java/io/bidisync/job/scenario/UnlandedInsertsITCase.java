@@ -1,0 +1,132 @@
+package io.bidisync.job.scenario;
+
+import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.InvariantChecker;
+import io.bidisync.job.testutil.MiniClusterITCase;
+import io.bidisync.job.testutil.SyncRun;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static io.bidisync.job.testutil.SyncedSystem.crm;
+import static io.bidisync.job.testutil.SyncedSystem.erp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Inserts that do not land for a long time — held by the mass-change breaker, or rejected by the
+ * database — through real PostgreSQL and CDC, with an insert timeout of 2 s: the golden stage
+ * learns what became of each and does not send it again, however many timeouts pass.
+ */
+class UnlandedInsertsITCase extends MiniClusterITCase {
+    /** Well beyond the 4 attempts' waits of 2 + 4 + 8 + 16 s. */
+    private static final Duration SEVERAL_TIMEOUTS = Duration.ofSeconds(35);
+
+    private static SyncRun.Builder shortTimeouts(SyncRun.Builder builder) {
+        return builder.settings(
+                s ->
+                        s.replace(
+                                "flush-interval: 100ms",
+                                "flush-interval: 100ms\n  insert-timeout: 2s"));
+    }
+
+    @Test
+    void anInsertTheBreakerHoldsIsHeldOnce() throws Exception {
+        try (SyncRun run =
+                shortTimeouts(SyncRun.of(crm(), erp()))
+                        .extra("safety: { max-writes-per-system: 1, window: 10m }\n")
+                        .create()) {
+            run.start();
+            awaitFirstGoldenRecords(run);
+            run.execute(
+                    "crm",
+                    "INSERT INTO customer (email, full_name) SELECT 'h' || i || '@example.com',"
+                            + " 'Held ' || i FROM generate_series(1, 5) i");
+            Await.until(
+                    "the breaker to hold ERP's inserts",
+                    CONVERGENCE,
+                    () -> run.metric(metrics, "system.erp.writesHeld") == 4,
+                    () -> "held " + run.metric(metrics, "system.erp.writesHeld"));
+            Thread.sleep(SEVERAL_TIMEOUTS.toMillis());
+            canaryFrom(run, "erp", "crm");
+
+            assertThat(run.metric(metrics, "system.erp.writesHeld")).isEqualTo(4);
+            assertThat(count(run, "erp", "SELECT count(*) FROM bidisync_held_writes"))
+                    .as("each held insert reported once")
+                    .isEqualTo(4);
+            assertThat(run.metric(metrics, "system.erp.deadLetters")).isZero();
+        }
+    }
+
+    @Test
+    void anInsertTheDatabaseRejectsIsDeadLetteredOnce() throws Exception {
+        try (SyncRun run =
+                shortTimeouts(
+                                SyncRun.of(
+                                        crm(),
+                                        erp().withDdl(
+                                                        erp().ddl()
+                                                                .replace(
+                                                                        "name varchar(120)",
+                                                                        "name varchar(12)"))))
+                        .extra("dead-letters: { system: crm, table: bidisync_dead_letter }\n")
+                        .create()) {
+            run.start();
+            awaitFirstGoldenRecords(run);
+            run.execute(
+                    "crm",
+                    "INSERT INTO customer (email, full_name) VALUES"
+                            + " ('long@example.com', 'A name much too long for ERP')");
+            Await.until(
+                    "the dead letter",
+                    CONVERGENCE,
+                    () -> deadLetters(run) == 1,
+                    () -> deadLetters(run) + " dead letters");
+            Thread.sleep(SEVERAL_TIMEOUTS.toMillis());
+            canaryFrom(run, "crm", "erp");
+
+            assertThat(deadLetters(run)).as("dead-lettered once").isEqualTo(1);
+            assertThat(run.metric(metrics, "system.erp.deadLetters")).isEqualTo(1);
+            assertThat(run.rows("erp")).noneMatch(r -> "long@example.com".equals(r.email()));
+            InvariantChecker.Report report = InvariantChecker.check(run);
+            System.out.println(report);
+        }
+    }
+
+    /**
+     * A new customer in {@code from} that must arrive in {@code to}: once it has, the job has
+     * processed everything that came before it in event time (timers included).
+     */
+    private static void canaryFrom(SyncRun run, String from, String to) throws Exception {
+        String email = "canary" + System.nanoTime() + "@example.com";
+        run.execute(
+                from,
+                from.equals("crm")
+                        ? "INSERT INTO customer (email, full_name) VALUES ('" + email + "', 'C')"
+                        : "INSERT INTO client (mail, name) VALUES ('" + email + "', 'C')");
+        Await.until(
+                "the canary in " + to,
+                CONVERGENCE,
+                () -> run.rows(to).stream().map(Row::email).anyMatch(email::equals));
+    }
+
+    private static long deadLetters(SyncRun run) throws Exception {
+        return count(
+                run,
+                "crm",
+                "SELECT count(*) FROM bidisync_dead_letter WHERE key = 'long@example.com'");
+    }
+
+    private static long count(SyncRun run, String system, String sql) throws Exception {
+        try (Connection c = run.connect(system);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
