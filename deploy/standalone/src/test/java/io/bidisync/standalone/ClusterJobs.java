@@ -108,14 +108,12 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
      * returns the job id once its tasks are running.
      */
     String submit(SyncRun run, String yaml, String fromPath) throws Exception {
-        Path config = cluster.home().resolve("tmp").resolve(run.config().name() + ".yaml");
-        Files.writeString(config, yaml);
-        List<String> args = new ArrayList<>(List.of("run", "-d", "-p", "2"));
-        if (fromPath != null) {
-            args.addAll(List.of("-s", fromPath));
-        }
-        args.addAll(List.of(System.getProperty("bidisync.jar"), "--config", config.toString()));
-        StandaloneCluster.ClientResult result = cluster.flink(args.toArray(String[]::new));
+        return submit(run, yaml, fromPath, 2);
+    }
+
+    /** {@link #submit(SyncRun, String, String)} at another parallelism. */
+    String submit(SyncRun run, String yaml, String fromPath, int parallelism) throws Exception {
+        StandaloneCluster.ClientResult result = flinkRun(run, yaml, fromPath, parallelism);
         String id =
                 result.jobId()
                         .orElseThrow(
@@ -132,6 +130,25 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
 
     String submit(SyncRun run) throws Exception {
         return submit(run, run.yaml(), null);
+    }
+
+    /** {@code flink run -d -p N [-s from] bidisync.jar --config FILE}, whatever comes of it. */
+    StandaloneCluster.ClientResult flinkRun(
+            SyncRun run, String yaml, String fromPath, int parallelism) throws Exception {
+        Path config = cluster.home().resolve("tmp").resolve(run.config().name() + ".yaml");
+        Files.writeString(config, yaml);
+        List<String> args =
+                new ArrayList<>(List.of("run", "-d", "-p", String.valueOf(parallelism)));
+        if (fromPath != null) {
+            args.addAll(List.of("-s", fromPath));
+        }
+        args.addAll(List.of(System.getProperty("bidisync.jar"), "--config", config.toString()));
+        return cluster.flink(args.toArray(String[]::new));
+    }
+
+    /** The jobs the cluster knows and their states. */
+    JsonNode jobs() throws IOException {
+        return get("/jobs");
     }
 
     /** Waits until the job and every one of its tasks run. */

@@ -120,12 +120,11 @@ public final class DatabaseValidator {
                         "SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = CAST(? AS name)",
                         system.slotName(config.name()));
         boolean slotExists = "1".equals(slots);
-        if (!slotExists && Integer.parseInt(freeSlots) < 2) {
+        if (!slotExists && Integer.parseInt(freeSlots) < 1) {
             problems.add(
                     p
-                            + "connection: only "
-                            + freeSlots
-                            + " free replication slots; the CDC source needs 2 (max_replication_slots)");
+                            + "connection: no free replication slot; the CDC source needs one"
+                            + " (max_replication_slots)");
         }
     }
 

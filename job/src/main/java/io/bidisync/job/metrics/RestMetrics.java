@@ -95,6 +95,19 @@ public final class RestMetrics {
         return totals(job).getOrDefault(name, 0L);
     }
 
+    /** A metric of the job itself, such as Flink's {@code numRestarts}; -1 when not reported. */
+    public long jobMetric(JobID job, String name) throws IOException, InterruptedException {
+        for (JsonNode metric :
+                get(
+                        "/jobs/"
+                                + job
+                                + "/metrics?get="
+                                + URLEncoder.encode(name, StandardCharsets.UTF_8))) {
+            return metric.path("value").asLong(-1);
+        }
+        return -1;
+    }
+
     private JsonNode get(String path) throws IOException, InterruptedException {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(baseUrl + path))

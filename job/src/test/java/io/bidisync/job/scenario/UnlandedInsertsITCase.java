@@ -26,12 +26,17 @@ class UnlandedInsertsITCase extends MiniClusterITCase {
     /** Well beyond the 4 attempts' waits of 2 + 4 + 8 + 16 s. */
     private static final Duration SEVERAL_TIMEOUTS = Duration.ofSeconds(35);
 
+    /** With a customer both systems have (the first golden record), and a 2 s insert timeout. */
     private static SyncRun.Builder shortTimeouts(SyncRun.Builder builder) {
-        return builder.settings(
-                s ->
-                        s.replace(
-                                "flush-interval: 100ms",
-                                "flush-interval: 100ms\n  insert-timeout: 2s"));
+        return builder.seed(
+                        "crm",
+                        "INSERT INTO customer (email, full_name) VALUES ('a@example.com', 'A')")
+                .seed("erp", "INSERT INTO client (mail, name) VALUES ('a@example.com', 'A')")
+                .settings(
+                        s ->
+                                s.replace(
+                                        "flush-interval: 100ms",
+                                        "flush-interval: 100ms\n  insert-timeout: 2s"));
     }
 
     @Test

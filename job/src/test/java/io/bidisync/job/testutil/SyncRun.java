@@ -11,6 +11,7 @@ import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -48,12 +49,12 @@ public final class SyncRun implements AutoCloseable {
 
     private final Map<String, SyncedSystem> systems;
     private final String database;
-    private final SyncConfig config;
+    private SyncConfig config;
     private final Map<String, List<Row>> before = new LinkedHashMap<>();
     private JobClient job;
     private long startedMicros = Long.MAX_VALUE;
 
-    private final String yaml;
+    private String yaml;
 
     private SyncRun(
             Map<String, SyncedSystem> systems, String database, String yaml, SyncConfig config) {
@@ -147,6 +148,15 @@ public final class SyncRun implements AutoCloseable {
         return conf;
     }
 
+    /**
+     * Changes the configuration for the next start, as an operator edits the file between a stop
+     * with a savepoint and a start from it.
+     */
+    public void reconfigure(UnaryOperator<String> change) {
+        yaml = change.apply(yaml);
+        config = TestConfigs.parse(yaml);
+    }
+
     /** The configuration file's text (passwords are not needed: the test servers trust). */
     public String yaml() {
         return yaml;
@@ -228,6 +238,11 @@ public final class SyncRun implements AutoCloseable {
 
     public JobID jobId() {
         return job.getJobID();
+    }
+
+    /** The status of the job this run started last. */
+    public JobStatus jobStatus() throws Exception {
+        return job.getJobStatus().get(30, TimeUnit.SECONDS);
     }
 
     public long metric(RestMetrics metrics, String name) throws Exception {
