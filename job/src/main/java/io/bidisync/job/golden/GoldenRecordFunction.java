@@ -427,7 +427,10 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
         }
         for (Map.Entry<String, TargetState> e : toList(targets.entrySet())) {
             TargetState t = e.getValue();
-            if (t.insertPending() && !t.held() && insertDeadline(t) <= timestamp) {
+            if (t.insertPending()
+                    && !t.held()
+                    && t.pendingInsertAt() != END_OF_INPUT
+                    && insertDeadline(t) <= timestamp) {
                 if (t.attempts() >= config.writer().insertAttempts()) {
                     giveUp(e.getKey(), t, timestamp, ctx);
                     continue;
@@ -483,15 +486,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                         ctx.getCurrentKey(),
                         "insert",
                         reason,
-                        describe(linkedValues(), masks.get(system))));
-    }
-
-    /** The values of some linked row, to show in a dead letter (or none). */
-    private String[] linkedValues() {
-        for (Link link : links.values()) {
-            return link.values();
-        }
-        return new String[0];
+                        "attempts: " + t.attempts()));
     }
 
     /** Resolves the golden record and emits the writes that bring every system in line with it. */
