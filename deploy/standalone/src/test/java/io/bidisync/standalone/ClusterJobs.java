@@ -177,12 +177,15 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
     }
 
     /**
-     * When the job last went into RESTARTING (ms since the epoch, 0 if never): a restart by its
-     * restart strategy changes it.
+     * When the job last went into RESTARTING (ms since the epoch, 0 if never, or while the cluster
+     * does not answer): a restart by its restart strategy changes it.
      */
-    long lastRestart(String id) throws IOException {
-        JsonNode job = get("/jobs/" + id);
-        return job == null ? 0 : job.path("timestamps").path("RESTARTING").asLong();
+    long lastRestart(String id) throws Exception {
+        try {
+            return metrics.lastRestart(JobID.fromHexString(id));
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Completed checkpoints of the job. */

@@ -95,17 +95,12 @@ public final class RestMetrics {
         return totals(job).getOrDefault(name, 0L);
     }
 
-    /** A metric of the job itself, such as Flink's {@code numRestarts}; -1 when not reported. */
-    public long jobMetric(JobID job, String name) throws IOException, InterruptedException {
-        for (JsonNode metric :
-                get(
-                        "/jobs/"
-                                + job
-                                + "/metrics?get="
-                                + URLEncoder.encode(name, StandardCharsets.UTF_8))) {
-            return metric.path("value").asLong(-1);
-        }
-        return -1;
+    /**
+     * When the job last went into RESTARTING (ms since the epoch), 0 if it never did: a restart by
+     * its restart strategy changes it.
+     */
+    public long lastRestart(JobID job) throws IOException, InterruptedException {
+        return get("/jobs/" + job).path("timestamps").path("RESTARTING").asLong();
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
