@@ -147,7 +147,10 @@ public final class SyncRun implements AutoCloseable {
         return conf;
     }
 
-    /** The configuration file's text (passwords are not needed: the test servers trust). */
+    /**
+     * The configuration file's text (no password: the test servers' superuser needs none, see
+     * {@link TestServers}).
+     */
     public String yaml() {
         return yaml;
     }
