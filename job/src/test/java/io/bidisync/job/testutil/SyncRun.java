@@ -352,11 +352,17 @@ public final class SyncRun implements AutoCloseable {
             for (String from : canarySenders()) {
                 awaitCanaries(from, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
-            List<AuditEvent> others = new ArrayList<>();
+            List<String> others = new ArrayList<>();
             for (String system : systems.keySet()) {
                 for (AuditEvent e : AuditEvent.read(this, system, marks.get(system))) {
                     if (!e.isCanary()) {
-                        others.add(e);
+                        others.add(
+                                system
+                                        + "/"
+                                        + e.pk()
+                                        + " "
+                                        + e.op()
+                                        + (e.byJob() ? " by the job" : ""));
                     }
                 }
             }
