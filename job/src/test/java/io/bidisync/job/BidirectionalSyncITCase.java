@@ -2,7 +2,9 @@ package io.bidisync.job;
 
 import io.bidisync.job.demo.Convergence;
 import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.Canary;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
@@ -125,18 +127,34 @@ class BidirectionalSyncITCase extends MiniClusterITCase {
                     Duration.ofSeconds(30),
                     () -> run.metric(metrics, "echoesSuppressed") >= 1);
 
-            // Several heartbeat intervals (250 ms) and completeness delays (1 s) later: no more
-            // writes.
-            Thread.sleep(4_000);
-            assertThat(run.rows("erp")).containsExactly(erpAfter);
-            assertThat(run.rows("crm")).containsExactly(crmAfter);
+            // Once the job has processed the echo and everything it caused (canaries in both
+            // directions have arrived, and nothing else changed meanwhile): no more writes.
+            settle(run);
+            assertThat(Canary.without(run.rows("erp"))).containsExactly(erpAfter);
+            assertThat(Canary.without(run.rows("crm"))).containsExactly(crmAfter);
+            assertThat(run.audit("erp"))
+                    .filteredOn(e -> e.byJob() && !e.isCanary())
+                    .extracting(AuditEvent::op)
+                    .containsExactly("UPDATE");
+            assertThat(run.audit("crm")).filteredOn(e -> e.byJob() && !e.isCanary()).isEmpty();
+            // The metrics, once they show the canaries' inserts (so they are as of after them),
+            // tell the same.
+            long canaries =
+                    run.audit("crm").stream().filter(e -> e.byJob() && e.isInsert()).count()
+                            + run.audit("erp").stream()
+                                    .filter(e -> e.byJob() && e.isInsert())
+                                    .count();
+            Await.until(
+                    "the canaries' inserts in the metrics",
+                    Duration.ofSeconds(30),
+                    () ->
+                            run.metric(metrics, "system.crm.inserts")
+                                            + run.metric(metrics, "system.erp.inserts")
+                                    == canaries,
+                    () -> metrics.totals(run.jobId()));
             Map<String, Long> totals = metrics.totals(run.jobId());
             assertThat(totals.get("system.erp.updates")).isEqualTo(1);
             assertThat(totals.getOrDefault("system.crm.updates", 0L)).isZero();
-            assertThat(
-                            totals.getOrDefault("system.crm.inserts", 0L)
-                                    + totals.getOrDefault("system.erp.inserts", 0L))
-                    .isZero();
         }
     }
 

@@ -83,9 +83,20 @@ class OutageITCase {
         }
         if (!system.equals("erp")) {
             // Completeness: while a source is away, its watermark stands still and nothing is
-            // emitted, though ERP itself is up.
+            // emitted, though ERP itself is up. That nothing arrived proves something only once
+            // the job has read CRM's changes: every customer changed waits at the gate (were the
+            // gate broken, the changes would be in ERP instead).
+            String prefix = "Outage" + round;
+            int waiting = Math.min(changes, 8);
+            Await.until(
+                    waiting + " customers changed in CRM waiting for completeness",
+                    ClusterJobs.TIMEOUT,
+                    () ->
+                            flink.metric(id, "recordsWaitingForCompleteness") >= waiting
+                                    || arrived(run, prefix),
+                    () -> flink.metric(id, "recordsWaitingForCompleteness"));
             assertThat(run.rows("erp"))
-                    .noneMatch(r -> r.city() != null && r.city().startsWith("Outage" + round));
+                    .noneMatch(r -> r.city() != null && r.city().startsWith(prefix));
         }
         server.restart();
         long restartedAt = System.nanoTime();
@@ -95,5 +106,10 @@ class OutageITCase {
                 ClusterJobs.TIMEOUT,
                 () -> run.rows("erp").stream().anyMatch(r -> last.equals(r.city())));
         return (System.nanoTime() - restartedAt) / 1_000_000;
+    }
+
+    private static boolean arrived(SyncRun run, String prefix) throws Exception {
+        return run.rows("erp").stream()
+                .anyMatch(r -> r.city() != null && r.city().startsWith(prefix));
     }
 }

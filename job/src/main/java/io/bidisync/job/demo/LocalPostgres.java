@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  * A real PostgreSQL server started from binaries shipped in a jar (no installation, no Docker),
  * configured for logical replication: what the demo and the tests sync between. It can be stopped
  * and started again on the same port with the same data, as a database outage.
+ *
+ * <p>Its superuser {@value #USER} connects without a password. Every other role either does too
+ * ({@link #start}) or must authenticate with its password ({@link #startWithPasswords}).
  */
 public final class LocalPostgres implements AutoCloseable {
     public static final String USER = "postgres";
@@ -24,31 +27,75 @@ public final class LocalPostgres implements AutoCloseable {
     private final String name;
     private final Path dataDirectory;
     private final int port;
+
+    /** The client authentication file the server uses instead of its own; null: its own. */
+    private final Path hbaFile;
+
     private EmbeddedPostgres server;
 
-    private LocalPostgres(String name, Path dataDirectory, int port) {
+    private LocalPostgres(String name, Path dataDirectory, int port, Path hbaFile) {
         this.name = name;
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.hbaFile = hbaFile;
     }
 
-    /** Starts a server with a fresh data directory; {@code name} is only used in messages. */
+    /**
+     * Client authentication where every role but {@value #USER} gives its password (SCRAM): for a
+     * test that a password reaches the server and a wrong one is refused.
+     */
+    private static final String PASSWORD_HBA =
+            """
+            # TYPE  DATABASE     USER      ADDRESS        METHOD
+            local   all          postgres                 trust
+            host    all          postgres  127.0.0.1/32   trust
+            host    all          postgres  ::1/128        trust
+            host    replication  postgres  127.0.0.1/32   trust
+            host    replication  postgres  ::1/128        trust
+            host    all          all       127.0.0.1/32   scram-sha-256
+            host    all          all       ::1/128        scram-sha-256
+            host    replication  all       127.0.0.1/32   scram-sha-256
+            host    replication  all       ::1/128        scram-sha-256
+            """;
+
+    /**
+     * Starts a server with a fresh data directory where every role trusts; {@code name} is only
+     * used in messages.
+     */
     public static LocalPostgres start(String name) throws IOException {
+        return start(name, null);
+    }
+
+    /**
+     * Starts a server with a fresh data directory where every role but {@value #USER} must
+     * authenticate with its password ({@code scram-sha-256}).
+     */
+    public static LocalPostgres startWithPasswords(String name) throws IOException {
+        Path hba = Files.createTempFile("bidisync-pg-hba-" + name, ".conf");
+        Files.writeString(hba, PASSWORD_HBA);
+        return start(name, hba);
+    }
+
+    private static LocalPostgres start(String name, Path hbaFile) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         LocalPostgres postgres =
-                new LocalPostgres(name, Files.createTempDirectory("bidisync-pg-" + name), port);
+                new LocalPostgres(
+                        name, Files.createTempDirectory("bidisync-pg-" + name), port, hbaFile);
         postgres.startServer();
         Runtime.getRuntime().addShutdownHook(new Thread(postgres::closeQuietly));
         return postgres;
     }
 
     private synchronized void startServer() throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (hbaFile != null) {
+            builder.setServerConfig("hba_file", hbaFile.toString());
+        }
         server =
-                EmbeddedPostgres.builder()
-                        .setDataDirectory(dataDirectory)
+                builder.setDataDirectory(dataDirectory)
                         .setPort(port)
                         // The data outlives a stop; close() removes it.
                         .setCleanDataDirectory(false)
@@ -121,6 +168,9 @@ public final class LocalPostgres implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         stop();
+        if (hbaFile != null) {
+            Files.deleteIfExists(hbaFile);
+        }
         if (Files.exists(dataDirectory)) {
             try (Stream<Path> files = Files.walk(dataDirectory)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -59,7 +59,7 @@ class AuditITCase extends MiniClusterITCase {
                     "UPDATE customer SET email = 'ann.lee@example.com', version = version + 1 WHERE id = 1");
             Await.until(
                     "the new key in ERP", CONVERGENCE, () -> run.rows("erp").size() == 2, () -> "");
-            run.awaitQuiet(Duration.ofSeconds(3), CONVERGENCE);
+            settle(run);
             InvariantChecker.check(run).assertClean();
 
             List<String> actions =

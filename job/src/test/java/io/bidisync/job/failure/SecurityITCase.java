@@ -20,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +30,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The job as a user runs it ({@code bidisync run} in its own JVM, the password in an environment
  * variable) with a least-privilege database user: it syncs, and the password appears in no log
- * line, no output and no configuration the REST API shows.
+ * line, no output and no configuration the REST API shows. The test servers ask that user for its
+ * password ({@code scram-sha-256}, see {@link TestServers}): the password given through {@code
+ * ${VAR}} really authenticates it, and a wrong one is refused with a clear message.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SecurityITCase {
     private static final String PASSWORD = "Kj8-bidisync-secret-7Qx";
+
+    /** What a user who mistyped it gives: the same user, another password. */
+    private static final String WRONG_PASSWORD = "Kj8-bidisync-guess-4Zt";
 
     /**
      * The password from its first {@code s} on: what a mask that stops at an {@code s} (a {@code
@@ -46,19 +54,23 @@ class SecurityITCase {
 
     private static final String DATABASE = "secure";
 
+    /** Where the wrong password is tried: prepared the same way. */
+    private static final String CHECKED_DATABASE = "secure_check";
+
     @TempDir Path dir;
 
     /**
      * What a DBA prepares for a least-privilege user: replication, SELECT on what is read,
      * INSERT/UPDATE on what is written, the job's own tables and the publication.
      */
-    private static void prepare(LocalPostgres server, SyncedSystem system, String seed)
+    private static void prepare(
+            LocalPostgres server, String database, SyncedSystem system, String seed)
             throws Exception {
         String table = system.table();
         String publication = "bidisync_secure_" + system.name();
-        server.createDatabase(DATABASE);
+        server.createDatabase(database);
         server.execute(
-                DATABASE,
+                database,
                 system.ddl()
                         + ";"
                         + seed
@@ -88,7 +100,24 @@ class SecurityITCase {
                         + ", bidisync_heartbeat, bidisync_writes");
     }
 
+    private static void prepareBoth(String database) throws Exception {
+        prepare(
+                TestServers.of("crm"),
+                database,
+                SyncedSystem.crm(),
+                "INSERT INTO customer (email, full_name) VALUES ('ann@example.com', 'Ann')");
+        prepare(
+                TestServers.of("erp"),
+                database,
+                SyncedSystem.erp(),
+                "INSERT INTO client (mail, name) VALUES ('bob@example.com', 'Bob')");
+    }
+
     private String config(LocalPostgres crm, LocalPostgres erp) {
+        return config(crm, erp, DATABASE);
+    }
+
+    private String config(LocalPostgres crm, LocalPostgres erp, String database) {
         String systems =
                 """
                 systems:
@@ -107,7 +136,7 @@ class SecurityITCase {
                     columns: { email: mail, name: name, phone: phone, city: town }
                     create-publication: false
                 """
-                        .formatted(crm.jdbcUrl(DATABASE), erp.jdbcUrl(DATABASE));
+                        .formatted(crm.jdbcUrl(database), erp.jdbcUrl(database));
         return io.bidisync.job.demo.DemoData.SETTINGS.replace("name: demo", "name: secure")
                 + systems;
     }
@@ -116,14 +145,15 @@ class SecurityITCase {
     void leastPrivilegeUserSyncsAndThePasswordAppearsNowhere() throws Exception {
         LocalPostgres crm = TestServers.of("crm");
         LocalPostgres erp = TestServers.of("erp");
-        prepare(
-                crm,
-                SyncedSystem.crm(),
-                "INSERT INTO customer (email, full_name) VALUES ('ann@example.com', 'Ann')");
-        prepare(
-                erp,
-                SyncedSystem.erp(),
-                "INSERT INTO client (mail, name) VALUES ('bob@example.com', 'Bob')");
+        prepareBoth(DATABASE);
+        // The servers really ask for the password: only the right one lets the user in.
+        for (LocalPostgres server : List.of(crm, erp)) {
+            assertThatThrownBy(() -> connectAsSync(server, DATABASE, WRONG_PASSWORD).close())
+                    .hasMessageContaining("password authentication failed for user \"sync\"");
+            assertThatThrownBy(() -> connectAsSync(server, DATABASE, "").close())
+                    .isInstanceOf(SQLException.class);
+            connectAsSync(server, DATABASE, PASSWORD).close();
+        }
         Path configFile = dir.resolve("secure.yaml");
         Files.writeString(configFile, config(crm, erp));
         int port;
@@ -132,7 +162,14 @@ class SecurityITCase {
         }
 
         Process job =
-                start("run", "--config", configFile.toString(), "--port", String.valueOf(port));
+                start(
+                        PASSWORD,
+                        "output.txt",
+                        "run",
+                        "--config",
+                        configFile.toString(),
+                        "--port",
+                        String.valueOf(port));
         List<String> restBodies = new ArrayList<>();
         try {
             Await.until(
@@ -195,26 +232,46 @@ class SecurityITCase {
     }
 
     @Test
-    void aWrongPasswordIsReportedWithoutTheSecret() throws Exception {
-        Path configFile = dir.resolve("nobody.yaml");
+    void theRightPasswordFromTheEnvironmentIsAcceptedAndAWrongOneReportedWithoutTheSecret()
+            throws Exception {
+        prepareBoth(CHECKED_DATABASE);
+        Path configFile = dir.resolve("checked.yaml");
         Files.writeString(
-                configFile,
-                config(TestServers.of("crm"), TestServers.of("erp"))
-                        .replace("username: sync", "username: nobody"));
-        Process validate = start("validate", "--config", configFile.toString());
-        validate.waitFor(2, TimeUnit.MINUTES);
-        String output = Files.readString(dir.resolve("output.txt"));
-        assertThat(validate.waitFor()).isEqualTo(1);
+                configFile, config(TestServers.of("crm"), TestServers.of("erp"), CHECKED_DATABASE));
+
+        // The user's password, from ${BIDISYNC_TEST_PASSWORD}: both databases let it in.
+        Process right = start(PASSWORD, "right.txt", "validate", "--config", configFile.toString());
+        assertThat(right.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String accepted = Files.readString(dir.resolve("right.txt"));
+        assertThat(right.exitValue()).as(accepted).isZero();
+        assertThat(accepted)
+                .contains("checked.yaml: OK (2 systems: crm, erp)")
+                .doesNotContain(PASSWORD_TAIL);
+
+        // The same, existing user with a wrong password: refused, said so, the secret not shown.
+        Process wrong =
+                start(WRONG_PASSWORD, "wrong.txt", "validate", "--config", configFile.toString());
+        assertThat(wrong.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String output = Files.readString(dir.resolve("wrong.txt"));
+        assertThat(wrong.exitValue()).as(output).isEqualTo(1);
         assertThat(output)
                 .contains("systems.crm.connection: cannot connect")
-                .doesNotContain(PASSWORD);
+                .contains("systems.erp.connection: cannot connect")
+                .contains("password authentication failed for user \"sync\"")
+                .doesNotContain(WRONG_PASSWORD.substring(WRONG_PASSWORD.indexOf('g')))
+                .doesNotContain(PASSWORD_TAIL);
     }
 
-    private Process start(String... args) throws Exception {
+    private static Connection connectAsSync(LocalPostgres server, String database, String password)
+            throws SQLException {
+        return DriverManager.getConnection(server.jdbcUrl(database), "sync", password);
+    }
+
+    private Process start(String password, String output, String... args) throws Exception {
         return JobProcess.start(
                 dir,
-                Map.of("BIDISYNC_TEST_PASSWORD", PASSWORD),
-                dir.resolve("output.txt"),
+                Map.of("BIDISYNC_TEST_PASSWORD", password),
+                dir.resolve(output),
                 "io.bidisync.job.cli.Main",
                 args);
     }

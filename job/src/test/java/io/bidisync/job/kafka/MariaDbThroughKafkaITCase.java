@@ -7,6 +7,7 @@ import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.Canary;
 import io.bidisync.job.testutil.DebeziumFeed;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.MiniClusterITCase;
@@ -23,9 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,12 +113,28 @@ class MariaDbThroughKafkaITCase extends MiniClusterITCase {
                                                 .anyMatch(r -> "+47 555".equals(r.phone())),
                         () -> crm(pg) + " / " + erp(maria));
 
-                // Quiet: the echoes of the job's own writes start nothing (versions stand still).
+                // The echoes of the job's own writes start nothing (versions stand still): once
+                // canaries in both directions have arrived, the job has processed the echoes and
+                // written whatever they caused.
                 List<Row> settled = erp(maria);
                 List<Row> settledCrm = crm(pg);
-                Thread.sleep(Duration.ofSeconds(6).toMillis());
-                assertThat(erp(maria)).isEqualTo(settled);
-                assertThat(crm(pg)).isEqualTo(settledCrm);
+                Canary.send(
+                        "erp",
+                        emails ->
+                                maria.execute(
+                                        DATABASE, Canary.insert("client", "mail", "name", emails)),
+                        Map.of("crm", () -> crm(pg)),
+                        CONVERGENCE);
+                Canary.send(
+                        "crm",
+                        emails ->
+                                pg.execute(
+                                        DATABASE,
+                                        Canary.insert("customer", "email", "full_name", emails)),
+                        Map.of("erp", () -> erp(maria)),
+                        CONVERGENCE);
+                assertThat(Canary.without(erp(maria))).isEqualTo(settled);
+                assertThat(Canary.without(crm(pg))).isEqualTo(settledCrm);
                 assertThat(settled)
                         .extracting(Row::email)
                         .containsExactlyInAnyOrder("ann@example.com", "bob@example.com");

@@ -85,7 +85,7 @@ class InitialSyncEditsITCase extends MiniClusterITCase {
                                 + " missing, e.g. "
                                 + missing.subList(0, Math.min(10, missing.size()));
                     });
-            awaitQuiet(run, Duration.ofSeconds(5));
+            settle(run);
             assertThat(missingEdits(run, edits)).isEmpty();
             InvariantChecker.Report report = InvariantChecker.check(run);
             System.out.println(report);

@@ -2,13 +2,12 @@ package io.bidisync.job.scenario;
 
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.Canary;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
 
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
 
 import static io.bidisync.job.testutil.SyncedSystem.billing;
 import static io.bidisync.job.testutil.SyncedSystem.crm;
@@ -17,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Targets that change what they are given must not start an endless update loop. */
 class ReformattingScenariosITCase extends MiniClusterITCase {
-    private static final Duration QUIET = Duration.ofSeconds(4);
 
     private static String trigger(String table, String body) {
         return "CREATE FUNCTION reformat() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -54,15 +52,15 @@ class ReformattingScenariosITCase extends MiniClusterITCase {
                     CONVERGENCE,
                     () -> "BERGEN".equals(only(run.rows("erp")).city()),
                     () -> state(run));
-            awaitQuiet(run, QUIET);
+            settle(run);
 
             // ERP stores its own format; under the comparison normalisers that is what was written:
             // the echoes end the round, CRM is never written, ERP once per change.
-            assertThat(only(run.rows("erp")).values())
+            assertThat(only(Canary.without(run.rows("erp"))).values())
                     .containsExactly("ann@example.com", "Ann", "+4722334455", "BERGEN");
-            assertThat(run.audit("crm")).noneMatch(AuditEvent::byJob);
+            assertThat(run.audit("crm")).noneMatch(e -> e.byJob() && !e.isCanary());
             assertThat(run.audit("erp"))
-                    .filteredOn(AuditEvent::byJob)
+                    .filteredOn(e -> e.byJob() && !e.isCanary())
                     .extracting(AuditEvent::op)
                     .containsExactly("INSERT", "UPDATE");
             InvariantChecker.check(run).assertClean();
@@ -92,7 +90,7 @@ class ReformattingScenariosITCase extends MiniClusterITCase {
                     "the loop breaker",
                     CONVERGENCE,
                     () -> run.metric(metrics, "goldenRecordsFrozen") == 1);
-            awaitQuiet(run, QUIET);
+            settle(run);
             long annWrites =
                     run.audit("crm").stream().filter(e -> e.byJob() && "1".equals(e.pk())).count()
                             + run.audit("erp").stream()
@@ -113,16 +111,16 @@ class ReformattingScenariosITCase extends MiniClusterITCase {
                                             only(withEmail(run.rows("erp"), "bob@example.com"))
                                                     .name()),
                     () -> state(run));
-            awaitQuiet(run, QUIET);
+            settle(run);
 
             InvariantChecker.Report report = InvariantChecker.check(run);
             System.out.println(report);
-            // Only the frozen record differs (its city, in each system's spelling); nothing else.
+            // Only the frozen record differs (its city, in each system's spelling, so at least one
+            // of them is not the survivorship result either); nothing else.
             assertThat(report.total(InvariantChecker.SystemFigures::unconverged)).isEqualTo(1);
             assertThat(report.details())
-                    .singleElement()
-                    .asString()
-                    .startsWith("unconverged: ann@example.com");
+                    .anyMatch(d -> d.startsWith("unconverged: ann@example.com"))
+                    .allMatch(d -> d.matches("(unconverged|stale): ann@example\\.com .*"));
             assertThat(
                             report.total(
                                     f ->

@@ -1,6 +1,5 @@
 package io.bidisync.job.scenario;
 
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;
@@ -56,8 +55,7 @@ class UnlandedInsertsITCase extends MiniClusterITCase {
                     CONVERGENCE,
                     () -> run.metric(metrics, "system.erp.writesHeld") == 4,
                     () -> "held " + run.metric(metrics, "system.erp.writesHeld"));
-            Thread.sleep(SEVERAL_TIMEOUTS.toMillis());
-            canaryFrom(run, "erp", "crm");
+            awaitEventTimeBeyondEveryRetry(run);
 
             assertThat(run.metric(metrics, "system.erp.writesHeld")).isEqualTo(4);
             assertThat(count(run, "erp", "SELECT count(*) FROM bidisync_held_writes"))
@@ -91,8 +89,7 @@ class UnlandedInsertsITCase extends MiniClusterITCase {
                     CONVERGENCE,
                     () -> deadLetters(run) == 1,
                     () -> deadLetters(run) + " dead letters");
-            Thread.sleep(SEVERAL_TIMEOUTS.toMillis());
-            canaryFrom(run, "crm", "erp");
+            awaitEventTimeBeyondEveryRetry(run);
 
             assertThat(deadLetters(run)).as("dead-lettered once").isEqualTo(1);
             assertThat(run.metric(metrics, "system.erp.deadLetters")).isEqualTo(1);
@@ -103,20 +100,16 @@ class UnlandedInsertsITCase extends MiniClusterITCase {
     }
 
     /**
-     * A new customer in {@code from} that must arrive in {@code to}: once it has, the job has
-     * processed everything that came before it in event time (timers included).
+     * Waits until the golden stage's watermark has passed every retry of an insert decided now:
+     * then every timer that could send it again has fired.
      */
-    private static void canaryFrom(SyncRun run, String from, String to) throws Exception {
-        String email = "canary" + System.nanoTime() + "@example.com";
-        run.execute(
-                from,
-                from.equals("crm")
-                        ? "INSERT INTO customer (email, full_name) VALUES ('" + email + "', 'C')"
-                        : "INSERT INTO client (mail, name) VALUES ('" + email + "', 'C')");
+    private void awaitEventTimeBeyondEveryRetry(SyncRun run) throws Exception {
+        long beyond = System.currentTimeMillis() + SEVERAL_TIMEOUTS.toMillis();
         Await.until(
-                "the canary in " + to,
+                "the golden stage's watermark to pass " + beyond,
                 CONVERGENCE,
-                () -> run.rows(to).stream().map(Row::email).anyMatch(email::equals));
+                () -> goldenWatermark(run.jobId()) >= beyond,
+                () -> "watermark " + goldenWatermark(run.jobId()));
     }
 
     private static long deadLetters(SyncRun run) throws Exception {

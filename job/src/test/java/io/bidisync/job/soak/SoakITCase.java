@@ -28,7 +28,6 @@ import static io.bidisync.job.testutil.SyncedSystem.erp;
  * 10).
  */
 class SoakITCase extends MiniClusterITCase {
-    private static final Duration QUIET = Duration.ofSeconds(5);
     private static final int OPS_PER_SECOND = 15;
 
     private static Map<String, SyncedSystem> systems() {
@@ -74,7 +73,7 @@ class SoakITCase extends MiniClusterITCase {
             run.start();
             awaitFirstGoldenRecords(run);
             SoakWorkload.play(run, ops);
-            awaitQuiet(run, QUIET);
+            settle(run);
             return InvariantChecker.check(run);
         }
     }

@@ -65,12 +65,28 @@ public record AuditEvent(
         return after == null ? null : Normalizer.EMAIL.normalize(after[0]);
     }
 
+    /** Whether the change is about a {@link Canary}: its key before and after is one's, or none. */
+    public boolean isCanary() {
+        String before = keyBefore();
+        String after = keyAfter();
+        return (before != null || after != null)
+                && (before == null || Canary.isCanary(before))
+                && (after == null || Canary.isCanary(after));
+    }
+
     static List<AuditEvent> read(SyncRun run, String system) throws SQLException {
+        return read(run, system, 0);
+    }
+
+    /** The changes after the one numbered {@code afterSeq}. */
+    static List<AuditEvent> read(SyncRun run, String system, long afterSeq) throws SQLException {
         SyncedSystem s = run.system(system);
         String sql =
                 "SELECT seq, op, pk, old_row::text, new_row::text, app,"
                         + COMMIT_MICROS
-                        + " FROM bidisync_audit ORDER BY seq";
+                        + " FROM bidisync_audit WHERE seq > "
+                        + afterSeq
+                        + " ORDER BY seq";
         List<AuditEvent> events = new ArrayList<>();
         try (Connection c = run.connect(system);
                 Statement st = c.createStatement();

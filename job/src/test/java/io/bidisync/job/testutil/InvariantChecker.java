@@ -6,18 +6,22 @@ import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.normalize.ValueComparison;
+import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Rule;
+import io.bidisync.udfs.survivorship.Survivorship;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Inspects the real databases after a run — final rows and the audit trail of every row change —
@@ -31,6 +35,16 @@ import java.util.Set;
  *       although it never had a row with that key (so it cannot have left it);
  *   <li><b>unconverged</b>: rows of one key in write-enabled systems whose shared attributes differ
  *       (after each attribute's comparison normaliser);
+ *   <li><b>stale</b>: a row of a write-enabled system whose value differs (after the comparison
+ *       normaliser) from the key's survivorship result over the final rows of <em>all</em> systems,
+ *       read-only ones included — e.g. a change made in a read-only system that never reached the
+ *       writable ones, or a value that should have lost. The result is the production {@link
+ *       Survivorship} over every final row of the key, each attribute with the time the job gives
+ *       it: the commit time of the last change by someone other than the job (0 before the job
+ *       started: its snapshot carries no time); a value the job wrote keeps the time of its origin,
+ *       taken as the latest change by someone else that set that value before the job's write (the
+ *       audit trail does not say which one the job copied; the latest can only make the job's copy
+ *       look newer, never older, so a correct run is never flagged);
  *   <li><b>lost updates</b>: a job UPDATE that replaced a value with one that was written before it
  *       (by commit time; only for attributes with rule {@code most-recent}) — the job overwrote a
  *       change it should have kept;
@@ -56,11 +70,12 @@ public final class InvariantChecker {
             int duplicatesCreated,
             int missing,
             int unconverged,
+            int stale,
             int lostUpdates,
             int resurrected) {
 
         int violations() {
-            return duplicatesCreated + missing + unconverged + lostUpdates + resurrected;
+            return duplicatesCreated + missing + unconverged + stale + lostUpdates + resurrected;
         }
     }
 
@@ -87,7 +102,7 @@ public final class InvariantChecker {
             StringBuilder out = new StringBuilder();
             out.append(
                     String.format(
-                            "%-8s %6s %6s %6s %9s %6s %6s %6s %7s %6s %7s %6s %6s %6s%n",
+                            "%-8s %6s %6s %6s %9s %6s %6s %6s %7s %6s %7s %6s %6s %6s %6s%n",
                             "system",
                             "rows<",
                             "rows>",
@@ -100,12 +115,13 @@ public final class InvariantChecker {
                             "dupl",
                             "missing",
                             "diff",
+                            "stale",
                             "lost",
                             "resur"));
             for (SystemFigures f : systems) {
                 out.append(
                         String.format(
-                                "%-8s %6d %6d %6d %4d,%-4d %6d %6d %6d %7d %6d %7d %6d %6d %6d%n",
+                                "%-8s %6d %6d %6d %4d,%-4d %6d %6d %6d %7d %6d %7d %6d %6d %6d %6d%n",
                                 f.system(),
                                 f.rowsBefore(),
                                 f.rowsAfter(),
@@ -119,12 +135,14 @@ public final class InvariantChecker {
                                 f.duplicatesCreated(),
                                 f.missing(),
                                 f.unconverged(),
+                                f.stale(),
                                 f.lostUpdates(),
                                 f.resurrected()));
             }
             out.append(
                     "(rows< before the job, rows> after; multi = keys with several rows; ins/upd/del = the job's writes;"
                             + " ext = changes by others; dupl = duplicates the job created; diff = unconverged keys;"
+                            + " stale = rows that differ from the survivorship result over all systems;"
                             + " lost = lost updates; resur = resurrected)\n");
             details.forEach(d -> out.append("  ").append(d).append('\n'));
             return out.toString();
@@ -156,6 +174,7 @@ public final class InvariantChecker {
         Map<String, Integer> duplicates = duplicatesCreated(audits);
         Map<String, Integer> missing = missing(after, audits);
         Map<String, Integer> unconverged = unconverged(after);
+        Map<String, Integer> stale = stale(after, audits);
         Map<String, Integer> lost = lostUpdates(audits);
         Map<String, Integer> resurrected = resurrected(audits);
 
@@ -177,6 +196,7 @@ public final class InvariantChecker {
                             duplicates.getOrDefault(system, 0),
                             missing.getOrDefault(system, 0),
                             unconverged.getOrDefault(system, 0),
+                            stale.getOrDefault(system, 0),
                             lost.getOrDefault(system, 0),
                             resurrected.getOrDefault(system, 0)));
         }
@@ -261,7 +281,8 @@ public final class InvariantChecker {
 
     private Map<String, Integer> unconverged(Map<String, List<Row>> after) {
         Map<String, List<Row>> rowsOfKey = new LinkedHashMap<>();
-        Map<Row, String> systemOf = new HashMap<>();
+        // By identity: rows of different systems may be equal records.
+        Map<Row, String> systemOf = new IdentityHashMap<>();
         for (String system : run.systemNames()) {
             if (!config.system(system).mayWrite(WriteOperation.UPDATE)) {
                 continue;
@@ -301,6 +322,136 @@ public final class InvariantChecker {
                         }
                     }
                 });
+        return out;
+    }
+
+    /**
+     * Rows of write-enabled systems that differ from their key's survivorship result over the final
+     * rows of every system (read-only ones included).
+     */
+    private Map<String, Integer> stale(
+            Map<String, List<Row>> after, Map<String, List<AuditEvent>> audits) {
+        Map<String, TreeSet<Long>> setAt = outsideChangeTimes(audits);
+        Map<String, List<Contribution>> contributions = new LinkedHashMap<>();
+        // (system, row) pairs: rows of different systems may be equal records.
+        Map<String, List<Map.Entry<String, Row>>> writableRows = new LinkedHashMap<>();
+        for (String system : run.systemNames()) {
+            Map<String, long[]> times = valueTimes(audits.get(system), setAt);
+            boolean writable = config.system(system).mayWrite(WriteOperation.UPDATE);
+            for (Row row : after.get(system)) {
+                String key = key(row);
+                if (key == null) {
+                    continue;
+                }
+                long[] changedAt =
+                        times.getOrDefault(row.id(), new long[SyncedSystem.ATTRIBUTES.size()]);
+                contributions
+                        .computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(
+                                new Contribution(
+                                        system,
+                                        row.id(),
+                                        row.values().toArray(String[]::new),
+                                        changedAt.clone()));
+                if (writable) {
+                    writableRows
+                            .computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(Map.entry(system, row));
+                }
+            }
+        }
+        Survivorship survivorship = config.survivorship();
+        Map<String, Integer> out = new HashMap<>();
+        writableRows.forEach(
+                (key, rows) -> {
+                    Survivorship.Golden golden = survivorship.resolveGolden(contributions.get(key));
+                    for (Map.Entry<String, Row> entry : rows) {
+                        String system = entry.getKey();
+                        Row row = entry.getValue();
+                        SystemConfig s = config.system(system);
+                        for (int i = 0; i < SyncedSystem.ATTRIBUTES.size(); i++) {
+                            String attribute = SyncedSystem.ATTRIBUTES.get(i);
+                            String expected = golden.values()[i];
+                            if (s.columns().containsKey(attribute)
+                                    && !comparison.same(i, expected, row.values().get(i))) {
+                                out.merge(system, 1, Integer::sum);
+                                detail(
+                                        "stale: %s %s row %s %s='%s', but survivorship over all systems gives '%s' (from %s, changed at %d)",
+                                        key,
+                                        system,
+                                        row.id(),
+                                        attribute,
+                                        row.values().get(i),
+                                        expected,
+                                        golden.sources()[i],
+                                        golden.changedAt()[i]);
+                                break;
+                            }
+                        }
+                    }
+                });
+        return out;
+    }
+
+    /** The event time the job gives a change by someone else: commit ms, 0 in its snapshot. */
+    private long eventTime(AuditEvent e) {
+        return e.commitMicros() < run.startedMicros() ? 0 : e.commitMicros() / 1000;
+    }
+
+    /**
+     * Per attribute and value (after the comparison normaliser): the event times of the changes by
+     * someone other than the job that set it, in any system.
+     */
+    private Map<String, TreeSet<Long>> outsideChangeTimes(Map<String, List<AuditEvent>> audits) {
+        Map<String, TreeSet<Long>> out = new HashMap<>();
+        for (List<AuditEvent> events : audits.values()) {
+            for (AuditEvent e : events) {
+                if (e.byJob() || e.after() == null) {
+                    continue;
+                }
+                for (int i = 0; i < e.after().length; i++) {
+                    String value = comparison.canonical(i, e.after()[i]);
+                    if (value != null
+                            && (e.before() == null
+                                    || !Objects.equals(e.before()[i], e.after()[i]))) {
+                        out.computeIfAbsent(i + "=" + value, k -> new TreeSet<>())
+                                .add(eventTime(e));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per row (primary key) of one system, as it is at the end: per attribute, the time the job
+     * gives its value (see {@link #stale}). A value is as old as the change that last set it (the
+     * job, too, counts a change where the value differs); one the job wrote is as old as its
+     * origin.
+     */
+    private Map<String, long[]> valueTimes(
+            List<AuditEvent> events, Map<String, TreeSet<Long>> setAt) {
+        Map<String, long[]> out = new HashMap<>();
+        for (AuditEvent e : events) {
+            if (e.isDelete()) {
+                out.remove(e.pk());
+                continue;
+            }
+            long[] times = out.computeIfAbsent(e.pk(), pk -> new long[e.after().length]);
+            for (int i = 0; i < e.after().length; i++) {
+                if (e.before() != null && Objects.equals(e.before()[i], e.after()[i])) {
+                    continue;
+                }
+                if (!e.byJob()) {
+                    times[i] = eventTime(e);
+                } else {
+                    String value = comparison.canonical(i, e.after()[i]);
+                    TreeSet<Long> origins = value == null ? null : setAt.get(i + "=" + value);
+                    Long origin = origins == null ? null : origins.floor(e.commitMicros() / 1000);
+                    times[i] = origin == null ? 0 : origin;
+                }
+            }
+        }
         return out;
     }
 

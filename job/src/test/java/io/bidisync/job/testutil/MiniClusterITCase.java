@@ -3,6 +3,7 @@ package io.bidisync.job.testutil;
 import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.metrics.RestMetrics;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.MetricOptions;
@@ -12,6 +13,8 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +22,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +56,12 @@ public abstract class MiniClusterITCase {
 
     protected RestMetrics metrics;
 
+    /** The MiniCluster's REST endpoint. */
+    protected String restUrl;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -71,7 +84,8 @@ public abstract class MiniClusterITCase {
 
     @BeforeEach
     void connectMetrics(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        metrics = new RestMetrics(cluster.getRestAddress().get().toString());
+        restUrl = cluster.getRestAddress().get().toString();
+        metrics = new RestMetrics(restUrl);
     }
 
     /** Waits until the job has emitted its first golden records: both snapshots are read. */
@@ -84,10 +98,60 @@ public abstract class MiniClusterITCase {
 
     /**
      * Waits until nobody has changed a synced row for {@code quiet} (the job included), then
-     * returns: the job has nothing left to write.
+     * returns. A slow job looks quiet too: before asserting that something did not happen, {@link
+     * #settle} instead.
      */
     protected void awaitQuiet(SyncRun run, Duration quiet) throws Exception {
         run.awaitQuiet(quiet, CONVERGENCE);
+    }
+
+    /**
+     * Returns once the run's current job has processed every change committed so far and whatever
+     * those caused ({@link SyncRun#settle}: rounds of {@link Canary canaries}). First its golden
+     * stage's watermark must pass now: after a start its sources may still read a snapshot, whose
+     * rows carry no time, and a canary read there would prove nothing.
+     */
+    protected void settle(SyncRun run) throws Exception {
+        long now = System.currentTimeMillis();
+        Await.until(
+                "the golden stage's watermark to pass " + now,
+                CONVERGENCE,
+                () -> goldenWatermark(run.jobId()) >= now,
+                () -> "watermark " + goldenWatermark(run.jobId()));
+        run.settle(CONVERGENCE);
+    }
+
+    /**
+     * The lowest input watermark of the job's golden stage subtasks, or MIN before there is one.
+     */
+    protected long goldenWatermark(JobID job) throws Exception {
+        long lowest = Long.MIN_VALUE;
+        for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
+            if (!vertex.path("name").asText().startsWith("golden")) {
+                continue;
+            }
+            JsonNode marks =
+                    get("/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/watermarks");
+            if (marks.isEmpty()) {
+                return Long.MIN_VALUE;
+            }
+            lowest = Long.MAX_VALUE;
+            for (JsonNode mark : marks) {
+                lowest = Math.min(lowest, mark.path("value").asLong(Long.MIN_VALUE));
+            }
+        }
+        return lowest;
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(restUrl + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + ": " + response.statusCode());
+        }
+        return json.readTree(response.body());
     }
 
     protected static String state(SyncRun run) throws SQLException {

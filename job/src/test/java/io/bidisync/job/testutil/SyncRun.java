@@ -2,6 +2,7 @@ package io.bidisync.job.testutil;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.demo.CustomerTables;
 import io.bidisync.job.demo.CustomerTables.Row;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -157,7 +159,10 @@ public final class SyncRun implements AutoCloseable {
         config = TestConfigs.parse(yaml);
     }
 
-    /** The configuration file's text (passwords are not needed: the test servers trust). */
+    /**
+     * The configuration file's text (no password: the test servers' superuser needs none, see
+     * {@link TestServers}).
+     */
     public String yaml() {
         return yaml;
     }
@@ -303,7 +308,99 @@ public final class SyncRun implements AutoCloseable {
                 });
     }
 
-    /** The audit trail of the system's table, in the order the changes happened. */
+    /**
+     * The systems that send canaries, so that every system the job inserts into receives some: one
+     * the job never inserts into if there is one (Billing), else the first two.
+     */
+    private List<String> canarySenders() {
+        for (String name : systems.keySet()) {
+            if (!config.system(name).mayWrite(WriteOperation.INSERT)) {
+                return List.of(name);
+            }
+        }
+        return systemNames().subList(0, Math.min(2, systems.size()));
+    }
+
+    /** The systems other than {@code from} that the job inserts into. */
+    private List<String> canaryTargets(String from) {
+        return systems.keySet().stream()
+                .filter(s -> !s.equals(from))
+                .filter(s -> config.system(s).mayWrite(WriteOperation.INSERT))
+                .toList();
+    }
+
+    /**
+     * Inserts a batch of {@link Canary canaries} into {@code from} and waits until every other
+     * system the job inserts into has them: then the job has processed every change committed
+     * before, in any system, and written what it decided. Needs the job's sources streaming (after
+     * a fresh start: its first golden records). Returns the canaries' e-mail addresses.
+     */
+    public List<String> awaitCanaries(String from, Duration timeout) throws Exception {
+        SyncedSystem s = systems.get(from);
+        Map<String, Callable<List<Row>>> targets = new LinkedHashMap<>();
+        for (String target : canaryTargets(from)) {
+            targets.put(target, () -> rows(target));
+        }
+        return Canary.send(
+                from,
+                emails ->
+                        execute(
+                                from,
+                                Canary.insert(
+                                        s.table(), s.column("email"), s.column("name"), emails)),
+                targets,
+                timeout);
+    }
+
+    /**
+     * Returns once the job has processed every change committed before the call and everything
+     * those caused: rounds of canaries (into every system the job inserts into) until a round in
+     * which nobody changed a row but the canaries. Unlike waiting for quiet, it cannot return
+     * because the job is slow. Needs the job's sources streaming, see {@link #awaitCanaries}.
+     */
+    public void settle(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Long> marks = new LinkedHashMap<>();
+            for (String system : systems.keySet()) {
+                marks.put(system, lastAuditSeq(system));
+            }
+            for (String from : canarySenders()) {
+                awaitCanaries(from, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+            List<String> others = new ArrayList<>();
+            for (String system : systems.keySet()) {
+                for (AuditEvent e : AuditEvent.read(this, system, marks.get(system))) {
+                    if (!e.isCanary()) {
+                        others.add(
+                                system
+                                        + "/"
+                                        + e.pk()
+                                        + " "
+                                        + e.op()
+                                        + (e.byJob() ? " by the job" : ""));
+                    }
+                }
+            }
+            if (others.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "The job did not settle within " + timeout + "; last changes: " + others);
+            }
+        }
+    }
+
+    private long lastAuditSeq(String system) throws SQLException {
+        try (Connection c = connect(system);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(max(seq), 0) FROM bidisync_audit")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
      * Races the job's update of a row: another session runs {@code otherChange} in {@code held} and
      * keeps the row uncommitted while {@code change} in {@code changed} makes the job update that
@@ -333,6 +430,7 @@ public final class SyncRun implements AutoCloseable {
         }
     }
 
+    /** The audit trail of the system's table, in the order the changes happened. */
     public List<AuditEvent> audit(String system) throws SQLException {
         return AuditEvent.read(this, system);
     }
