@@ -2,6 +2,7 @@ package io.bidisync.job.cli;
 
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -25,11 +26,16 @@ final class RunCommand {
         if (config == null) {
             return Main.PROBLEMS;
         }
-        SyncJob.prepareDatabases(config);
         Configuration flink = FlinkSettings.local(FlinkSettings.freePort(port));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        SyncJob.ofDatabases(config).build(env);
+        // Local settings may name a savepoint to start from (execution.savepoint.path).
+        Upgrade upgrade = Preflight.upgrade(file, config, env, err);
+        if (upgrade == null) {
+            return Main.PROBLEMS;
+        }
+        SyncJob.prepareDatabases(config);
+        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
         out.println(
                 "bidisync: syncing '"
                         + config.name()
