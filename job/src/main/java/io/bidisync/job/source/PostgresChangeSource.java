@@ -46,12 +46,7 @@ public final class PostgresChangeSource {
     /** The job's source: snapshot, then the log, through the system's own slot. */
     public static PostgresIncrementalSource<String> create(SyncConfig config, SystemConfig system) {
         PostgresSourceBuilder<String> builder =
-                builder(
-                                config,
-                                system,
-                                JobTables.captured(config, system),
-                                system.slotName(config.name()),
-                                system.publicationName(config.name()))
+                jobBuilder(config, system)
                         .startupOptions(StartupOptions.initial())
                         // No backfill, and the log from the slot's start (JobPostgresDialect).
                         .skipSnapshotBackfill(true);
@@ -65,14 +60,7 @@ public final class PostgresChangeSource {
      * only once it runs, seconds later.
      */
     public static void ensureSlot(SyncConfig config, SystemConfig system) {
-        PostgresSourceConfigFactory factory =
-                builder(
-                                config,
-                                system,
-                                JobTables.captured(config, system),
-                                system.slotName(config.name()),
-                                system.publicationName(config.name()))
-                        .getConfigFactory();
+        PostgresSourceConfigFactory factory = jobBuilder(config, system).getConfigFactory();
         PostgresDialect dialect = new PostgresDialect(factory.create(0));
         try (PostgresConnection connection = dialect.openJdbcConnection()) {
             if (connection.getReplicationSlotState(dialect.getSlotName(), dialect.getPluginName())
@@ -124,6 +112,17 @@ public final class PostgresChangeSource {
     public static String snapshotPublication(
             SyncConfig config, SystemConfig system, String slotName) {
         return system.createPublication() ? slotName : system.publicationName(config.name());
+    }
+
+    /** The job's source of a system: its slot and publication, its table and the job's tables. */
+    private static PostgresSourceBuilder<String> jobBuilder(
+            SyncConfig config, SystemConfig system) {
+        return builder(
+                config,
+                system,
+                JobTables.captured(config, system),
+                system.slotName(config.name()),
+                system.publicationName(config.name()));
     }
 
     private static PostgresSourceBuilder<String> builder(

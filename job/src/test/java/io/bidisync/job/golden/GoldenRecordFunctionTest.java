@@ -296,17 +296,7 @@ class GoldenRecordFunctionTest {
 
     @Test
     void expiredPendingInsertIsRetriedOnce() throws Exception {
-        SyncConfig shortTimeout =
-                TestConfigs.parse(
-                        TestConfigs.crmErpYaml(
-                                        "jdbc:postgresql://localhost:1/crm",
-                                        "jdbc:postgresql://localhost:1/erp",
-                                        "")
-                                .replace(
-                                        "flush-interval: 100ms",
-                                        "flush-interval: 100ms\n  insert-timeout: 10s"));
-        harness.close();
-        harness = harness(shortTimeout);
+        withShortInsertTimeout();
         send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));
         harness.processWatermark(2_000);
         assertThat(drain()).hasSize(1);
@@ -323,12 +313,9 @@ class GoldenRecordFunctionTest {
         harness.close();
         harness =
                 harness(
-                        TestConfigs.parse(
-                                TestConfigs.crmErpYaml(
-                                                "jdbc:postgresql://localhost:1/crm",
-                                                "jdbc:postgresql://localhost:1/erp",
-                                                "")
-                                        .replace(
+                        TestConfigs.offline(
+                                s ->
+                                        s.replace(
                                                 "flush-interval: 100ms",
                                                 "flush-interval: 100ms\n  insert-timeout: 10s")));
     }
@@ -567,11 +554,8 @@ class GoldenRecordFunctionTest {
     @Test
     void targetsThatKeepReformattingEachOtherAreFrozenAndDeadLettered() throws Exception {
         SyncConfig strict =
-                TestConfigs.parse(
-                        TestConfigs.crmErpYaml(
-                                "jdbc:postgresql://localhost:1/crm",
-                                "jdbc:postgresql://localhost:1/erp",
-                                "loop-breaker: { max-writes: 4, window: 1min, freeze: 10min }\n"));
+                TestConfigs.offline(
+                        s -> s + "loop-breaker: { max-writes: 4, window: 1min, freeze: 10min }\n");
         harness.close();
         harness = harness(strict);
         send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "oslo"));
@@ -644,11 +628,8 @@ class GoldenRecordFunctionTest {
     @Test
     void aPersonsEditWhileTheJobsWriteIsOnItsWayIsAnOutsideChange() throws Exception {
         SyncConfig strict =
-                TestConfigs.parse(
-                        TestConfigs.crmErpYaml(
-                                "jdbc:postgresql://localhost:1/crm",
-                                "jdbc:postgresql://localhost:1/erp",
-                                "loop-breaker: { max-writes: 2, window: 1min, freeze: 10min }\n"));
+                TestConfigs.offline(
+                        s -> s + "loop-breaker: { max-writes: 2, window: 1min, freeze: 10min }\n");
         harness.close();
         harness = harness(strict);
         send(upsert(ANN, "crm", "1", 1, 0, ANN, "Ann", "1", "Oslo"));
@@ -720,12 +701,9 @@ class GoldenRecordFunctionTest {
     @Test
     void readOnlyOrInsertFreeSystemsGetNoInsert() throws Exception {
         SyncConfig readOnlyErp =
-                TestConfigs.parse(
-                        TestConfigs.crmErpYaml(
-                                        "jdbc:postgresql://localhost:1/crm",
-                                        "jdbc:postgresql://localhost:1/erp",
-                                        "")
-                                .replace(
+                TestConfigs.offline(
+                        s ->
+                                s.replace(
                                         "city: town }\n    write: [insert, update]",
                                         "city: town }\n    write: [update]"));
         harness.close();
@@ -739,11 +717,10 @@ class GoldenRecordFunctionTest {
     void goldenRecordsArePublishedOnceCompleteAndEndWithATombstone() throws Exception {
         harness.close();
         config =
-                TestConfigs.parse(
-                        TestConfigs.crmErpYaml(
-                                "jdbc:postgresql://localhost:1/crm",
-                                "jdbc:postgresql://localhost:1/erp",
-                                "golden-output: { bootstrap-servers: \"localhost:1\", topic: golden }\n"));
+                TestConfigs.offline(
+                        s ->
+                                s
+                                        + "golden-output: { bootstrap-servers: \"localhost:1\", topic: golden }\n");
         harness = harness(config);
         long delay = config.completeness().delay().toMillis();
         send(upsert(ANN, "crm", "1", 1, 1_000, ANN, "Ann", "1", "Oslo"));

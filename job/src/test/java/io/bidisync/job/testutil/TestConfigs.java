@@ -5,6 +5,8 @@ import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.demo.DemoData;
 
+import java.util.function.UnaryOperator;
+
 /** Configurations for tests. */
 public final class TestConfigs {
     private TestConfigs() {}
@@ -24,6 +26,16 @@ public final class TestConfigs {
     /** A CRM/ERP configuration whose URLs are never connected to (operator tests). */
     public static SyncConfig offline() {
         return crmErp("jdbc:postgresql://localhost:1/crm", "jdbc:postgresql://localhost:1/erp");
+    }
+
+    /** {@link #offline()} with {@code change} applied to its text. */
+    public static SyncConfig offline(UnaryOperator<String> change) {
+        return parse(
+                change.apply(
+                        crmErpYaml(
+                                "jdbc:postgresql://localhost:1/crm",
+                                "jdbc:postgresql://localhost:1/erp",
+                                "")));
     }
 
     public static SyncConfig parse(String yaml) {
