@@ -12,6 +12,7 @@ import io.bidisync.udfs.survivorship.Survivorship;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -345,14 +346,18 @@ public final class InvariantChecker {
                 }
                 long[] changedAt =
                         times.getOrDefault(row.id(), new long[SyncedSystem.ATTRIBUTES.size()]);
+                // The checker knows the four attributes of the test tables; a configuration may
+                // have more (appended ones), which it leaves unjudged.
+                int attributes = config.attributes().size();
                 contributions
                         .computeIfAbsent(key, k -> new ArrayList<>())
                         .add(
                                 new Contribution(
                                         system,
                                         row.id(),
-                                        row.values().toArray(String[]::new),
-                                        changedAt.clone()));
+                                        Arrays.copyOf(
+                                                row.values().toArray(String[]::new), attributes),
+                                        Arrays.copyOf(changedAt, attributes)));
                 if (writable) {
                     writableRows
                             .computeIfAbsent(key, k -> new ArrayList<>())
