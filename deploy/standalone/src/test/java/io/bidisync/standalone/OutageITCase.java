@@ -67,29 +67,33 @@ class OutageITCase {
     private static long outage(SyncRun run, String system, String id, int round) throws Exception {
         LocalPostgres server = TestServers.of(system);
         server.stop();
-        long stoppedAt = System.nanoTime();
         int changes = 0;
-        while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
-            changes++;
-            run.execute(
-                    "crm",
-                    "UPDATE customer SET city = 'Outage"
-                            + round
-                            + "-"
-                            + changes
-                            + "', version = version + 1 WHERE id = "
-                            + (100_000 + 9 + changes % 8));
-            Thread.sleep(3_000);
+        try {
+            long stoppedAt = System.nanoTime();
+            while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
+                changes++;
+                run.execute(
+                        "crm",
+                        "UPDATE customer SET city = 'Outage"
+                                + round
+                                + "-"
+                                + changes
+                                + "', version = version + 1 WHERE id = "
+                                + (100_000 + 9 + changes % 8));
+                Thread.sleep(3_000);
+            }
+            if (!system.equals("erp")) {
+                // Completeness: while a source is away, its watermark stands still and nothing is
+                // emitted, though ERP itself is up. No canary can pass while a source is away (the
+                // job fails over until it is back), so this looks at what the whole outage of 30 s
+                // let through.
+                assertThat(run.rows("erp"))
+                        .noneMatch(r -> r.city() != null && r.city().startsWith("Outage" + round));
+            }
+        } finally {
+            // Whatever happened: the other tests of this JVM share the server.
+            server.restart();
         }
-        if (!system.equals("erp")) {
-            // Completeness: while a source is away, its watermark stands still and nothing is
-            // emitted, though ERP itself is up. No canary can pass while a source is away (the
-            // job fails over until it is back), so this looks at what the whole outage of 30 s
-            // let through.
-            assertThat(run.rows("erp"))
-                    .noneMatch(r -> r.city() != null && r.city().startsWith("Outage" + round));
-        }
-        server.restart();
         long restartedAt = System.nanoTime();
         String last = "Outage" + round + "-" + changes;
         Await.until(
