@@ -1,0 +1,93 @@
+package io.bidisync.job.golden;
+
+import io.bidisync.udfs.survivorship.Survivorship;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The golden stage's decisions in words, for the write audit, {@code bidisync explain} and the loop
+ * breaker's dead letters. Kept beside the decisions, not inside them.
+ */
+final class AuditText {
+    private final GoldenRules rules;
+
+    AuditText(GoldenRules rules) {
+        this.rules = rules;
+    }
+
+    /** Per attribute: the golden value, the rule that chose it and the row it comes from. */
+    String explain(Survivorship.Golden golden) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < golden.values().length; i++) {
+            if (i > 0) {
+                out.append("; ");
+            }
+            out.append(rules.attributeName(i)).append(" = ");
+            if (golden.sources()[i] == null) {
+                out.append("(none: no system has a value)");
+            } else {
+                out.append('\'')
+                        .append(golden.values()[i])
+                        .append("' from ")
+                        .append(golden.sources()[i])
+                        .append(" by ")
+                        .append(rules.survivorship().rule(i).configName());
+            }
+        }
+        return out.toString();
+    }
+
+    /** Why a write was decided. */
+    String reason(WriteIntent intent) {
+        return switch (intent.operation()) {
+            case INSERT -> "no row in " + intent.system() + " has this match key";
+            case DELETE -> "the golden record was deleted at its source";
+            case UPDATE -> {
+                List<String> differing = new ArrayList<>();
+                boolean[] mask = rules.mask(intent.system());
+                for (int i = 0; i < intent.values().length; i++) {
+                    if (mask[i]
+                            && !rules.comparison()
+                                    .same(i, intent.expectedValues()[i], intent.values()[i])) {
+                        differing.add(rules.attributeName(i));
+                    }
+                }
+                yield "the row differs from the golden record in " + String.join(", ", differing);
+            }
+        };
+    }
+
+    /** The mapped values as {@code name='value'} pairs. */
+    String values(String[] values, boolean[] mask) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < values.length && i < mask.length; i++) {
+            if (mask[i]) {
+                parts.add(
+                        rules.attributeName(i)
+                                + "="
+                                + (values[i] == null ? "null" : "'" + values[i] + "'"));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    /** The writes as the loop breaker's history lists them. */
+    String[] history(List<WriteIntent> intents) {
+        String[] entries = new String[intents.size()];
+        for (int i = 0; i < entries.length; i++) {
+            WriteIntent intent = intents.get(i);
+            entries[i] =
+                    intent.eventTime()
+                            + " "
+                            + intent.operation()
+                            + " "
+                            + intent.system()
+                            + (intent.localId() == null ? "" : "/" + intent.localId())
+                            + " "
+                            + Arrays.toString(intent.values());
+        }
+        return entries;
+    }
+}

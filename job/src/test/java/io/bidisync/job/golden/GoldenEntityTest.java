@@ -1,0 +1,183 @@
+package io.bidisync.job.golden;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.identity.LinkChange;
+import io.bidisync.job.testutil.TestConfigs;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The golden record's decisions without Flink: links in, writes, timers and state out (the
+ * operator's timers and watermarks are tested in {@link GoldenRecordFunctionTest}).
+ */
+class GoldenEntityTest {
+    private static final String ANN = "ann@example.com";
+
+    /** Everything the decisions produced. */
+    private static final class Recorded implements GoldenEntity.Outputs {
+        final List<WriteIntent> writes = new ArrayList<>();
+        final List<String> deadLetters = new ArrayList<>();
+        int echoes;
+        int late;
+
+        @Override
+        public void write(WriteIntent intent) {
+            writes.add(intent);
+        }
+
+        @Override
+        public void audit(
+                long time,
+                String system,
+                String row,
+                String action,
+                Long version,
+                String reason,
+                String detail) {}
+
+        @Override
+        public void golden(GoldenRecord record) {}
+
+        @Override
+        public void deadLetter(String systems, String operation, String reason, String payload) {
+            deadLetters.add(operation + ": " + reason);
+        }
+
+        @Override
+        public void echo() {
+            echoes++;
+        }
+
+        @Override
+        public void late() {
+            late++;
+        }
+
+        @Override
+        public void frozen() {}
+
+        @Override
+        public void emitted() {}
+    }
+
+    private final SyncConfig config = TestConfigs.offline();
+    private final GoldenEntity entity = new GoldenEntity(new GoldenRules(config, false));
+    private final Recorded out = new Recorded();
+    private GoldenState state;
+
+    /** Loads the stored state, applies the change, stores the state again (as the operator). */
+    private void apply(LinkChange change, long watermark) {
+        entity.load(ANN, state);
+        entity.apply(change, watermark, out);
+        state = entity.state();
+    }
+
+    private void fire(long timestamp) {
+        entity.load(ANN, state);
+        entity.fire(timestamp, timestamp, out);
+        state = entity.state();
+    }
+
+    private static LinkChange row(
+            String system,
+            String id,
+            long version,
+            long time,
+            LinkChange.Origin origin,
+            String... values) {
+        long[] changedAt = new long[values.length];
+        Arrays.fill(changedAt, time);
+        return new LinkChange(
+                ANN, LinkChange.Kind.UPSERT, system, id, version, time, values, changedAt, origin);
+    }
+
+    @Test
+    void aRowInOneSystemIsInsertedIntoTheOtherOnceCompleteAndTheInsertAwaitsItsEcho() {
+        apply(row("crm", "1", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"), 0);
+        entity.load(ANN, state);
+        assertThat(entity.timers()).as("due at change + delay").containsExactly(2_000L);
+        assertThat(out.writes).isEmpty();
+
+        fire(2_000);
+        assertThat(out.writes)
+                .singleElement()
+                .satisfies(
+                        w -> {
+                            assertThat(w.system()).isEqualTo("erp");
+                            assertThat(w.operation()).isEqualTo(WriteIntent.Operation.INSERT);
+                        });
+        entity.load(ANN, state);
+        long timeout = config.writer().insertTimeout().toMillis();
+        assertThat(entity.timers()).as("the insert's timeout").containsExactly(2_000L + timeout);
+
+        // The inserted row comes back: an echo, nothing more to write, no timer left.
+        apply(row("erp", "9", 1, 2_500, LinkChange.Origin.JOB, ANN, "Ann", "1", "Oslo"), 2_000);
+        fire(3_500);
+        assertThat(out.echoes).isEqualTo(1);
+        assertThat(out.writes).hasSize(1);
+        entity.load(ANN, state);
+        assertThat(entity.timers()).isEmpty();
+    }
+
+    @Test
+    void aHeldInsertNeedsNoTimer() {
+        apply(row("crm", "1", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"), 0);
+        fire(2_000);
+        apply(
+                new LinkChange(
+                        ANN,
+                        LinkChange.Kind.INSERT_HELD,
+                        "erp",
+                        null,
+                        null,
+                        2_100,
+                        new String[0],
+                        new long[0],
+                        LinkChange.Origin.JOB),
+                2_000);
+        entity.load(ANN, state);
+        assertThat(entity.timers()).isEmpty();
+        assertThat(entity.waiting()).isFalse();
+    }
+
+    @Test
+    void aChangeBehindTheWatermarkIsLateAndDecidedAtOnce() {
+        apply(row("crm", "1", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"), 5_000);
+        assertThat(out.late).isEqualTo(1);
+        entity.load(ANN, state);
+        assertThat(entity.timers()).containsExactly(2_000L);
+    }
+
+    @Test
+    void theStateEndsWhenTheLastRowIsGoneAndTheInsertTimeoutHasPassed() {
+        apply(row("crm", "1", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"), 0);
+        apply(row("erp", "7", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"), 0);
+        fire(2_000);
+        for (String[] gone : new String[][] {{"crm", "1"}, {"erp", "7"}}) {
+            apply(
+                    new LinkChange(
+                            ANN,
+                            LinkChange.Kind.DELETED,
+                            gone[0],
+                            gone[1],
+                            null,
+                            3_000,
+                            new String[0],
+                            new long[0],
+                            LinkChange.Origin.OUTSIDE),
+                    2_000);
+        }
+        assertThat(state).as("kept for its left-markers").isNotNull();
+        entity.load(ANN, state);
+        long until = entity.timers().last();
+        fire(until);
+        assertThat(state).isNull();
+        assertThat(out.writes).isEmpty();
+    }
+}
