@@ -73,6 +73,27 @@ final class AuditText {
         return String.join(", ", parts);
     }
 
+    /** Why an insert that was never confirmed is not sent again. */
+    String givenUp(String system, int attempts) {
+        return "insert into "
+                + system
+                + " sent "
+                + attempts
+                + " times and never confirmed by its change (writer.insert-attempts);"
+                + " not sent again until the golden record's values change";
+    }
+
+    /** Why the loop breaker froze a golden record. */
+    String frozen(LoopGuard guard) {
+        return "rewritten "
+                + guard.writes()
+                + " times within "
+                + rules.loopWindow()
+                + " without an outside change (targets that keep changing what they are"
+                + " given?); frozen for "
+                + rules.freeze();
+    }
+
     /** The writes as the loop breaker's history lists them. */
     String[] history(List<WriteIntent> intents) {
         String[] entries = new String[intents.size()];

@@ -3,10 +3,8 @@ package io.bidisync.job.golden;
 import io.bidisync.job.audit.AuditEntry.Action;
 import io.bidisync.job.config.DeletePolicy;
 import io.bidisync.job.config.SystemConfig;
-import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.udfs.hash.ValueHash;
-import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Survivorship;
 
 import org.slf4j.Logger;
@@ -44,49 +42,13 @@ import java.util.TreeSet;
 final class GoldenEntity {
     private static final Logger LOG = LoggerFactory.getLogger(GoldenEntity.class);
 
-    /** The watermark once every source has ended. */
-    static final long END_OF_INPUT = Long.MAX_VALUE;
-
-    /** What the record's decisions produce besides its state. */
-    interface Outputs {
-        /** A write to make. */
-        void write(WriteIntent intent);
-
-        /** An entry of the write audit (asked only when auditing). */
-        void audit(
-                long time,
-                String system,
-                String row,
-                String action,
-                Long version,
-                String reason,
-                String detail);
-
-        /** The golden record as published (golden output), or its end. */
-        void golden(GoldenRecord record);
-
-        /** A dead letter about the record (loop breaker, an insert given up). */
-        void deadLetter(String systems, String operation, String reason, String payload);
-
-        /** The job's own write came back. */
-        void echo();
-
-        /** A change arrived behind the watermark. */
-        void late();
-
-        /** The loop breaker froze the record. */
-        void frozen();
-
-        /** The record was resolved after the completeness gate. */
-        void emitted();
-    }
-
     private final GoldenRules rules;
     private final AuditText text;
+    private final WriteDecisions decisions;
 
     private String key;
     private final Map<String, Link> links = new TreeMap<>();
-    private final Map<String, TargetState> targets = new TreeMap<>();
+    private final Targets targets;
     private GoldenStatus status;
     private LoopGuard loopGuard;
     private Long keptUntil;
@@ -95,6 +57,8 @@ final class GoldenEntity {
     GoldenEntity(GoldenRules rules) {
         this.rules = rules;
         this.text = new AuditText(rules);
+        this.decisions = new WriteDecisions(rules);
+        this.targets = new Targets(rules.insertTimeoutMillis());
     }
 
     /** Makes this the working copy of golden record {@code key}'s state ({@code null}: none). */
@@ -113,9 +77,7 @@ final class GoldenEntity {
         for (Link link : s.links()) {
             links.put(link.system() + '/' + link.localId(), link);
         }
-        for (int i = 0; i < s.targets().length; i++) {
-            targets.put(s.targetSystems()[i], s.targets()[i]);
-        }
+        targets.load(s.targetSystems(), s.targets());
         status = s.status();
         loopGuard = s.loopGuard();
         keptUntil = s.keptUntil();
@@ -134,8 +96,8 @@ final class GoldenEntity {
         }
         return new GoldenState(
                 links.values().toArray(new Link[0]),
-                targets.keySet().toArray(new String[0]),
-                targets.values().toArray(new TargetState[0]),
+                targets.systems(),
+                targets.states(),
                 status,
                 keptUntil,
                 loopGuard,
@@ -156,11 +118,7 @@ final class GoldenEntity {
         if (waiting()) {
             out.add(status.due(rules.delayMillis(), rules.maxWaitMillis()));
         }
-        for (TargetState t : targets.values()) {
-            if (t.insertPending() && !t.held() && t.pendingInsertAt() != END_OF_INPUT) {
-                out.add(insertDeadline(t));
-            }
-        }
+        targets.addTimers(out);
         if (loopGuard != null && loopGuard.frozenUntil() != TargetState.NONE) {
             out.add(loopGuard.frozenUntil());
         }
@@ -173,7 +131,7 @@ final class GoldenEntity {
     /**
      * Applies a change of the links (or a notice about an insert) at watermark {@code watermark}.
      */
-    void apply(LinkChange change, long watermark, Outputs out) {
+    void apply(LinkChange change, long watermark, GoldenOutputs out) {
         if (change.kind() == LinkChange.Kind.INSERT_HELD
                 || change.kind() == LinkChange.Kind.INSERT_REJECTED) {
             insertOutcome(change, out);
@@ -202,30 +160,25 @@ final class GoldenEntity {
      * Looks at the record at event time {@code timestamp}: decides what is due, retries or gives up
      * inserts that timed out, ends a freeze, ends a record kept for its left-markers.
      */
-    void fire(long timestamp, long watermark, Outputs out) {
+    void fire(long timestamp, long watermark, GoldenOutputs out) {
         boolean evaluate = false;
         if (waiting() && timestamp >= status.due(rules.delayMillis(), rules.maxWaitMillis())) {
             evaluate = true;
             status = status.emitted();
         }
-        for (Map.Entry<String, TargetState> e : new ArrayList<>(targets.entrySet())) {
-            TargetState t = e.getValue();
-            if (t.insertPending()
-                    && !t.held()
-                    && t.pendingInsertAt() != END_OF_INPUT
-                    && insertDeadline(t) <= timestamp) {
-                if (t.attempts() >= rules.insertAttempts()) {
-                    giveUp(e.getKey(), t, timestamp, out);
-                } else {
-                    LOG.info(
-                            "Insert into {} for key {} not confirmed by CDC within {} ms; retrying"
-                                    + " if the row is still missing (the insert stays guarded)",
-                            e.getKey(),
-                            key,
-                            insertDeadline(t) - t.pendingInsertAt());
-                    putTarget(e.getKey(), t.retrying());
-                    evaluate = true;
-                }
+        for (String system : targets.timedOut(timestamp)) {
+            TargetState t = targets.of(system);
+            if (t.attempts() >= rules.insertAttempts()) {
+                giveUp(system, t, timestamp, out);
+            } else {
+                LOG.info(
+                        "Insert into {} for key {} not confirmed by CDC within {} ms; retrying if"
+                                + " the row is still missing (the insert stays guarded)",
+                        system,
+                        key,
+                        targets.deadline(t) - t.pendingInsertAt());
+                targets.put(system, t.retrying());
+                evaluate = true;
             }
         }
         if (loopGuard != null
@@ -243,7 +196,7 @@ final class GoldenEntity {
         clearIfEnded(timestamp);
     }
 
-    private void left(LinkChange change, String linkId, Outputs out) {
+    private void left(LinkChange change, String linkId, GoldenOutputs out) {
         loopGuard = null;
         links.remove(linkId);
         if (rules.auditing()) {
@@ -258,7 +211,7 @@ final class GoldenEntity {
                             : "its match key changed",
                     null);
         }
-        putTarget(change.system(), targetOf(change.system()).asLeft());
+        targets.put(change.system(), targets.of(change.system()).asLeft());
         if (change.kind() == LinkChange.Kind.DELETED
                 && rules.system(change.system()).deletes() == DeletePolicy.PROPAGATE) {
             status = statusOrIdle().withDeleteRequested(true);
@@ -287,13 +240,13 @@ final class GoldenEntity {
      * breaker lets it go) or rejected by the database (the same values are not sent again; the
      * writer has dead-lettered it). A notice about an insert no longer pending changes nothing.
      */
-    private void insertOutcome(LinkChange notice, Outputs out) {
-        TargetState t = targetOf(notice.system());
+    private void insertOutcome(LinkChange notice, GoldenOutputs out) {
+        TargetState t = targets.of(notice.system());
         if (!t.insertPending()) {
             return;
         }
         boolean held = notice.kind() == LinkChange.Kind.INSERT_HELD;
-        putTarget(notice.system(), held ? t.asHeld() : t.asRefused());
+        targets.put(notice.system(), held ? t.asHeld() : t.asRefused());
         if (rules.auditing()) {
             out.audit(
                     notice.eventTime(),
@@ -314,57 +267,20 @@ final class GoldenEntity {
      * than the job made (the identity stage tells the job's own writes by the writes table), also
      * while the job's write to that row is on its way.
      */
-    private boolean upsert(LinkChange change, String linkId, Outputs out) {
-        boolean[] mask = rules.mask(change.system());
+    private boolean upsert(LinkChange change, String linkId, GoldenOutputs out) {
         Link previous = links.get(linkId);
-        long[] changedAt = new long[change.values().length];
-        boolean outside;
-        boolean echo = false;
-        if (previous == null) {
-            TargetState target = targetOf(change.system());
-            echo =
-                    target.insertPending()
-                            && target.insertedHash() == fingerprint(change.values(), mask);
-            outside = !echo && change.outside();
-            if (echo) {
-                // Our own insert: its values are the golden record's, as old as at their source.
-                out.echo();
-                changedAt = withTimes(changedAt, target.insertedAt(), mask);
-            } else {
-                // A new row, or one whose match key changed: its values are as old as they are
-                // in their own system.
-                changedAt = change.changedAt().clone();
-            }
-            if (!target.isEmpty()) {
-                // The system has a row of the golden record: nothing to insert or retry there.
-                putTarget(change.system(), target.withoutInsert());
-            }
-        } else if (previous.writePending()
-                && previous.writtenHash() == fingerprint(change.values(), mask)) {
-            // Our own write: the row now holds values as old as they are at their source.
+        TargetState target = targets.of(change.system());
+        Observation seen = Observation.of(change, previous, target, rules);
+        if (seen.echo()) {
             out.echo();
-            echo = true;
-            outside = false;
-            changedAt = withTimes(previous.changedAt(), previous.writtenAt(), mask);
-        } else if (change.origin() == LinkChange.Origin.RESTATED) {
-            // The identity stage could not tell which values changed: it dated them all.
-            outside = true;
-            changedAt = change.changedAt().clone();
-        } else {
-            outside = change.outside();
-            for (int i = 0; i < changedAt.length; i++) {
-                boolean same = rules.comparison().same(i, previous.values()[i], change.values()[i]);
-                // A changed value is as old as the identity stage says: the commit time, or for
-                // the job's own write (recognised by the writes table, also after a restore that
-                // forgot the write was pending) the time at its source.
-                changedAt[i] =
-                        same
-                                ? previous.changedAt()[i]
-                                : i < change.changedAt().length
-                                        ? change.changedAt()[i]
-                                        : change.eventTime();
-            }
         }
+        if (previous == null && !target.isEmpty()) {
+            // The system has a row of the golden record: nothing to insert or retry there.
+            targets.put(change.system(), target.withoutInsert());
+        }
+        boolean echo = seen.echo();
+        boolean outside = seen.outside();
+        long[] changedAt = seen.changedAt();
         links.put(
                 linkId,
                 new Link(
@@ -390,7 +306,7 @@ final class GoldenEntity {
                                     : outside
                                             ? "changed"
                                             : "the job's write, as the target stored it",
-                    echo ? null : text.values(change.values(), mask));
+                    echo ? null : text.values(change.values(), rules.mask(change.system())));
         }
         return outside;
     }
@@ -399,15 +315,9 @@ final class GoldenEntity {
      * Stops sending an insert that was never confirmed, however often it was sent: its values are
      * not sent again (until they change), and a dead letter says so, once.
      */
-    private void giveUp(String system, TargetState t, long time, Outputs out) {
-        putTarget(system, t.asRefused());
-        String reason =
-                "insert into "
-                        + system
-                        + " sent "
-                        + t.attempts()
-                        + " times and never confirmed by its change (writer.insert-attempts);"
-                        + " not sent again until the golden record's values change";
+    private void giveUp(String system, TargetState t, long time, GoldenOutputs out) {
+        targets.put(system, t.asRefused());
+        String reason = text.givenUp(system, t.attempts());
         LOG.warn("Golden record {}: {}", key, reason);
         if (rules.auditing()) {
             out.audit(time, system, null, Action.INSERT_OUTCOME, null, reason, null);
@@ -416,7 +326,7 @@ final class GoldenEntity {
     }
 
     /** Resolves the golden record and emits the writes that bring every system in line with it. */
-    private void decide(long time, Outputs out) {
+    private void decide(long time, GoldenOutputs out) {
         List<Link> all = new ArrayList<>(links.values());
         if (all.isEmpty()) {
             return;
@@ -429,16 +339,16 @@ final class GoldenEntity {
         GoldenStatus s = statusOrIdle();
         List<WriteIntent> intents;
         if (s.deleteRequested()) {
-            intents = deletes(all, time);
+            intents = decisions.deletes(key, all, time);
             status = s.withDeleteRequested(false);
             // The entity is gone: whatever survives (a conflicting change) is never re-inserted.
             for (SystemConfig system : rules.systems()) {
-                putTarget(system.name(), targetOf(system.name()).asLeft());
+                targets.put(system.name(), targets.of(system.name()).asLeft());
             }
         } else {
-            Survivorship.Golden golden = resolve(all);
+            Survivorship.Golden golden = rules.resolve(all);
             publish(all, golden, time, out);
-            intents = writes(all, golden, time);
+            intents = decisions.writes(key, all, targets, golden, time);
             if (rules.auditing()) {
                 out.audit(time, null, null, Action.RESOLVED, null, null, text.explain(golden));
             }
@@ -473,7 +383,7 @@ final class GoldenEntity {
     }
 
     /** Sends the golden record to the golden output, unless that is what it last sent. */
-    private void publish(List<Link> all, Survivorship.Golden golden, long time, Outputs out) {
+    private void publish(List<Link> all, Survivorship.Golden golden, long time, GoldenOutputs out) {
         if (!rules.publishing()) {
             return;
         }
@@ -489,90 +399,6 @@ final class GoldenEntity {
         }
     }
 
-    private Survivorship.Golden resolve(List<Link> all) {
-        List<Contribution> contributions = new ArrayList<>(all.size());
-        for (Link link : all) {
-            contributions.add(
-                    new Contribution(
-                            link.system(), link.localId(), link.values(), link.changedAt()));
-        }
-        return rules.survivorship().resolveGolden(contributions);
-    }
-
-    /** The UPDATEs and INSERTs that bring every system in line with the golden record. */
-    private List<WriteIntent> writes(List<Link> all, Survivorship.Golden golden, long time) {
-        List<WriteIntent> intents = new ArrayList<>();
-        for (SystemConfig system : rules.systems()) {
-            boolean[] mask = rules.mask(system.name());
-            String[] desired = project(golden.values(), mask);
-            long[] times = golden.changedAt();
-            boolean linked = false;
-            for (Link link : all) {
-                if (!link.system().equals(system.name())) {
-                    continue;
-                }
-                linked = true;
-                if (!system.mayWrite(WriteOperation.UPDATE)
-                        || rules.comparison().sameAll(link.values(), desired, mask)
-                        || (link.writePending()
-                                && link.writtenHash() == fingerprint(desired, mask))) {
-                    continue;
-                }
-                intents.add(
-                        new WriteIntent(
-                                system.name(),
-                                WriteIntent.Operation.UPDATE,
-                                key,
-                                link.localId(),
-                                link.version(),
-                                link.values(),
-                                desired,
-                                times,
-                                time));
-            }
-            if (!linked && system.mayWrite(WriteOperation.INSERT)) {
-                TargetState target = targetOf(system.name());
-                if (!target.left()
-                        && !target.insertPending()
-                        && !target.refuses(fingerprint(desired, mask))) {
-                    intents.add(
-                            new WriteIntent(
-                                    system.name(),
-                                    WriteIntent.Operation.INSERT,
-                                    key,
-                                    null,
-                                    null,
-                                    new String[0],
-                                    desired,
-                                    times,
-                                    time));
-                }
-            }
-        }
-        return intents;
-    }
-
-    /** Conditional DELETEs of the remaining rows, where their systems allow deletes. */
-    private List<WriteIntent> deletes(List<Link> remaining, long time) {
-        List<WriteIntent> intents = new ArrayList<>();
-        for (Link link : remaining) {
-            if (rules.system(link.system()).mayWrite(WriteOperation.DELETE)) {
-                intents.add(
-                        new WriteIntent(
-                                link.system(),
-                                WriteIntent.Operation.DELETE,
-                                key,
-                                link.localId(),
-                                link.version(),
-                                link.values(),
-                                new String[0],
-                                new long[0],
-                                time));
-            }
-        }
-        return intents;
-    }
-
     /** Remembers a write: its fingerprint for the echo, or the pending insert. */
     private void remember(WriteIntent intent) {
         boolean[] mask = rules.mask(intent.system());
@@ -583,15 +409,16 @@ final class GoldenEntity {
                         linkId,
                         links.get(linkId)
                                 .withWrite(
-                                        fingerprint(intent.values(), mask), intent.valueTimes()));
+                                        rules.fingerprint(intent.values(), mask),
+                                        intent.valueTimes()));
             }
             case INSERT ->
-                    putTarget(
+                    targets.put(
                             intent.system(),
-                            targetOf(intent.system())
+                            targets.of(intent.system())
                                     .withInsert(
                                             intent.eventTime(),
-                                            fingerprint(intent.values(), mask),
+                                            rules.fingerprint(intent.values(), mask),
                                             intent.valueTimes()));
             case DELETE -> {
                 // Nothing to remember: the row's delete comes back through CDC.
@@ -604,17 +431,10 @@ final class GoldenEntity {
      * as a dead letter with its recent writes, and tries again after the freeze (or at the next
      * outside change).
      */
-    private void freeze(LoopGuard guard, List<Link> all, long time, Outputs out) {
+    private void freeze(LoopGuard guard, List<Link> all, long time, GoldenOutputs out) {
         loopGuard = guard.frozen(time + rules.freezeMillis());
         out.frozen();
-        String reason =
-                "rewritten "
-                        + guard.writes()
-                        + " times within "
-                        + rules.loopWindow()
-                        + " without an outside change (targets that keep changing what they are"
-                        + " given?); frozen for "
-                        + rules.freeze();
+        String reason = text.frozen(guard);
         LOG.warn("Golden record {} frozen: {}", key, reason);
         if (rules.auditing()) {
             out.audit(time, null, null, Action.FROZEN, null, reason, null);
@@ -632,13 +452,10 @@ final class GoldenEntity {
             keptUntil = null;
             return false;
         }
-        boolean left = false;
-        for (TargetState t : targets.values()) {
-            if (t.insertPending()) {
-                return false;
-            }
-            left |= t.left();
+        if (targets.insertPending()) {
+            return false;
         }
+        boolean left = targets.anyLeft();
         // The last record left, but a row the job inserted elsewhere may still come back through
         // CDC (after a restore the job may not know it inserted it). Keep the left-markers until
         // the insert timeout, or that row would look like a new entity and be copied back into
@@ -656,59 +473,6 @@ final class GoldenEntity {
         keptUntil = null;
         published = null;
         return true;
-    }
-
-    /**
-     * When a pending insert is tried again (or given up): the insert timeout after it was sent,
-     * doubling with every attempt. Never for one decided at the end of input (bounded sources, as
-     * in the plan): nothing can come back, and a retry would be decided at once, again and again.
-     */
-    private long insertDeadline(TargetState t) {
-        if (t.pendingInsertAt() == END_OF_INPUT) {
-            return Long.MAX_VALUE;
-        }
-        long wait = rules.insertTimeoutMillis() << Math.min(Math.max(t.attempts() - 1, 0), 16);
-        return t.pendingInsertAt() + wait;
-    }
-
-    /**
-     * What recognises the job's own write when it comes back: the values the target's mapping
-     * covers, compared as the comparison rules compare them. Only asked where a write is pending.
-     */
-    private long fingerprint(String[] values, boolean[] mask) {
-        return ValueHash.of(rules.comparison().canonical(values, mask));
-    }
-
-    /** {@code base} with the attributes selected by {@code mask} taken from {@code times}. */
-    private static long[] withTimes(long[] base, long[] times, boolean[] mask) {
-        long[] out = base.clone();
-        for (int i = 0; i < out.length && i < times.length; i++) {
-            if (mask[i]) {
-                out[i] = times[i];
-            }
-        }
-        return out;
-    }
-
-    private static String[] project(String[] golden, boolean[] mask) {
-        String[] out = new String[golden.length];
-        for (int i = 0; i < golden.length; i++) {
-            out[i] = mask[i] ? golden[i] : null;
-        }
-        return out;
-    }
-
-    private TargetState targetOf(String system) {
-        TargetState t = targets.get(system);
-        return t == null ? TargetState.EMPTY : t;
-    }
-
-    private void putTarget(String system, TargetState t) {
-        if (t.isEmpty()) {
-            targets.remove(system);
-        } else {
-            targets.put(system, t);
-        }
     }
 
     private GoldenStatus statusOrIdle() {

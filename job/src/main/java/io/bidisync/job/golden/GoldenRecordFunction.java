@@ -196,7 +196,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
     }
 
     /** Where the record's decisions go: the writes, the side outputs and the counters. */
-    private final class Emitter implements GoldenEntity.Outputs {
+    private final class Emitter implements GoldenOutputs {
         private Context ctx;
         private Collector<WriteIntent> out;
 

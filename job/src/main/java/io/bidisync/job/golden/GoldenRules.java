@@ -2,12 +2,16 @@ package io.bidisync.job.golden;
 
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
+import io.bidisync.udfs.hash.ValueHash;
 import io.bidisync.udfs.normalize.ValueComparison;
+import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Survivorship;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +37,25 @@ final class GoldenRules {
         for (SystemConfig system : config.systems().values()) {
             masks.put(system.name(), system.mapping(config.attributes()).mask());
         }
+    }
+
+    /**
+     * What recognises the job's own write when it comes back: the values the target's mapping
+     * covers, compared as the comparison rules compare them.
+     */
+    long fingerprint(String[] values, boolean[] mask) {
+        return ValueHash.of(comparison.canonical(values, mask));
+    }
+
+    /** The golden record of these links, by survivorship. */
+    Survivorship.Golden resolve(Collection<Link> links) {
+        List<Contribution> contributions = new ArrayList<>(links.size());
+        for (Link link : links) {
+            contributions.add(
+                    new Contribution(
+                            link.system(), link.localId(), link.values(), link.changedAt()));
+        }
+        return survivorship.resolveGolden(contributions);
     }
 
     Survivorship survivorship() {

@@ -20,7 +20,7 @@ class GoldenEntityTest {
     private static final String ANN = "ann@example.com";
 
     /** Everything the decisions produced. */
-    private static final class Recorded implements GoldenEntity.Outputs {
+    private static final class Recorded implements GoldenOutputs {
         final List<WriteIntent> writes = new ArrayList<>();
         final List<String> deadLetters = new ArrayList<>();
         int echoes;
