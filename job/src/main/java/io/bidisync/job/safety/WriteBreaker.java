@@ -2,8 +2,6 @@ package io.bidisync.job.safety;
 
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
-import io.bidisync.job.database.Database;
-import io.bidisync.job.database.JobTables;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.metrics.SyncMetrics;
 
@@ -16,17 +14,11 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +29,7 @@ import java.util.Map;
  * The mass-change circuit breaker, keyed by target system: it passes a system's writes until more
  * than {@code safety.max-writes-per-system} would go out within {@code safety.window} (processing
  * time) — a wrong rule, a mangled source, a botched migration. From then on it holds that system's
- * writes in state, in order, and reports them ({@link BreakerTables}); reading and deciding go on,
+ * writes in state, in order, and reports them ({@link BreakerControl}); reading and deciding go on,
  * and other systems are written as before.
  *
  * <p>It releases the held writes, in order, when an operator confirms ({@code bidisync confirm}:
@@ -53,15 +45,11 @@ import java.util.Map;
 public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, WriteIntent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WriteBreaker.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How often a tripped breaker looks for a confirmation or a raised limit. */
     static final long POLL_MILLIS = 2_000;
 
-    /** The window is counted in this many buckets. */
-    private static final int BUCKETS = 60;
-
-    /** Writes passed recently: pairs of (bucket start, count), oldest first. */
+    /** Writes passed recently: the buckets of a {@link WriteWindow}. */
     static final ValueStateDescriptor<long[]> RECENT_WRITES =
             new ValueStateDescriptor<>("recent-writes", long[].class);
 
@@ -82,11 +70,13 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
 
     private final SyncConfig config;
     private final long windowMillis;
+    private final BreakerControl.Factory controls;
 
     private transient ValueState<long[]> recent;
     private transient MapState<String, HeldWrite> held;
     private transient ValueState<long[]> heldCount;
     private transient ValueState<Long> confirmedUntil;
+    private transient BreakerControl control;
 
     /** Per system: the rows its table held, and when they were counted. */
     private transient Map<String, long[]> rows;
@@ -97,11 +87,15 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
     /** Per system: how many writes are held (for the gauge). */
     private transient Map<String, Long> holding;
 
-    private transient Map<String, Connection> connections;
-
+    /** The breaker reporting to each system's database. */
     public WriteBreaker(SyncConfig config) {
+        this(config, JdbcBreakerControl.factory(config));
+    }
+
+    WriteBreaker(SyncConfig config, BreakerControl.Factory controls) {
         this.config = config;
         this.windowMillis = config.safety().window().toMillis();
+        this.controls = controls;
     }
 
     @Override
@@ -110,10 +104,10 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         held = getRuntimeContext().getMapState(HELD_WRITES);
         heldCount = getRuntimeContext().getState(HELD_COUNT);
         confirmedUntil = getRuntimeContext().getState(CONFIRMED_UNTIL);
+        control = controls.create(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         rows = new HashMap<>();
         unreported = new HashMap<>();
         holding = new HashMap<>();
-        connections = new HashMap<>();
         for (SystemConfig system : config.systems().values()) {
             if (!system.write().isEmpty()) {
                 SyncMetrics.forSystem(getRuntimeContext().getMetricGroup(), system.name())
@@ -142,13 +136,13 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         }
         SystemConfig system = config.system(intent.system());
         long limit = limit(system, now);
-        long[] window = prune(recent.value(), now);
-        if (count(window) + 1 > limit) {
-            trip(system, limit, count(window), ctx);
+        WriteWindow window = WriteWindow.at(windowMillis, recent.value(), now);
+        if (window.count() + 1 > limit) {
+            trip(system, limit, window.count(), ctx);
             hold(intent);
             return;
         }
-        recent.update(add(window, now, 1));
+        recent.update(window.plus(now, 1).buckets());
         out.collect(intent);
     }
 
@@ -162,19 +156,18 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         long count = heldRows[0];
         SystemConfig system = config.system(ctx.getCurrentKey());
         holding.put(system.name(), count);
-        long[] window = prune(recent.value(), timestamp);
+        WriteWindow window = WriteWindow.at(windowMillis, recent.value(), timestamp);
         long limit = limit(system, timestamp);
         boolean confirmed = false;
         try {
-            Connection c = connection(system);
-            report(c, system, count);
-            confirmed = BreakerTables.confirmed(c, system);
+            report(system, count);
+            confirmed = control.confirmed(system);
         } catch (SQLException e) {
             LOG.warn(
                     "system {}: cannot read or report the mass-change breaker ({}); trying again",
                     system.name(),
                     e.getMessage());
-            closeConnection(system.name());
+            control.reset(system);
         }
         if (confirmed) {
             LOG.warn(
@@ -183,7 +176,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
                     count);
             confirmedUntil.update(timestamp + windowMillis);
             release(system, out);
-        } else if (count(window) + count <= limit) {
+        } else if (window.count() + count <= limit) {
             LOG.warn(
                     "system {}: the limit of {} writes in {} has room for the {} held writes;"
                             + " writing resumes",
@@ -191,7 +184,7 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
                     limit,
                     config.safety().window(),
                     count);
-            recent.update(add(window, timestamp, count));
+            recent.update(window.plus(timestamp, count).buckets());
             release(system, out);
         } else {
             ctx.timerService().registerProcessingTimeTimer(timestamp + POLL_MILLIS);
@@ -200,12 +193,12 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
 
     @Override
     public void close() {
-        for (String system : new ArrayList<>(connections.keySet())) {
-            closeConnection(system);
+        if (control != null) {
+            control.close();
         }
     }
 
-    private void trip(SystemConfig system, long limit, long passed, Context ctx) throws Exception {
+    private void trip(SystemConfig system, long limit, long passed, Context ctx) {
         LOG.error(
                 "system {}: mass-change breaker tripped: {} writes within {} and more coming, the"
                         + " limit is {} (safety.max-writes-per-system: {}). Writing to {} is"
@@ -219,12 +212,12 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
                 system.name(),
                 system.name());
         try {
-            BreakerTables.tripped(connection(system), system, limit);
+            control.tripped(system, limit);
         } catch (SQLException e) {
             // The job's log says it; the report follows at the next poll that reaches the
             // database.
             LOG.warn("system {}: cannot record the breaker ({})", system.name(), e.getMessage());
-            closeConnection(system.name());
+            control.reset(system);
         }
         ctx.timerService()
                 .registerProcessingTimeTimer(
@@ -259,14 +252,14 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         return out;
     }
 
-    /** Appends the writes held since the last report; after a restore, reports them all anew. */
-    private void report(Connection c, SystemConfig system, long count) throws Exception {
+    /** Reports the writes held since the last report; after a restore, all of them anew. */
+    private void report(SystemConfig system, long count) throws Exception {
         List<WriteIntent> fresh = unreported.get(system.name());
         if (fresh == null) {
             // Nothing reported by this instance yet: the report may lack what was held before a
             // restore.
-            BreakerTables.released(c, system);
-            BreakerTables.tripped(c, system, limit(system, System.currentTimeMillis()));
+            control.released(system);
+            control.tripped(system, limit(system, System.currentTimeMillis()));
             fresh = heldInOrder();
         }
         // A row held twice since the last report is reported once, with its newest write.
@@ -275,35 +268,8 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
             newest.remove(w.targetRow());
             newest.put(w.targetRow(), w);
         }
-        fresh = new ArrayList<>(newest.values());
-        BreakerTables.held(c, system, fresh, count);
-        recordHeldInserts(c, system, fresh);
+        control.held(system, new ArrayList<>(newest.values()), count);
         unreported.put(system.name(), new ArrayList<>());
-    }
-
-    /**
-     * Tells the golden stage, through the system's writes table and its change stream, which
-     * inserts are held, so that it waits for them instead of sending them again.
-     */
-    private void recordHeldInserts(Connection c, SystemConfig system, List<WriteIntent> fresh)
-            throws SQLException {
-        ObjectNode payload = JSON.createObjectNode();
-        payload.put("at", System.nanoTime());
-        ArrayNode inserts = payload.putArray("h");
-        for (WriteIntent w : fresh) {
-            if (w.operation() == WriteIntent.Operation.INSERT) {
-                inserts.add(w.goldenKey());
-            }
-        }
-        if (inserts.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(JobTables.markWritesSql(config, system))) {
-            // Rows of their own: the writers' rows are numbered from 0 by subtask.
-            ps.setInt(1, -1 - getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-            ps.setString(2, payload.toString());
-            ps.executeUpdate();
-        }
     }
 
     private void release(SystemConfig system, Collector<WriteIntent> out) throws Exception {
@@ -315,13 +281,13 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         holding.put(system.name(), 0L);
         unreported.remove(system.name());
         try {
-            BreakerTables.released(connection(system), system);
+            control.released(system);
         } catch (SQLException e) {
             LOG.warn(
                     "system {}: held writes released, but the report still lists them ({})",
                     system.name(),
                     e.getMessage());
-            closeConnection(system.name());
+            control.reset(system);
         }
     }
 
@@ -336,72 +302,19 @@ public class WriteBreaker extends KeyedProcessFunction<String, WriteIntent, Writ
         long[] counted = rows.get(system.name());
         if (counted == null || now - counted[1] > windowMillis) {
             try {
-                counted = new long[] {Database.rowCount(connection(system), system), now};
+                counted = new long[] {control.rows(system), now};
                 rows.put(system.name(), counted);
             } catch (SQLException e) {
                 LOG.warn(
                         "system {}: cannot count its rows for the mass-change limit ({})",
                         system.name(),
                         e.getMessage());
-                closeConnection(system.name());
+                control.reset(system);
                 if (counted == null) {
                     return Long.MAX_VALUE;
                 }
             }
         }
         return config.safety().limit(counted[0]);
-    }
-
-    private long bucketMillis() {
-        return Math.max(1, windowMillis / BUCKETS);
-    }
-
-    /** The window without buckets that ended before {@code now - window}. */
-    private long[] prune(long[] window, long now) {
-        if (window == null) {
-            return new long[0];
-        }
-        int first = 0;
-        while (first < window.length && window[first] + bucketMillis() <= now - windowMillis) {
-            first += 2;
-        }
-        return first == 0 ? window : Arrays.copyOfRange(window, first, window.length);
-    }
-
-    /** The window with {@code writes} more writes at {@code now}. */
-    private long[] add(long[] window, long now, long writes) {
-        long bucket = now - now % bucketMillis();
-        int n = window.length;
-        if (n > 0 && window[n - 2] == bucket) {
-            long[] out = window.clone();
-            out[n - 1] += writes;
-            return out;
-        }
-        long[] out = Arrays.copyOf(window, n + 2);
-        out[n] = bucket;
-        out[n + 1] = writes;
-        return out;
-    }
-
-    private static long count(long[] window) {
-        long sum = 0;
-        for (int i = 1; i < window.length; i += 2) {
-            sum += window[i];
-        }
-        return sum;
-    }
-
-    private Connection connection(SystemConfig system) throws SQLException {
-        Connection c = connections.get(system.name());
-        if (c == null || c.isClosed()) {
-            c = Database.connect(system);
-            c.setAutoCommit(true);
-            connections.put(system.name(), c);
-        }
-        return c;
-    }
-
-    private void closeConnection(String system) {
-        Database.closeQuietly(connections.remove(system));
     }
 }

@@ -2,6 +2,7 @@ package io.bidisync.job.safety;
 
 import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.golden.WriteIntent;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -10,17 +11,64 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The breaker's counting, holding and releasing, with the test harness's clock. The systems'
- * database is unreachable here: the breaker reports to the log only and still works.
+ * The breaker's counting, holding and releasing, with the test harness's clock, reporting to a
+ * control that records what it is told ({@link BreakerTablesTest} covers the databases).
  */
 class WriteBreakerTest {
+    /** What the breakers of a test reported, by call. */
+    static final List<String> REPORTS = Collections.synchronizedList(new ArrayList<>());
+
+    /** Records every report; nobody ever confirms. */
+    static final class RecordingControl implements BreakerControl {
+        @Override
+        public void tripped(SystemConfig system, long limit) {
+            REPORTS.add("tripped " + system.name() + " at " + limit);
+        }
+
+        @Override
+        public void held(SystemConfig system, List<WriteIntent> writes, long total) {
+            for (WriteIntent w : writes) {
+                REPORTS.add("held " + system.name() + " " + w.targetRow());
+            }
+        }
+
+        @Override
+        public boolean confirmed(SystemConfig system) {
+            return false;
+        }
+
+        @Override
+        public void released(SystemConfig system) {
+            REPORTS.add("released " + system.name());
+        }
+
+        @Override
+        public long rows(SystemConfig system) {
+            return 1_000;
+        }
+
+        @Override
+        public void reset(SystemConfig system) {}
+
+        @Override
+        public void close() {}
+    }
+
+    @BeforeEach
+    void clearReports() {
+        REPORTS.clear();
+    }
+
     private static final String CONFIG =
             """
             name: t
@@ -49,7 +97,8 @@ class WriteBreakerTest {
         SyncConfig config = ConfigLoader.parse(CONFIG.formatted(limit), k -> null);
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WriteBreaker(config)),
+                        new KeyedProcessOperator<>(
+                                new WriteBreaker(config, subtask -> new RecordingControl())),
                         WriteIntent::system,
                         Types.STRING);
         h.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
@@ -165,6 +214,10 @@ class WriteBreakerTest {
                         70L),
                 70L);
         assertThat(drain()).containsExactly("erp/1");
+        harness.setProcessingTime(1_000 + WriteBreaker.POLL_MILLIS);
+        assertThat(REPORTS)
+                .as("each row reported once")
+                .containsExactly("tripped erp at 1", "held erp +ann@x.no", "held erp 2");
 
         OperatorSubtaskState savepoint = harness.snapshot(1, 10_000);
         harness.close();
@@ -196,7 +249,8 @@ class WriteBreakerTest {
                         k -> null);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new WriteBreaker(appended)),
+                        new KeyedProcessOperator<>(
+                                new WriteBreaker(appended, subtask -> new RecordingControl())),
                         WriteIntent::system,
                         Types.STRING);
         harness.getExecutionConfig().getSerializerConfig().setGenericTypes(false);
