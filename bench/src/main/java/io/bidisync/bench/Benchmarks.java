@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the benchmarks in one JVM, baselines first, and prints and writes their report (README,
- * "Performance"): {@code mvn -B -Pbench -pl bench -am verify -DskipTests}.
+ * Runs the benchmarks in one JVM, baselines first, and prints and writes their report
+ * (docs/performance.md): {@code mvn -B -Pbench -pl bench -am verify -DskipTests}.
  *
  * <ol>
  *   <li>PostgreSQL's own limit: batched updates on the data set's CRM table;

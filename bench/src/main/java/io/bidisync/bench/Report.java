@@ -109,7 +109,7 @@ record Report(
         return initialSyncs.stream().filter(s -> s.sync().equals(sync)).findFirst().orElse(null);
     }
 
-    /** The run as a table for the terminal (and README). */
+    /** The run as a table for the terminal (and docs/performance.md). */
     String table() {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(machine).append('\n');

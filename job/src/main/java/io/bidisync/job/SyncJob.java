@@ -36,7 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.sql.SQLException;
 
 /**
- * Assembles the sync job's graph (DESIGN §3):
+ * Assembles the sync job's graph:
  *
  * <pre>
  * per system: CDC source or Debezium topic → parse into the global model → commit-time watermarks

@@ -72,7 +72,7 @@ final class ManifestChecks {
                     "v1", Set.of("ConfigMap", "Secret"),
                     "monitoring.coreos.com/v1", Set.of("PodMonitor"));
 
-    /** Settings the job relies on (DESIGN §3, README "Running on a Flink cluster"), main keys. */
+    /** Settings the job relies on (docs/operations.md, "Running on a Flink cluster"), main keys. */
     static final Map<String, String> REQUIRED_SETTINGS =
             Map.of(
                     "state.backend.type", "rocksdb",

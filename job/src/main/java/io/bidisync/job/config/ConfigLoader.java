@@ -29,7 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the YAML configuration (DESIGN §5) into a {@link SyncConfig}.
+ * Reads the YAML configuration (docs/configuration.md) into a {@link SyncConfig}.
  *
  * <p>It does not stop at the first problem: every problem is collected, one line each, starting
  * with the key it is about, so a user fixes a file in one round. {@code ${VAR}} references are

@@ -19,9 +19,9 @@ import java.util.List;
  * the CDC source along with the synced table:
  *
  * <ul>
- *   <li>the <b>heartbeat</b> table (DESIGN §4): one row the job updates every heartbeat interval,
- *       so even a source without business traffic delivers commit-time-stamped changes and its
- *       watermark keeps moving;
+ *   <li>the <b>heartbeat</b> table: one row the job updates every heartbeat interval, so even a
+ *       source without business traffic delivers commit-time-stamped changes and its watermark
+ *       keeps moving;
  *   <li>the <b>writes</b> table, in systems the job writes to: each of the job's write transactions
  *       first updates its row there with what the transaction writes and how old those values are
  *       at their source. The change stream delivers that row just before the transaction's other

@@ -6,7 +6,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * Everything the golden stage keeps for one match key, as one state value: read once and written
  * once per event or timer. Separate Flink states (a map of links, a map of targets, four values)
  * cost about twenty RocksDB reads, writes and iterators per event, which limited the stage (see
- * README, "Performance"); an entity has a handful of links, so one value stays small.
+ * docs/performance.md); an entity has a handful of links, so one value stays small.
  *
  * @param links the linked source records
  * @param targetSystems the systems of {@code targets}, in the same order

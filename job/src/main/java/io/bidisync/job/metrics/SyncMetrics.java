@@ -3,9 +3,9 @@ package io.bidisync.job.metrics;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Names of the job's own metrics (DESIGN §6). They live under the operator's metric group, in a
- * group {@value #GROUP}, per system where they are about one system, so the dashboard shows e.g.
- * {@code bidisync.system.crm.updates} on the writer of {@code crm}.
+ * Names of the job's own metrics (docs/operations.md, "Metrics"). They live under the operator's
+ * metric group, in a group {@value #GROUP}, per system where they are about one system, so the
+ * dashboard shows e.g. {@code bidisync.system.crm.updates} on the writer of {@code crm}.
  */
 public final class SyncMetrics {
     public static final String GROUP = "bidisync";

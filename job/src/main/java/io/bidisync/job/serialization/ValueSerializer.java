@@ -11,8 +11,8 @@ import java.io.IOException;
  *
  * <p>Flink's POJO serializer reads and writes record components by reflection and strings char by
  * char; on the per-event path (the golden stage's state, the records between the stages) that was a
- * quarter of the CPU (README, "Performance"). The job's values are immutable — their arrays are
- * never written after construction — so a copy is the value itself.
+ * quarter of the CPU (docs/performance.md). The job's values are immutable — their arrays are never
+ * written after construction — so a copy is the value itself.
  *
  * <p>A serializer's format is part of every savepoint: change it only together with a new {@link
  * org.apache.flink.api.common.typeutils.TypeSerializerSnapshot} version.

@@ -96,7 +96,7 @@ class DebeziumTopicITCase extends MiniClusterITCase {
         }
     }
 
-    /** Starts Debezium on ERP's database, as the README tells a user to set it up. */
+    /** Starts Debezium on ERP's database, as docs/databases.md tells a user to set it up. */
     private static DebeziumFeed feed(SyncRun run, Topics topics) throws Exception {
         return feed(run, topics, JobTables.captured(run.config(), run.config().system("erp")));
     }

@@ -20,7 +20,8 @@ import static io.bidisync.job.testutil.SyncedSystem.erp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Internal and external duplicates (DESIGN §2), with CRM and ERP read-write and Billing read-only.
+ * Internal and external duplicates (docs/how-it-works.md), with CRM and ERP read-write and Billing
+ * read-only.
  */
 class DuplicateScenariosITCase extends MiniClusterITCase {
     private static SyncRun.Builder threeSystems() {

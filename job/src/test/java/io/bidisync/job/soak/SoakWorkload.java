@@ -226,7 +226,8 @@ public final class SoakWorkload {
         }
         if (dice < 40) {
             // Takes the key of another row of the same system: a new internal duplicate. (Never a
-            // key only another system has: that would race the job's guarded insert, see README.)
+            // key only another system has: that would race the job's guarded insert, see
+            // docs/how-it-works.md.)
             String key = keyOf.get(rows.get(random.nextInt(rows.size())));
             keyOf.put(pk, key);
             return new Op(t, DRIVER, system, update(system, pk, "email", key.toUpperCase()));

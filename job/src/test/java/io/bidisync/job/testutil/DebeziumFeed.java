@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Debezium PostgreSQL connector (Debezium's embedded engine, the version inside the CDC
- * connector) publishing one database's changes to Kafka, set up the way the README tells users to:
- * the synced table, the job's heartbeat table and its writes table routed into one change topic
- * ({@code ByLogicalTableRouter}), Debezium's heartbeats into their own topic, JSON with schemas.
- * The stand-in for a Debezium on Kafka Connect in a company's own infrastructure.
+ * connector) publishing one database's changes to Kafka, set up the way docs/databases.md tells
+ * users to: the synced table, the job's heartbeat table and its writes table routed into one change
+ * topic ({@code ByLogicalTableRouter}), Debezium's heartbeats into their own topic, JSON with
+ * schemas. The stand-in for a Debezium on Kafka Connect in a company's own infrastructure.
  */
 public final class DebeziumFeed implements AutoCloseable {
     private final DebeziumEngine<ChangeEvent<String, String>> engine;

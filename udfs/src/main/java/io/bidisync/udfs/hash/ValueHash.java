@@ -17,7 +17,7 @@ public final class ValueHash {
     private static final byte VALUE_MARKER = 1;
 
     // One digest per thread: looking SHA-256 up in the security providers for every fingerprint
-    // cost more than computing it (profile of the golden stage, README "Performance").
+    // cost more than computing it (profile of the golden stage, docs/performance.md).
     private static final ThreadLocal<MessageDigest> SHA_256 =
             ThreadLocal.withInitial(ValueHash::sha256);
 
