@@ -72,6 +72,7 @@ final class BatchFlusher {
                 }
                 session.close();
                 boolean unreachable = SqlErrors.isUnreachable(e);
+                // On the task thread: this is the backpressure.
                 Thread.sleep(waitOrFail(e, unreachable, attempts.failed(unreachable), batch));
             }
         }

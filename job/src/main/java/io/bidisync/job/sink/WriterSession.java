@@ -96,18 +96,24 @@ final class WriterSession implements AutoCloseable {
 
     private void connect() throws SQLException {
         connection = Database.connect(system);
-        connection.setAutoCommit(false);
-        if (statements == null) {
-            TableColumns columns =
-                    TableColumns.read(SqlDialect.of(system), connection, system.table());
-            connection.commit();
-            statements =
-                    new SqlStatements(
-                            system,
-                            system.mapping(config.attributes()),
-                            config.matchKeyIndex(),
-                            config.matchKey().normalizer(),
-                            columns);
+        try {
+            connection.setAutoCommit(false);
+            if (statements == null) {
+                TableColumns columns =
+                        TableColumns.read(SqlDialect.of(system), connection, system.table());
+                connection.commit();
+                statements =
+                        new SqlStatements(
+                                system,
+                                system.mapping(config.attributes()),
+                                config.matchKeyIndex(),
+                                config.matchKey().normalizer(),
+                                columns);
+            }
+        } catch (SQLException e) {
+            // Not half open: the next use connects, and reads the columns, again.
+            close();
+            throw e;
         }
     }
 }
