@@ -1,0 +1,114 @@
+package io.bidisync.job.sink;
+
+import io.bidisync.job.database.JobTables;
+import io.bidisync.job.golden.WriteIntent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The writer's row in its system's writes table ({@link JobTables}), one per writer subtask. Every
+ * write transaction first records there what it writes, and the writer records there the inserts
+ * the database rejected; the job reads both back through the change stream, which is how it tells
+ * its own changes from everyone else's and learns which inserts not to send again.
+ *
+ * <p>Payloads are JSON: {@code {"at": stamp, "u": {row key: [value times]}, "i": {match key: [value
+ * times]}}} for a transaction, {@code {"at": stamp, "r": [match keys]}} for rejected inserts.
+ */
+final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String upsertSql;
+    private final int subtask;
+    private final WriterSession session;
+
+    /**
+     * @param upsertSql {@link JobTables#markWritesSql}: parameters the writer's id and the payload
+     * @param subtask the writer's id: its row
+     * @param session where the rejected-inserts notice is written
+     */
+    WritesTable(String upsertSql, int subtask, WriterSession session) {
+        this.upsertSql = upsertSql;
+        this.subtask = subtask;
+        this.session = session;
+    }
+
+    /**
+     * Records the transaction, first, so its change precedes the rows it describes in the change
+     * stream: updated rows by primary key, inserted rows by match key, each with the source times
+     * of the written values. Does not commit: it is part of the caller's transaction.
+     */
+    void mark(Connection connection, List<WriteIntent> batch) throws SQLException {
+        upsert(connection, markPayload(batch, System.nanoTime()));
+    }
+
+    /**
+     * Tells the golden stage, in a transaction of its own, which inserts the database rejected, so
+     * that it does not send them again.
+     */
+    @Override
+    public void send(List<String> goldenKeys) throws SQLException {
+        try {
+            Connection connection = session.connection();
+            upsert(connection, rejectedPayload(goldenKeys, System.nanoTime()));
+            connection.commit();
+        } catch (SQLException e) {
+            session.rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /**
+     * The payload recording a transaction. The stamp keeps any two payloads apart: MySQL logs no
+     * change for an UPDATE that changes nothing, and the row must reach the change stream with
+     * every transaction.
+     */
+    static String markPayload(List<WriteIntent> batch, long stamp) {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("at", stamp);
+        ObjectNode updates = payload.putObject("u");
+        ObjectNode inserts = payload.putObject("i");
+        for (WriteIntent intent : batch) {
+            ObjectNode target =
+                    switch (intent.operation()) {
+                        case UPDATE -> updates;
+                        case INSERT -> inserts;
+                        case DELETE -> null;
+                    };
+            if (target != null) {
+                ArrayNode times =
+                        target.putArray(
+                                intent.operation() == WriteIntent.Operation.INSERT
+                                        ? intent.goldenKey()
+                                        : intent.localId());
+                for (long t : intent.valueTimes()) {
+                    times.add(t);
+                }
+            }
+        }
+        return payload.toString();
+    }
+
+    /** The payload naming the golden records whose inserts the database rejected. */
+    static String rejectedPayload(List<String> goldenKeys, long stamp) {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("at", stamp);
+        ArrayNode rejected = payload.putArray("r");
+        goldenKeys.forEach(rejected::add);
+        return payload.toString();
+    }
+
+    private void upsert(Connection connection, String payload) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(upsertSql)) {
+            ps.setInt(1, subtask);
+            ps.setString(2, payload);
+            ps.executeUpdate();
+        }
+    }
+}
