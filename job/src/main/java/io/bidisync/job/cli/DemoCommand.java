@@ -17,6 +17,10 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -25,6 +29,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +40,26 @@ import java.util.concurrent.TimeoutException;
  * spelled and duplicated customers, the job in a local MiniCluster with the dashboard, a few live
  * edits (one racing the job), and what converged. Needs nothing but a JDK and Maven.
  */
-final class DemoCommand {
+@Command(
+        name = "demo",
+        description = {
+            "The demo: two real PostgreSQL servers (CRM and ERP) with customers in one system only,"
+                    + " spelt differently and duplicated; the job in a local MiniCluster with its"
+                    + " dashboard; live edits in both systems, one racing the job; the tables before"
+                    + " and after, and the job's metrics. Needs nothing but a JDK."
+        })
+final class DemoCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String DATABASE = "demo";
+
+    @Option(
+            names = "--keep-running",
+            description =
+                    "Leave the databases and the job running after the demo (prints the JDBC URLs"
+                            + " and a psql example; Ctrl-C stops everything).")
+    private boolean keepRunning;
+
+    @Mixin private SharedOptions.Help help;
 
     private final PrintStream out;
     private final long started = System.nanoTime();
@@ -51,7 +73,8 @@ final class DemoCommand {
         this.out = out;
     }
 
-    int run(boolean keepRunning) throws Exception {
+    @Override
+    public Integer call() throws Exception {
         try {
             startDatabases();
             List<Row> crmBefore = crmRows();

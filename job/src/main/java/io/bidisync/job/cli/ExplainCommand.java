@@ -5,18 +5,30 @@ import io.bidisync.job.audit.AuditEntry.Action;
 import io.bidisync.job.audit.AuditHistory;
 import io.bidisync.job.config.SyncConfig;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync explain --config FILE --key KEY}: the audited history of one entity — which
  * systems contributed which values, which rule chose each golden value, what was written where.
  */
-final class ExplainCommand {
+@Command(
+        name = "explain",
+        description = {
+            "The audited history of one entity: which systems contributed which values, which rule"
+                    + " chose each golden value, what was written where. Needs the write audit"
+                    + " (audit: true in the configuration)."
+        })
+final class ExplainCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final Set<String> WRITES =
@@ -27,6 +39,17 @@ final class ExplainCommand {
                     Action.CONFLICT,
                     Action.BLOCKED_INSERT);
 
+    @Mixin private SharedOptions.ConfigFile configFile;
+
+    @Option(
+            names = "--key",
+            paramLabel = "MATCH_KEY",
+            required = true,
+            description = "The entity's match key, e.g. an e-mail (normalised as the job does).")
+    private String key;
+
+    @Mixin private SharedOptions.Help help;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -35,7 +58,9 @@ final class ExplainCommand {
         this.err = err;
     }
 
-    int run(Path file, String key) throws Exception {
+    @Override
+    public Integer call() throws Exception {
+        Path file = configFile.file;
         SyncConfig config = Preflight.check(file, out, err);
         if (config == null) {
             return Main.PROBLEMS;

@@ -8,6 +8,10 @@ import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.PlanReport;
 import io.bidisync.job.safety.BreakerTables;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,14 +20,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync pending --config FILE [--out DIR]}: the writes the mass-change breaker holds
- * back, in the format of {@code plan}; and {@code bidisync confirm --config FILE --system S}, which
- * releases them.
+ * back, in the format of {@code plan}; {@link ConfirmCommand} releases them.
  */
-final class PendingCommand {
+@Command(
+        name = "pending",
+        description = {
+            "The writes the mass-change breaker holds back, per system, in the plan's format"
+                    + " (printed, and as CSV and JSON in DIR); bidisync confirm releases them."
+        })
+final class PendingCommand implements Callable<Integer> {
     private static final int SHOWN = 20;
+
+    @Mixin private SharedOptions.ConfigFile configFile;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "bidisync-pending",
+            description = "Where the files go (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Mixin private SharedOptions.Help help;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -33,7 +54,9 @@ final class PendingCommand {
         this.err = err;
     }
 
-    int pending(Path file, Path dir) throws Exception {
+    @Override
+    public Integer call() throws Exception {
+        Path file = configFile.file;
         SyncConfig config = Preflight.check(file, out, err);
         if (config == null) {
             return Main.PROBLEMS;
@@ -103,33 +126,6 @@ final class PendingCommand {
                                     : ". Confirmed at " + s.confirmedAt() + "; releasing."));
         }
         out.println("Files: " + dir.toAbsolutePath());
-        return Main.OK;
-    }
-
-    int confirm(Path file, String systemName) throws Exception {
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
-        if (!config.systems().containsKey(systemName)) {
-            err.println(
-                    "unknown system '"
-                            + systemName
-                            + "' (systems: "
-                            + config.systems().keySet()
-                            + ")");
-            return Main.PROBLEMS;
-        }
-        if (config.safety() == null || !BreakerTables.confirm(config.system(systemName))) {
-            out.println("Writing to " + systemName + " is not stopped: nothing to confirm.");
-            return Main.PROBLEMS;
-        }
-        out.println(
-                "Confirmed: the job releases the writes held for "
-                        + systemName
-                        + " within seconds, and lets its writes pass for "
-                        + config.safety().window()
-                        + ".");
         return Main.OK;
     }
 }

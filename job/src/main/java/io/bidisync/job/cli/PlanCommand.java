@@ -10,16 +10,39 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync plan --config FILE [--out DIR]}: what the job would write, computed by the job's
  * own graph over snapshots of the tables, written nowhere but the report.
  */
-final class PlanCommand {
+@Command(
+        name = "plan",
+        description = {
+            "What the job would write, computed by the job's own code over snapshots of the tables;"
+                    + " writes nothing to the systems. Prints a report and writes it to DIR as"
+                    + " summary.csv, writes.csv, match-groups.csv and plan.json."
+        })
+final class PlanCommand implements Callable<Integer> {
     private static final int SHOWN = 20;
+
+    @Mixin private SharedOptions.ConfigFile configFile;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "bidisync-plan",
+            description = "Where the report's files go (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Mixin private SharedOptions.Help help;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -32,7 +55,9 @@ final class PlanCommand {
         this.err = err;
     }
 
-    int run(Path file, Path dir) throws Exception {
+    @Override
+    public Integer call() throws Exception {
+        Path file = configFile.file;
         SyncConfig config = Preflight.check(file, out, err);
         if (config == null) {
             return Main.PROBLEMS;

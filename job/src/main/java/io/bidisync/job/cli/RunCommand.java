@@ -8,11 +8,38 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /** {@code bidisync run --config FILE}: the job in a local MiniCluster with the dashboard. */
-final class RunCommand {
+@Command(
+        name = "run",
+        description = {
+            "Checks the configuration and the databases, then runs the job in a local MiniCluster"
+                    + " with the dashboard until Ctrl-C. Logs go to bidisync-data/logs, checkpoints"
+                    + " to bidisync-data/checkpoints."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Mixin private SharedOptions.ConfigFile configFile;
+
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8081",
+            converter = Port.class,
+            description =
+                    "The dashboard's port (default: ${DEFAULT-VALUE}; a free one if it is taken).")
+    private int port;
+
+    @Mixin private SharedOptions.Help help;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -21,7 +48,9 @@ final class RunCommand {
         this.err = err;
     }
 
-    int run(Path file, int port) throws Exception {
+    @Override
+    public Integer call() throws Exception {
+        Path file = configFile.file;
         SyncConfig config = Preflight.check(file, out, err);
         if (config == null) {
             return Main.PROBLEMS;
@@ -47,5 +76,21 @@ final class RunCommand {
                         + "  (Ctrl-C stops the job)");
         env.execute("bidisync " + config.name());
         return Main.OK;
+    }
+
+    /** A TCP port: 0 (any free one) to 65535; anything else is a usage error, not a crash. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, like an out-of-range number
+            }
+            throw new TypeConversionException("'" + value + "' is not a port (0 to 65535)");
+        }
     }
 }

@@ -2,14 +2,29 @@ package io.bidisync.job.cli;
 
 import io.bidisync.job.config.SyncConfig;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync validate --config FILE}: checks the configuration and the databases, changes
  * nothing.
  */
-final class ValidateCommand {
+@Command(
+        name = "validate",
+        description = {
+            "Checks the configuration; each database (reachable, wal_level, replication privilege,"
+                    + " free slots, table, columns, primary key, version column, privileges,"
+                    + " insertability, key index); and each Kafka topic (reachable, exists, one"
+                    + " partition for change topics, golden topic compacted). Changes nothing."
+        })
+final class ValidateCommand implements Callable<Integer> {
+    @Mixin private SharedOptions.ConfigFile configFile;
+    @Mixin private SharedOptions.Help help;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -18,7 +33,9 @@ final class ValidateCommand {
         this.err = err;
     }
 
-    int run(Path file) {
+    @Override
+    public Integer call() {
+        Path file = configFile.file;
         SyncConfig config = Preflight.check(file, out, err);
         if (config == null) {
             return Main.PROBLEMS;
