@@ -4,7 +4,7 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.kafka.DeadLetterProducer;
+import io.bidisync.job.deadletter.DeadLetterProducer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -3,9 +3,9 @@ package io.bidisync.job.cli;
 import io.bidisync.job.config.ConfigException;
 import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.database.DatabaseValidator;
-import io.bidisync.job.kafka.TopicValidator;
 import io.bidisync.job.upgrade.Upgrade;
+import io.bidisync.job.validation.DatabaseValidator;
+import io.bidisync.job.validation.TopicValidator;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 

@@ -4,7 +4,6 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.kafka.DeadLetterProducer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,10 +9,10 @@ import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.GoldenRecordFunction;
 import io.bidisync.job.golden.WriteIntent;
-import io.bidisync.job.kafka.DebeziumTopicSource;
 import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.sink.SqlStatements;
+import io.bidisync.job.source.DebeziumTopicSource;
 import io.bidisync.job.source.PostgresChangeSource;
 
 import org.apache.flink.core.execution.JobClient;

@@ -7,6 +7,7 @@ import io.bidisync.job.testutil.RecordingConnection;
 import io.bidisync.job.testutil.ReservedNames;
 import io.bidisync.job.testutil.SqlQuoting;
 import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.job.validation.DatabaseValidator;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

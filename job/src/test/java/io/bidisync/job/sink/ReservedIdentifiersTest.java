@@ -4,7 +4,6 @@ import io.bidisync.job.audit.AuditHistory;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.database.DatabaseValidator;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.golden.WriteIntent;
@@ -13,6 +12,7 @@ import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.ReservedNames;
 import io.bidisync.job.testutil.SqlQuoting;
 import io.bidisync.job.testutil.TestServers;
+import io.bidisync.job.validation.DatabaseValidator;
 
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;

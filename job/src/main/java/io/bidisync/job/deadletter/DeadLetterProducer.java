@@ -1,8 +1,7 @@
-package io.bidisync.job.kafka;
+package io.bidisync.job.deadletter;
 
 import io.bidisync.job.config.DeadLetterTopic;
 import io.bidisync.job.config.KafkaConnection;
-import io.bidisync.job.deadletter.DeadLetter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

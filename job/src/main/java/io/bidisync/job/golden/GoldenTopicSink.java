@@ -1,7 +1,6 @@
-package io.bidisync.job.kafka;
+package io.bidisync.job.golden;
 
 import io.bidisync.job.config.GoldenOutput;
-import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.udfs.model.Attributes;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;

@@ -1,4 +1,4 @@
-package io.bidisync.job.kafka;
+package io.bidisync.job.source;
 
 import io.bidisync.job.config.DebeziumTopic;
 import io.bidisync.job.config.SystemConfig;

@@ -1,6 +1,4 @@
-package io.bidisync.job.kafka;
-
-import io.bidisync.job.golden.GoldenRecord;
+package io.bidisync.job.golden;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,10 +1,14 @@
-package io.bidisync.job.database;
+package io.bidisync.job.validation;
 
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.TableName;
 import io.bidisync.job.config.VersionOwner;
 import io.bidisync.job.config.WriteOperation;
+import io.bidisync.job.database.Database;
+import io.bidisync.job.database.JobTables;
+import io.bidisync.job.database.SqlDialect;
+import io.bidisync.job.database.TableColumns;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -264,7 +268,8 @@ public final class DatabaseValidator {
         }
     }
 
-    static String createPublication(String publication, List<String> tables) {
+    /** The statement a DBA runs to create the job's publication (printed by {@code validate}). */
+    public static String createPublication(String publication, List<String> tables) {
         List<String> quoted = new ArrayList<>();
         for (String table : tables) {
             String[] parts = table.split("\\.");

@@ -1,7 +1,9 @@
-package io.bidisync.job.database;
+package io.bidisync.job.validation;
 
 import io.bidisync.job.config.JdbcUrl;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.database.JobTables;
+import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.udfs.normalize.Normalizer;

@@ -1,4 +1,4 @@
-package io.bidisync.job.kafka;
+package io.bidisync.job.validation;
 
 import io.bidisync.job.config.KafkaConnection;
 import io.bidisync.job.config.SyncConfig;

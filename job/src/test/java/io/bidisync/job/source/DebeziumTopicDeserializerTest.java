@@ -1,4 +1,4 @@
-package io.bidisync.job.kafka;
+package io.bidisync.job.source;
 
 import org.apache.flink.util.Collector;
 
