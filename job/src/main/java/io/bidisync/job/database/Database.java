@@ -25,7 +25,9 @@ public final class Database {
      */
     public static int sessionsWaitingForLock(Connection connection) throws SQLException {
         SqlDialect dialect = SqlDialect.forUrl(connection.getMetaData().getURL());
-        return (dialect == null ? SqlDialect.POSTGRES : dialect).sessionsWaitingForLock(connection);
+        return (dialect == null ? SqlDialect.POSTGRES : dialect)
+                .sessions()
+                .sessionsWaitingForLock(connection);
     }
 
     /** Opens a connection to the system's database, with the session settings of its dialect. */
@@ -42,7 +44,7 @@ public final class Database {
                                 + " is not set");
             }
         }
-        return SqlDialect.of(system).connect(system.url(), system.username(), password);
+        return SqlDialect.of(system).sessions().connect(system.url(), system.username(), password);
     }
 
     /** How many rows the system's synced table holds now. */

@@ -115,31 +115,32 @@ public final class JobTables {
         SqlDialect dialect = SqlDialect.of(config.system(config.audit().system()));
         TableName table = audit(config);
         return List.of(
-                dialect.createTable(
-                        table,
-                        "",
-                        "seq",
-                        "bigserial PRIMARY KEY",
-                        "at",
-                        "timestamptz NOT NULL DEFAULT clock_timestamp()",
-                        "event_time",
-                        "bigint",
-                        "golden_id",
-                        "text NOT NULL",
-                        "system",
-                        "text",
-                        "row_id",
-                        "text",
-                        "action",
-                        "text NOT NULL",
-                        "expected_version",
-                        "text",
-                        "resulting_version",
-                        "text",
-                        "reason",
-                        "text",
-                        "detail",
-                        "text"),
+                dialect.ddl()
+                        .createTable(
+                                table,
+                                "",
+                                "seq",
+                                "bigserial PRIMARY KEY",
+                                "at",
+                                "timestamptz NOT NULL DEFAULT clock_timestamp()",
+                                "event_time",
+                                "bigint",
+                                "golden_id",
+                                "text NOT NULL",
+                                "system",
+                                "text",
+                                "row_id",
+                                "text",
+                                "action",
+                                "text NOT NULL",
+                                "expected_version",
+                                "text",
+                                "resulting_version",
+                                "text",
+                                "reason",
+                                "text",
+                                "detail",
+                                "text"),
                 "CREATE INDEX IF NOT EXISTS "
                         + dialect.quote(table.table() + "_golden_id")
                         + " ON "
@@ -195,7 +196,7 @@ public final class JobTables {
      */
     public static String insertDeadLetterSql(SyncConfig config) {
         SystemConfig holder = config.system(config.deadLetterTable().system());
-        return SqlDialect.of(holder).insertDeadLetter(deadLetters(config));
+        return SqlDialect.of(holder).ddl().insertDeadLetter(deadLetters(config));
     }
 
     /** Creates every system's tables where missing (before the job starts), and says so. */
@@ -222,7 +223,7 @@ public final class JobTables {
                         holder,
                         "dead-letter",
                         deadLetters(config),
-                        dialect.createDeadLetterTable(deadLetters(config)));
+                        dialect.ddl().createDeadLetterTable(deadLetters(config)));
             }
         }
         if (config.audit() != null && !config.audit().toTopic()) {
@@ -249,7 +250,7 @@ public final class JobTables {
                         system,
                         "heartbeat",
                         heartbeat,
-                        dialect.createHeartbeatTable(heartbeat));
+                        dialect.ddl().createHeartbeatTable(heartbeat));
                 String id = dialect.quote("id");
                 try (ResultSet rs =
                         s.executeQuery(
@@ -270,7 +271,12 @@ public final class JobTables {
                 if (hasWrites(system)) {
                     TableName writes = writes(config, system);
                     createIfMissing(
-                            c, s, system, "writes", writes, dialect.createWritesTable(writes));
+                            c,
+                            s,
+                            system,
+                            "writes",
+                            writes,
+                            dialect.ddl().createWritesTable(writes));
                 }
                 if (hasWrites(system) && config.safety() != null) {
                     createIfMissing(
@@ -279,14 +285,14 @@ public final class JobTables {
                             system,
                             "mass-change breaker",
                             breaker(system),
-                            dialect.createBreakerTable(breaker(system)));
+                            dialect.ddl().createBreakerTable(breaker(system)));
                     createIfMissing(
                             c,
                             s,
                             system,
                             "held-writes",
                             heldWrites(system),
-                            dialect.createHeldWritesTable(heldWrites(system)));
+                            dialect.ddl().createHeldWritesTable(heldWrites(system)));
                 }
             }
         }

@@ -5,15 +5,7 @@ import io.bidisync.job.config.TableName;
 import io.bidisync.udfs.normalize.CaseMapping;
 import io.bidisync.udfs.normalize.Normalizer;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -34,6 +26,12 @@ final class PostgresDialect implements SqlDialect {
     /** {@link CaseMapping} as a {@code translate} call's last two arguments. */
     private static final String CASE_MAPPING =
             literal(CaseMapping.sources()) + ", " + literal(CaseMapping.targets());
+
+    private final JobTableDdl ddl = new PostgresJobTableDdl(this);
+
+    private final CatalogChecks catalog = new PostgresCatalogChecks(this);
+
+    private final Sessions sessions = new PostgresSessions(this);
 
     PostgresDialect() {}
 
@@ -103,34 +101,6 @@ final class PostgresDialect implements SqlDialect {
         return List.of(normalizedKey);
     }
 
-    /** {@code normalize} needs PostgreSQL 13 and a UTF8 database. */
-    @Override
-    public List<String> guardProblems(Connection connection) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT current_setting('server_version_num')::int,"
-                                        + " current_setting('server_version'),"
-                                        + " current_setting('server_encoding')")) {
-            rs.next();
-            if (rs.getInt(1) < 130000) {
-                problems.add(
-                        "the server is PostgreSQL "
-                                + rs.getString(2)
-                                + "; the duplicate guard normalises keys to Unicode NFC"
-                                + " (normalize), which needs 13 or newer");
-            }
-            if (!"UTF8".equals(rs.getString(3))) {
-                problems.add(
-                        "the database's encoding is "
-                                + rs.getString(3)
-                                + "; the duplicate guard's Unicode normalisation needs UTF8");
-            }
-        }
-        return problems;
-    }
-
     @Override
     public String keyEquals(String normalizedExpression) {
         return normalizedExpression + " = ?";
@@ -191,188 +161,17 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String createHeartbeatTable(TableName table) {
-        return createTable(
-                table, "", "id", "integer PRIMARY KEY", "ts", "timestamptz NOT NULL DEFAULT now()");
+    public JobTableDdl ddl() {
+        return ddl;
     }
 
     @Override
-    public String createWritesTable(TableName table) {
-        return createTable(table, "", "id", "integer PRIMARY KEY", "payload", "text NOT NULL");
+    public CatalogChecks catalog() {
+        return catalog;
     }
 
     @Override
-    public String createDeadLetterTable(TableName table) {
-        return createTable(
-                table,
-                "",
-                "id",
-                "bigserial PRIMARY KEY",
-                "at",
-                "timestamptz NOT NULL",
-                "system",
-                "text",
-                "key",
-                "text",
-                "operation",
-                "text",
-                "reason",
-                "text",
-                "payload",
-                "text");
-    }
-
-    @Override
-    public String createBreakerTable(TableName table) {
-        return createTable(
-                table,
-                "",
-                "system",
-                "text PRIMARY KEY",
-                "tripped_at",
-                "timestamptz",
-                "write_limit",
-                "bigint",
-                "held",
-                "bigint",
-                "confirmed_at",
-                "timestamptz");
-    }
-
-    @Override
-    public String createHeldWritesTable(TableName table) {
-        return createTable(
-                table,
-                "",
-                "seq",
-                "bigserial PRIMARY KEY",
-                "system",
-                "text",
-                "golden_id",
-                "text",
-                "operation",
-                "text",
-                "row_id",
-                "text",
-                "expected_version",
-                "bigint",
-                "expected_values",
-                "text",
-                "vals",
-                "text");
-    }
-
-    @Override
-    public String columnsSql() {
-        return "SELECT a.attname, format_type(a.atttypid, NULL), a.atthasdef OR a.attidentity <> '', a.attnotnull"
-                + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
-    }
-
-    @Override
-    public boolean isSinglePrimaryKey(Connection connection, TableName table, String column)
-            throws SQLException {
-        String sql =
-                "SELECT count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
-                        + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-                        + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
-                        + " WHERE i.indisprimary AND i.indnkeyatts = 1 AND n.nspname = ? AND t.relname = ? AND a.attname = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.table());
-            ps.setString(3, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
-        }
-    }
-
-    @Override
-    public boolean hasPrivilege(
-            Connection connection, TableName table, String privilege, String column)
-            throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement(
-                        "SELECT has_table_privilege(CAST(? AS text), CAST(? AS text))")) {
-            ps.setString(1, quote(table));
-            ps.setString(2, privilege);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
-
-    @Override
-    public boolean isIntegerType(String type) {
-        return List.of("integer", "bigint", "smallint", "numeric").contains(type);
-    }
-
-    @Override
-    public boolean keyLookupUsesIndex(
-            Connection connection, TableName table, String normalizedExpression)
-            throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
-            s.execute("SET LOCAL enable_seqscan = off");
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs =
-                    s.executeQuery(
-                            "EXPLAIN SELECT 1 FROM "
-                                    + quote(table)
-                                    + " WHERE "
-                                    + normalizedExpression
-                                    + " = 'x'")) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-            return plan.toString().contains("Index");
-        } finally {
-            connection.rollback();
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    @Override
-    public String keyIndexAdvice(TableName table, String column, String normalizedExpression) {
-        return "CREATE INDEX ON " + quote(table) + " ((" + normalizedExpression + "))";
-    }
-
-    @Override
-    public List<String> tableProblems(Connection connection, TableName table) {
-        return List.of();
-    }
-
-    /**
-     * Values are bound as untyped text ({@code stringtype=unspecified}), so the server converts
-     * them to each column's type: attribute values travel through the job as text.
-     */
-    @Override
-    public Connection connect(String url, String user, String password) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        if (password != null) {
-            properties.setProperty("password", password);
-        }
-        properties.setProperty("stringtype", "unspecified");
-        properties.setProperty("ApplicationName", Database.APPLICATION_NAME);
-        properties.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(url, properties);
-    }
-
-    @Override
-    public int sessionsWaitingForLock(Connection connection) throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement(
-                        "SELECT count(*) FROM pg_stat_activity"
-                                + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
-            ps.setString(1, Database.APPLICATION_NAME);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    public Sessions sessions() {
+        return sessions;
     }
 }

@@ -4,9 +4,7 @@ import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.TableName;
 import io.bidisync.udfs.normalize.Normalizer;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,14 +13,16 @@ import java.util.List;
  * #POSTGRES}; {@code jdbc:mariadb:} and {@code jdbc:mysql:} are {@link #MYSQL} (MySQL 8 and
  * MariaDB, both through the MariaDB driver).
  *
- * <p>Everything that differs between the two lives here: identifier quoting, the SQL forms of the
- * match-key normalisers, null-safe comparison, the guarded INSERT, the job's own tables, the
- * catalog queries, how a connection is opened. Identifiers are checked ({@link
+ * <p>Everything the writer's statements need that differs between the two lives here: identifier
+ * quoting, the SQL forms of the match-key normalisers, null-safe comparison, the guarded INSERT;
+ * the job's own tables ({@link #ddl}), the catalog ({@link #catalog}) and sessions ({@link
+ * #sessions}) each in a type of their own. Identifiers are checked ({@link
  * io.bidisync.job.config.SqlIdentifier#isValid}) before they are quoted; values are always bound
  * parameters.
  */
 public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
     SqlDialect POSTGRES = new PostgresDialect();
+
     SqlDialect MYSQL = new MySqlDialect();
 
     /** The JDBC URL forms the job accepts, for messages. */
@@ -73,24 +73,6 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
     }
 
     /**
-     * {@code CREATE TABLE IF NOT EXISTS} of one of the job's tables: {@code columns} alternate a
-     * column's name (quoted here) and the rest of its definition; {@code options} follow the column
-     * list.
-     */
-    default String createTable(TableName table, String options, String... columns) {
-        List<String> definitions = new ArrayList<>();
-        for (int i = 0; i < columns.length; i += 2) {
-            definitions.add(quote(columns[i]) + " " + columns[i + 1]);
-        }
-        return "CREATE TABLE IF NOT EXISTS "
-                + quote(table)
-                + " ("
-                + String.join(", ", definitions)
-                + ")"
-                + options;
-    }
-
-    /**
      * The SQL expression that normalises the (already quoted) column exactly as {@link
      * Normalizer#normalize} does, whatever the database's locale and the column's collation, except
      * that a blank result is {@code ''} rather than {@code null}. Where the database cannot bring
@@ -110,13 +92,6 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
      * SQL form of a row with that key can take.
      */
     List<String> keyParameters(String normalizedKey);
-
-    /**
-     * Problems of the database for the duplicate guard's normalised key (a server too old for its
-     * functions, an encoding they refuse), each a sentence without the configuration key. Changes
-     * nothing.
-     */
-    List<String> guardProblems(Connection connection) throws SQLException;
 
     /**
      * The optimistic-lock comparison of a column with the one parameter, where NULL equals NULL and
@@ -147,73 +122,6 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
     /** Upsert of the writes table: parameters are the writer's id and the payload. */
     String upsertWrites(TableName writes);
 
-    /** DDL of the heartbeat table: {@code id} integer primary key, {@code ts} the last beat. */
-    String createHeartbeatTable(TableName table);
-
-    /** DDL of the writes table: {@code id} integer primary key, {@code payload} text. */
-    String createWritesTable(TableName table);
-
-    /** DDL of the dead-letter table. */
-    String createDeadLetterTable(TableName table);
-
-    /** DDL of the mass-change breaker's table: one row per system that is stopped. */
-    String createBreakerTable(TableName table);
-
-    /** DDL of the table that reports the writes the mass-change breaker holds back. */
-    String createHeldWritesTable(TableName table);
-
-    /** Inserts a dead letter; parameters: time, system, key, operation, reason, payload. */
-    default String insertDeadLetter(TableName table) {
-        return "INSERT INTO "
-                + quote(table)
-                + " ("
-                + quoteAll("at", "system", "key", "operation", "reason", "payload")
-                + ") VALUES (?, ?, ?, ?, ?, ?)";
-    }
-
-    /**
-     * The catalog query for a table's columns: parameters schema and table; one row per column with
-     * its name, base type, whether it has a default (or is generated) and whether it is NOT NULL.
-     */
-    String columnsSql();
-
-    /** Whether {@code column} alone is the table's primary key. */
-    boolean isSinglePrimaryKey(Connection connection, TableName table, String column)
-            throws SQLException;
-
-    /**
-     * Whether the current user holds {@code privilege} ({@code SELECT}, {@code INSERT}, {@code
-     * UPDATE}, {@code DELETE}) on the table (where privileges can be per column: on {@code
-     * column}). Changes nothing.
-     */
-    boolean hasPrivilege(Connection connection, TableName table, String privilege, String column)
-            throws SQLException;
-
-    /** Whether the catalog type name (as {@link TableColumns.Column#type()}) is an integer type. */
-    boolean isIntegerType(String type);
-
-    /**
-     * Whether an index serves the duplicate guard's lookup {@code keyEquals(expression)} on the
-     * table. Changes nothing.
-     */
-    boolean keyLookupUsesIndex(Connection connection, TableName table, String normalizedExpression)
-            throws SQLException;
-
-    /** What to create so that the duplicate guard's lookup can use an index. */
-    String keyIndexAdvice(TableName table, String column, String normalizedExpression);
-
-    /**
-     * Problems of the table that only this dialect has (e.g. a MySQL table without transactions),
-     * each a sentence without the configuration key.
-     */
-    List<String> tableProblems(Connection connection, TableName table) throws SQLException;
-
-    /** Opens a connection with the job's session settings. */
-    Connection connect(String url, String user, String password) throws SQLException;
-
-    /** How many sessions are waiting for a row lock right now (diagnostics, demo, tests). */
-    int sessionsWaitingForLock(Connection connection) throws SQLException;
-
     /**
      * Whether the error is about the record's data (a value the column cannot hold, a constraint),
      * so retrying cannot help: class 22 data exception, class 23 constraint violation.
@@ -227,4 +135,13 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
         }
         return false;
     }
+
+    /** The DDL of the job's own tables. */
+    JobTableDdl ddl();
+
+    /** What the catalog tells about a table. */
+    CatalogChecks catalog();
+
+    /** How sessions are opened. */
+    Sessions sessions();
 }

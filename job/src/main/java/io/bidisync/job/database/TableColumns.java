@@ -30,7 +30,7 @@ public final class TableColumns {
     public static TableColumns read(SqlDialect dialect, Connection connection, TableName table)
             throws SQLException {
         Map<String, Column> columns = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(dialect.columnsSql())) {
+        try (PreparedStatement ps = connection.prepareStatement(dialect.catalog().columnsSql())) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {

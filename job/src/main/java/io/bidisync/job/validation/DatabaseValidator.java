@@ -147,7 +147,7 @@ public final class DatabaseValidator {
                                     : ""));
             return;
         }
-        for (String problem : dialect.tableProblems(c, table)) {
+        for (String problem : dialect.catalog().tableProblems(c, table)) {
             problems.add(p + "table: " + table + " " + problem);
         }
         for (Map.Entry<String, String> e : system.columns().entrySet()) {
@@ -162,7 +162,7 @@ public final class DatabaseValidator {
                                 + table);
             }
         }
-        if (!dialect.isSinglePrimaryKey(c, table, system.primaryKey())) {
+        if (!dialect.catalog().isSinglePrimaryKey(c, table, system.primaryKey())) {
             problems.add(
                     p
                             + "primary-key: '"
@@ -179,7 +179,7 @@ public final class DatabaseValidator {
                                 + system.versionColumn()
                                 + "' does not exist in "
                                 + table);
-            } else if (!dialect.isIntegerType(version.type())) {
+            } else if (!dialect.catalog().isIntegerType(version.type())) {
                 problems.add(
                         p
                                 + "version-column: '"
@@ -191,7 +191,7 @@ public final class DatabaseValidator {
         }
         if (system.mayWrite(WriteOperation.INSERT)) {
             checkInsertable(system, columns, p);
-            for (String problem : dialect.guardProblems(c)) {
+            for (String problem : dialect.catalog().guardProblems(c)) {
                 problems.add(p + "connection: " + problem);
             }
             checkKeyIndex(c, dialect, system, p);
@@ -319,13 +319,13 @@ public final class DatabaseValidator {
         String column = system.columns().get(config.matchKey().attribute());
         String expression =
                 dialect.normalized(config.matchKey().normalizer(), dialect.quote(column));
-        if (!dialect.keyLookupUsesIndex(c, system.table(), expression)) {
+        if (!dialect.catalog().keyLookupUsesIndex(c, system.table(), expression)) {
             warnings.add(
                     p
                             + "table: no index on the normalised match key; every guarded INSERT scans "
                             + system.table()
                             + ". Create one: "
-                            + dialect.keyIndexAdvice(system.table(), column, expression));
+                            + dialect.catalog().keyIndexAdvice(system.table(), column, expression));
         }
     }
 
@@ -337,7 +337,7 @@ public final class DatabaseValidator {
         }
         String column = system.columns().get(config.matchKey().attribute());
         for (String privilege : needed) {
-            if (!dialect.hasPrivilege(c, system.table(), privilege, column)) {
+            if (!dialect.catalog().hasPrivilege(c, system.table(), privilege, column)) {
                 problems.add(
                         p
                                 + "table: user '"

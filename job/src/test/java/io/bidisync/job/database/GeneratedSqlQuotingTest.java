@@ -77,26 +77,27 @@ class GeneratedSqlQuotingTest {
             all.put(s + "mark writes", JobTables.markWritesSql(config, system));
             all.put(
                     s + "create heartbeat table",
-                    dialect.createHeartbeatTable(JobTables.heartbeat(config, system)));
+                    dialect.ddl().createHeartbeatTable(JobTables.heartbeat(config, system)));
             all.put(
                     s + "create writes table",
-                    dialect.createWritesTable(JobTables.writes(config, system)));
+                    dialect.ddl().createWritesTable(JobTables.writes(config, system)));
             all.put(
                     s + "create breaker table",
-                    dialect.createBreakerTable(JobTables.breaker(system)));
+                    dialect.ddl().createBreakerTable(JobTables.breaker(system)));
             all.put(
                     s + "create held-writes table",
-                    dialect.createHeldWritesTable(JobTables.heldWrites(system)));
+                    dialect.ddl().createHeldWritesTable(JobTables.heldWrites(system)));
             String column = system.columns().get(config.matchKey().attribute());
             String key = dialect.normalized(config.matchKey().normalizer(), dialect.quote(column));
-            String advice = dialect.keyIndexAdvice(system.table(), column, key);
+            String advice = dialect.catalog().keyIndexAdvice(system.table(), column, key);
             // The advice may end in prose for the reader.
             all.put(s + "key index advice", advice.replaceFirst(" \\((MySQL|MariaDB).*$", ""));
             RecordingConnection recording = RecordingConnection.empty();
             for (String privilege : List.of("SELECT", "INSERT", "UPDATE", "DELETE")) {
-                dialect.hasPrivilege(recording.connection(), system.table(), privilege, column);
+                dialect.catalog()
+                        .hasPrivilege(recording.connection(), system.table(), privilege, column);
             }
-            dialect.keyLookupUsesIndex(recording.connection(), system.table(), key);
+            dialect.catalog().keyLookupUsesIndex(recording.connection(), system.table(), key);
             Database.rowCount(recording.connection(), system);
             List<String> recorded = recording.statements();
             for (int i = 0; i < recorded.size(); i++) {
@@ -115,7 +116,7 @@ class GeneratedSqlQuotingTest {
         // The catalog query names the catalog's own tables and columns, not the job's.
         List<String> recorded =
                 ensured.statements().stream()
-                        .filter(sql -> !sql.equals(dialect.columnsSql()))
+                        .filter(sql -> !sql.equals(dialect.catalog().columnsSql()))
                         .toList();
         for (int i = 0; i < recorded.size(); i++) {
             all.put("ensure #" + i, recorded.get(i));
