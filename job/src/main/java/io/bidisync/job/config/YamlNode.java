@@ -181,8 +181,7 @@ final class YamlNode {
 
     /**
      * A duration like {@code 500ms}, {@code 1s} or {@code 2min} (Flink's notation, a bare number is
-     * milliseconds); {@code fallback} if absent or unreadable. A negative one is reported and
-     * returned, so that checks that compare durations do not report a second time.
+     * milliseconds); {@code fallback} if absent or unreadable.
      */
     Duration duration(String key, Duration fallback) {
         String text = string(key, false);
