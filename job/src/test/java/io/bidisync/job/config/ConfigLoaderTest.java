@@ -268,7 +268,8 @@ class ConfigLoaderTest {
                         "systems.erp.source.kind: unknown kind 'oracle' (use postgres-cdc or kafka-debezium)");
     }
 
-    private static final String TWO_SYSTEMS =
+    /** A small valid configuration: only required keys (ConfigSchemaTest builds on it too). */
+    static final String TWO_SYSTEMS =
             """
             name: customers
             match-key: { attribute: email }

@@ -53,13 +53,19 @@ class ConfigSchemaTest {
     private static final String EVERY_KEY =
             """
             name: customers
-            match-key: { attribute: email, normalize: email }
-            attributes: [email, name, phone, city]
+            match-key:
+              attribute: email
+              normalize: lower
+            attributes:
+              - email
+              - name
+              - phone
+              - city
             survivorship:
-              default: most-recent
-              priority: [crm, erp]
-              rules: { name: priority }
-            compare: { city: lower }
+              default: priority
+              priority: [erp, crm]
+              rules: { name: most-recent, city: priority }
+            compare: { city: lower, phone: digits }
             completeness:
               delay: 2s
               max-wait: 30s
@@ -86,12 +92,15 @@ class ConfigSchemaTest {
             safety: { max-writes-per-system: 5%, window: 10m }
             systems:
               crm:
-                connection: { url: "${CRM_URL}", username: sync, password: "${CRM_PASSWORD}" }
-                table: public.customer
+                connection:
+                  url: "${CRM_URL}"
+                  username: sync
+                  password: "${CRM_PASSWORD}"
+                table: customer
                 primary-key: id
-                version-column: version
-                version-managed-by: job
-                columns: { email: email, name: full_name, phone: phone, city: city }
+                version-column: row_version
+                version-managed-by: database
+                columns: { email: email, name: full_name, phone: phone_no, city: city }
                 write: [insert, update, delete]
                 deletes: propagate
                 create-publication: false
@@ -218,18 +227,7 @@ class ConfigSchemaTest {
 
     @Test
     void whatTheLoaderRejectsForItsShapeTheSchemaRejectsToo() throws Exception {
-        String base =
-                """
-                name: customers
-                match-key: { attribute: email }
-                attributes: [email]
-                systems:
-                  crm:
-                    connection: { url: "jdbc:postgresql://crm/db", username: sync }
-                    table: customer
-                    primary-key: id
-                    columns: { email: email }
-                """;
+        String base = ConfigLoaderTest.TWO_SYSTEMS;
         ConfigLoader.parse(base, ENVIRONMENT::get);
         assertThat(validate(base)).isEmpty();
 
