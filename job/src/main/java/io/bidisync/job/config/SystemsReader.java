@@ -72,6 +72,8 @@ final class SystemsReader {
         }
         YamlNode node = systems.child(name, map);
         node.rejectUnknownKeys(SYSTEM_KEYS);
+        // A problem in a setting below leaves the system out; a bad name or an unknown key alone
+        // does not, so that the checks between sections still see the system.
         int before = node.problemCount();
 
         String url = null;
@@ -116,7 +118,8 @@ final class SystemsReader {
         boolean createPublication = node.bool("create-publication", true);
         YamlNode source = node.map("source", false);
         DebeziumTopic changeTopic = SourceReader.changeTopic(source, syncName, name);
-        // The kind as written decides, not as read: a kind that is unreadable is reported above.
+        // The kind as written, without ${VAR} replaced, as the loader always judged it: a kind
+        // given as a reference reads a change topic above but still needs a PostgreSQL URL here.
         boolean fromKafka = source != null && SourceReader.DEBEZIUM.equals(source.value("kind"));
         if (!fromKafka && url != null && JdbcUrl.parsePostgres(url) == null) {
             node.problem(
