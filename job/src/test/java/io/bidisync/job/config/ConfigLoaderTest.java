@@ -268,7 +268,8 @@ class ConfigLoaderTest {
                         "systems.erp.source.kind: unknown kind 'oracle' (use postgres-cdc or kafka-debezium)");
     }
 
-    private static final String TWO_SYSTEMS =
+    /** A small valid configuration: only required keys (ConfigSchemaTest builds on it too). */
+    static final String TWO_SYSTEMS =
             """
             name: customers
             match-key: { attribute: email }
@@ -319,5 +320,52 @@ class ConfigLoaderTest {
                 .containsExactly(
                         "audit.system: names unknown system 'hr' (systems: [crm, erp])",
                         "audit.table: not a valid SQL identifier: 'a;b'");
+    }
+
+    @Test
+    void problemsComeSectionBySectionInTheOrderTheLoaderReadsThem() {
+        String yaml =
+                """
+                name: Bad Name
+                colour: blue
+                attributes: [email, name]
+                match-key: { attribute: mail }
+                survivorship: { default: newest, priority: [crm, sap] }
+                compare: { city: lower }
+                completeness: { delay: soon }
+                writer: { batch-size: 0 }
+                loop-breaker: { freeze: -1s }
+                systems:
+                  crm:
+                    connection: { url: "jdbc:postgresql://h/crm", username: sync }
+                    table: customer
+                    primary-key: id
+                    columns: { email: email, name: id }
+                dead-letters: { system: hr }
+                golden-output: { topic: g }
+                audit: { system: hr }
+                safety: { max-writes-per-system: 0% }
+                """;
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "colour: unknown key (known: attributes, audit, compare, completeness,"
+                                + " dead-letters, golden-output, loop-breaker, match-key, name,"
+                                + " safety, survivorship, systems, writer)",
+                        "name: must be lower case letters, digits, '-' or '_', starting with a"
+                                + " letter (got 'Bad Name')",
+                        "match-key.attribute: 'mail' is not one of the attributes [email, name]",
+                        "survivorship.default: unknown rule 'newest' (use most-recent or priority)",
+                        "compare.city: 'city' is not one of the attributes [email, name]",
+                        "completeness.delay: not a duration: 'soon' (use e.g. 500ms, 1s, 2min)",
+                        "writer.batch-size: must be a whole number ≥ 1, got '0'",
+                        "loop-breaker.freeze: not a duration: '-1s' (use e.g. 500ms, 1s, 2min)",
+                        "systems.crm.columns: maps the primary key 'id' to an attribute; keys are"
+                                + " local to each system",
+                        "survivorship.priority: names unknown system 'sap' (systems: [crm])",
+                        "dead-letters.system: names unknown system 'hr' (systems: [crm])",
+                        "golden-output.bootstrap-servers: is missing",
+                        "audit.system: names unknown system 'hr' (systems: [crm])",
+                        "safety.max-writes-per-system: must be a share of the rows above 0% and"
+                                + " up to 100% (like 5%) or a positive number, got '0%'");
     }
 }
