@@ -12,10 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The decisions about one golden record, in plain Java: links in, writes out. It holds the working
@@ -46,67 +43,28 @@ final class GoldenEntity {
     private final AuditText text;
     private final WriteDecisions decisions;
 
-    private String key;
-    private final Map<String, Link> links = new TreeMap<>();
-    private final Targets targets;
-    private GoldenStatus status;
-    private LoopGuard loopGuard;
-    private Long keptUntil;
-    private Long published;
+    private final WorkingCopy copy;
 
     GoldenEntity(GoldenRules rules) {
         this.rules = rules;
         this.text = new AuditText(rules);
         this.decisions = new WriteDecisions(rules);
-        this.targets = new Targets(rules.insertTimeoutMillis());
+        this.copy = new WorkingCopy(rules.attributes(), rules.insertTimeoutMillis());
     }
 
-    /** Makes this the working copy of golden record {@code key}'s state ({@code null}: none). */
+    /** Makes the working copy golden record {@code key}'s state ({@code null}: none). */
     void load(String key, GoldenState state) {
-        this.key = key;
-        links.clear();
-        targets.clear();
-        status = null;
-        loopGuard = null;
-        keptUntil = null;
-        published = null;
-        if (state == null) {
-            return;
-        }
-        GoldenState s = state.widened(rules.attributes());
-        for (Link link : s.links()) {
-            links.put(link.system() + '/' + link.localId(), link);
-        }
-        targets.load(s.targetSystems(), s.targets());
-        status = s.status();
-        loopGuard = s.loopGuard();
-        keptUntil = s.keptUntil();
-        published = s.published();
+        copy.load(key, state);
     }
 
     /** The state to keep; {@code null} when the record has ended. */
     GoldenState state() {
-        if (links.isEmpty()
-                && targets.isEmpty()
-                && status == null
-                && loopGuard == null
-                && keptUntil == null
-                && published == null) {
-            return null;
-        }
-        return new GoldenState(
-                links.values().toArray(new Link[0]),
-                targets.systems(),
-                targets.states(),
-                status,
-                keptUntil,
-                loopGuard,
-                published);
+        return copy.state();
     }
 
     /** Whether the record has changes waiting for completeness. */
     boolean waiting() {
-        return status != null && status.waiting();
+        return copy.waiting();
     }
 
     /**
@@ -114,18 +72,7 @@ final class GoldenEntity {
      * insert times out, when a freeze ends, when a record kept for its left-markers ends.
      */
     SortedSet<Long> timers() {
-        SortedSet<Long> out = new TreeSet<>();
-        if (waiting()) {
-            out.add(status.due(rules.delayMillis(), rules.maxWaitMillis()));
-        }
-        targets.addTimers(out);
-        if (loopGuard != null && loopGuard.frozenUntil() != TargetState.NONE) {
-            out.add(loopGuard.frozenUntil());
-        }
-        if (keptUntil != null) {
-            out.add(keptUntil);
-        }
-        return out;
+        return copy.timers(rules.delayMillis(), rules.maxWaitMillis());
     }
 
     /**
@@ -141,7 +88,7 @@ final class GoldenEntity {
         switch (change.kind()) {
             case UPSERT -> {
                 if (upsert(change, linkId, out)) {
-                    loopGuard = null;
+                    copy.loopGuard = null;
                 }
             }
             case DELETED, MOVED_OUT -> left(change, linkId, out);
@@ -153,7 +100,7 @@ final class GoldenEntity {
         if (change.eventTime() < watermark) {
             out.late();
         }
-        status = statusOrIdle().withChange(change.eventTime());
+        copy.status = statusOrIdle().withChange(change.eventTime());
     }
 
     /**
@@ -162,12 +109,12 @@ final class GoldenEntity {
      */
     void fire(long timestamp, long watermark, GoldenOutputs out) {
         boolean evaluate = false;
-        if (waiting() && timestamp >= status.due(rules.delayMillis(), rules.maxWaitMillis())) {
+        if (waiting() && timestamp >= copy.status.due(rules.delayMillis(), rules.maxWaitMillis())) {
             evaluate = true;
-            status = status.emitted();
+            copy.status = copy.status.emitted();
         }
-        for (String system : targets.timedOut(timestamp)) {
-            TargetState t = targets.of(system);
+        for (String system : copy.targets.timedOut(timestamp)) {
+            TargetState t = copy.targets.of(system);
             if (t.attempts() >= rules.insertAttempts()) {
                 giveUp(system, t, timestamp, out);
             } else {
@@ -175,16 +122,16 @@ final class GoldenEntity {
                         "Insert into {} for key {} not confirmed by CDC within {} ms; retrying if"
                                 + " the row is still missing (the insert stays guarded)",
                         system,
-                        key,
-                        targets.deadline(t) - t.pendingInsertAt());
-                targets.put(system, t.retrying());
+                        copy.key,
+                        copy.targets.deadline(t) - t.pendingInsertAt());
+                copy.targets.put(system, t.retrying());
                 evaluate = true;
             }
         }
-        if (loopGuard != null
-                && loopGuard.frozenUntil() != TargetState.NONE
-                && timestamp >= loopGuard.frozenUntil()) {
-            loopGuard = null;
+        if (copy.loopGuard != null
+                && copy.loopGuard.frozenUntil() != TargetState.NONE
+                && timestamp >= copy.loopGuard.frozenUntil()) {
+            copy.loopGuard = null;
             evaluate = true;
         }
         if (evaluate) {
@@ -197,8 +144,8 @@ final class GoldenEntity {
     }
 
     private void left(LinkChange change, String linkId, GoldenOutputs out) {
-        loopGuard = null;
-        links.remove(linkId);
+        copy.loopGuard = null;
+        copy.links.remove(linkId);
         if (rules.auditing()) {
             out.audit(
                     change.eventTime(),
@@ -211,15 +158,15 @@ final class GoldenEntity {
                             : "its match key changed",
                     null);
         }
-        targets.put(change.system(), targets.of(change.system()).asLeft());
+        copy.targets.put(change.system(), copy.targets.of(change.system()).asLeft());
         if (change.kind() == LinkChange.Kind.DELETED
                 && rules.system(change.system()).deletes() == DeletePolicy.PROPAGATE) {
-            status = statusOrIdle().withDeleteRequested(true);
+            copy.status = statusOrIdle().withDeleteRequested(true);
         }
-        if (links.isEmpty()) {
-            if (rules.publishing() && published != null) {
-                published = null;
-                out.golden(GoldenRecord.gone(key, change.eventTime()));
+        if (copy.links.isEmpty()) {
+            if (rules.publishing() && copy.published != null) {
+                copy.published = null;
+                out.golden(GoldenRecord.gone(copy.key, change.eventTime()));
             }
             if (rules.auditing()) {
                 out.audit(
@@ -241,12 +188,12 @@ final class GoldenEntity {
      * writer has dead-lettered it). A notice about an insert no longer pending changes nothing.
      */
     private void insertOutcome(LinkChange notice, GoldenOutputs out) {
-        TargetState t = targets.of(notice.system());
+        TargetState t = copy.targets.of(notice.system());
         if (!t.insertPending()) {
             return;
         }
         boolean held = notice.kind() == LinkChange.Kind.INSERT_HELD;
-        targets.put(notice.system(), held ? t.asHeld() : t.asRefused());
+        copy.targets.put(notice.system(), held ? t.asHeld() : t.asRefused());
         if (rules.auditing()) {
             out.audit(
                     notice.eventTime(),
@@ -268,20 +215,20 @@ final class GoldenEntity {
      * while the job's write to that row is on its way.
      */
     private boolean upsert(LinkChange change, String linkId, GoldenOutputs out) {
-        Link previous = links.get(linkId);
-        TargetState target = targets.of(change.system());
+        Link previous = copy.links.get(linkId);
+        TargetState target = copy.targets.of(change.system());
         Observation seen = Observation.of(change, previous, target, rules);
         if (seen.echo()) {
             out.echo();
         }
         if (previous == null && !target.isEmpty()) {
             // The system has a row of the golden record: nothing to insert or retry there.
-            targets.put(change.system(), target.withoutInsert());
+            copy.targets.put(change.system(), target.withoutInsert());
         }
         boolean echo = seen.echo();
         boolean outside = seen.outside();
         long[] changedAt = seen.changedAt();
-        links.put(
+        copy.links.put(
                 linkId,
                 new Link(
                         change.system(),
@@ -316,9 +263,9 @@ final class GoldenEntity {
      * not sent again (until they change), and a dead letter says so, once.
      */
     private void giveUp(String system, TargetState t, long time, GoldenOutputs out) {
-        targets.put(system, t.asRefused());
+        copy.targets.put(system, t.asRefused());
         String reason = text.givenUp(system, t.attempts());
-        LOG.warn("Golden record {}: {}", key, reason);
+        LOG.warn("Golden record {}: {}", copy.key, reason);
         if (rules.auditing()) {
             out.audit(time, system, null, Action.INSERT_OUTCOME, null, reason, null);
         }
@@ -327,28 +274,28 @@ final class GoldenEntity {
 
     /** Resolves the golden record and emits the writes that bring every system in line with it. */
     private void decide(long time, GoldenOutputs out) {
-        List<Link> all = new ArrayList<>(links.values());
+        List<Link> all = new ArrayList<>(copy.links.values());
         if (all.isEmpty()) {
             return;
         }
         out.emitted();
-        LoopGuard guard = loopGuard == null ? LoopGuard.CLEAR : loopGuard;
+        LoopGuard guard = copy.loopGuard == null ? LoopGuard.CLEAR : copy.loopGuard;
         if (guard.frozenAt(time)) {
             return;
         }
         GoldenStatus s = statusOrIdle();
         List<WriteIntent> intents;
         if (s.deleteRequested()) {
-            intents = decisions.deletes(key, all, time);
-            status = s.withDeleteRequested(false);
+            intents = decisions.deletes(copy.key, all, time);
+            copy.status = s.withDeleteRequested(false);
             // The entity is gone: whatever survives (a conflicting change) is never re-inserted.
             for (SystemConfig system : rules.systems()) {
-                targets.put(system.name(), targets.of(system.name()).asLeft());
+                copy.targets.put(system.name(), copy.targets.of(system.name()).asLeft());
             }
         } else {
             Survivorship.Golden golden = rules.resolve(all);
             publish(all, golden, time, out);
-            intents = decisions.writes(key, all, targets, golden, time);
+            intents = decisions.writes(copy.key, all, copy.targets, golden, time);
             if (rules.auditing()) {
                 out.audit(time, null, null, Action.RESOLVED, null, null, text.explain(golden));
             }
@@ -363,7 +310,7 @@ final class GoldenEntity {
             freeze(guard, all, time, out);
             return;
         }
-        loopGuard = guard;
+        copy.loopGuard = guard;
         for (WriteIntent intent : intents) {
             remember(intent);
             out.write(intent);
@@ -393,9 +340,9 @@ final class GoldenEntity {
                         .sorted()
                         .toArray(String[]::new);
         long fingerprint = 31 * ValueHash.of(golden.values()) + ValueHash.of(linked);
-        if (published == null || published != fingerprint) {
-            published = fingerprint;
-            out.golden(new GoldenRecord(key, false, golden.values(), linked, time));
+        if (copy.published == null || copy.published != fingerprint) {
+            copy.published = fingerprint;
+            out.golden(new GoldenRecord(copy.key, false, golden.values(), linked, time));
         }
     }
 
@@ -405,17 +352,19 @@ final class GoldenEntity {
         switch (intent.operation()) {
             case UPDATE -> {
                 String linkId = intent.system() + '/' + intent.localId();
-                links.put(
+                copy.links.put(
                         linkId,
-                        links.get(linkId)
+                        copy.links
+                                .get(linkId)
                                 .withWrite(
                                         rules.fingerprint(intent.values(), mask),
                                         intent.valueTimes()));
             }
             case INSERT ->
-                    targets.put(
+                    copy.targets.put(
                             intent.system(),
-                            targets.of(intent.system())
+                            copy.targets
+                                    .of(intent.system())
                                     .withInsert(
                                             intent.eventTime(),
                                             rules.fingerprint(intent.values(), mask),
@@ -432,10 +381,10 @@ final class GoldenEntity {
      * outside change).
      */
     private void freeze(LoopGuard guard, List<Link> all, long time, GoldenOutputs out) {
-        loopGuard = guard.frozen(time + rules.freezeMillis());
+        copy.loopGuard = guard.frozen(time + rules.freezeMillis());
         out.frozen();
         String reason = text.frozen(guard);
-        LOG.warn("Golden record {} frozen: {}", key, reason);
+        LOG.warn("Golden record {} frozen: {}", copy.key, reason);
         if (rules.auditing()) {
             out.audit(time, null, null, Action.FROZEN, null, reason, null);
         }
@@ -448,34 +397,29 @@ final class GoldenEntity {
 
     /** Clears all state of a golden record without links and without pending inserts. */
     private boolean clearIfEnded(long now) {
-        if (!links.isEmpty()) {
-            keptUntil = null;
+        if (!copy.links.isEmpty()) {
+            copy.keptUntil = null;
             return false;
         }
-        if (targets.insertPending()) {
+        if (copy.targets.insertPending()) {
             return false;
         }
-        boolean left = targets.anyLeft();
+        boolean left = copy.targets.anyLeft();
         // The last record left, but a row the job inserted elsewhere may still come back through
         // CDC (after a restore the job may not know it inserted it). Keep the left-markers until
         // the insert timeout, or that row would look like a new entity and be copied back into
         // the system that deleted it.
-        if (left && (keptUntil == null || now < keptUntil)) {
-            if (keptUntil == null) {
-                keptUntil = now + rules.insertTimeoutMillis();
+        if (left && (copy.keptUntil == null || now < copy.keptUntil)) {
+            if (copy.keptUntil == null) {
+                copy.keptUntil = now + rules.insertTimeoutMillis();
             }
             return false;
         }
-        links.clear();
-        targets.clear();
-        status = null;
-        loopGuard = null;
-        keptUntil = null;
-        published = null;
+        copy.clear();
         return true;
     }
 
     private GoldenStatus statusOrIdle() {
-        return status == null ? GoldenStatus.IDLE : status;
+        return copy.status == null ? GoldenStatus.IDLE : copy.status;
     }
 }
