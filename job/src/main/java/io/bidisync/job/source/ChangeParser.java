@@ -63,19 +63,10 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
 
     private transient ObjectMapper json;
 
-    /** The job's own transaction being read (its changes arrive together), or null. */
-    private transient String jobTransaction;
-
-    /** That transaction's writes-table payload (what {@link #JOB_TRANSACTION} keeps). */
-    private transient String jobPayload;
+    /** The job's own transaction being read (its changes arrive together). */
+    private transient JobTransaction jobTransaction;
 
     private transient ListState<String> jobTransactionState;
-
-    /** Source times of the values that transaction writes: updated rows by primary key. */
-    private transient Map<String, long[]> jobUpdates;
-
-    /** Source times of the values that transaction writes: inserted rows by match key. */
-    private transient Map<String, long[]> jobInserts;
 
     private transient Counter recordsIn;
     private transient Counter deadLetters;
@@ -92,20 +83,16 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         json = new ObjectMapper();
+        jobTransaction = new JobTransaction();
         jobTransactionState = context.getOperatorStateStore().getListState(JOB_TRANSACTION);
         List<String> restored = new ArrayList<>();
         jobTransactionState.get().forEach(restored::add);
-        if (restored.size() == 2) {
-            rememberJobTransaction(restored.get(0), restored.get(1));
-        }
+        jobTransaction.restore(restored);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        jobTransactionState.clear();
-        if (jobTransaction != null) {
-            jobTransactionState.addAll(List.of(jobTransaction, jobPayload));
-        }
+        jobTransactionState.update(jobTransaction.checkpoint());
     }
 
     @Override
@@ -303,32 +290,11 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
 
     private JsonNode rememberJobTransaction(String transaction, String payload)
             throws UnmappableException {
-        JsonNode written;
         try {
-            written = json.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new UnmappableException(
-                    null, "writes table row is not valid JSON: " + e.getOriginalMessage());
+            return jobTransaction.begin(transaction, payload);
+        } catch (IllegalArgumentException e) {
+            throw new UnmappableException(null, e.getMessage());
         }
-        jobTransaction = transaction;
-        jobPayload = payload;
-        jobUpdates = times(written.path("u"));
-        jobInserts = times(written.path("i"));
-        return written;
-    }
-
-    private static Map<String, long[]> times(JsonNode byKey) {
-        Map<String, long[]> out = new HashMap<>();
-        byKey.fields()
-                .forEachRemaining(
-                        e -> {
-                            long[] times = new long[e.getValue().size()];
-                            for (int i = 0; i < times.length; i++) {
-                                times[i] = e.getValue().get(i).asLong();
-                            }
-                            out.put(e.getKey(), times);
-                        });
-        return out;
     }
 
     /** For a row the job wrote in its current transaction, the source times of its values. */
@@ -339,15 +305,9 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                     system.name(),
                     localId,
                     transaction,
-                    jobTransaction);
+                    jobTransaction.id());
         }
-        if (jobTransaction == null || !jobTransaction.equals(transaction)) {
-            // Transactions arrive one after the other: an older one is done.
-            jobTransaction = null;
-            return new long[0];
-        }
-        long[] times = op.equals("c") ? jobInserts.get(key) : jobUpdates.get(localId);
-        return times == null ? new long[0] : times;
+        return jobTransaction.writtenAt(transaction, op, localId, key);
     }
 
     private Map<String, String> row(JsonNode image, String name) throws UnmappableException {
