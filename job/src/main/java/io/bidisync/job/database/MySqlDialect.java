@@ -182,23 +182,13 @@ final class MySqlDialect implements SqlDialect {
     }
 
     @Override
-    public String guardedInsert(
-            String quotedTable,
-            List<String> quotedColumns,
-            List<String> values,
-            String keyCondition,
-            String quotedPrimaryKey) {
-        return "INSERT INTO "
-                + quotedTable
-                + " ("
-                + String.join(", ", quotedColumns)
-                + ") SELECT "
-                + String.join(", ", values)
-                + " FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM "
-                + quotedTable
-                + " WHERE "
-                + keyCondition
-                + ")";
+    public String selectWithoutTable() {
+        return " FROM DUAL";
+    }
+
+    @Override
+    public String returning(String quotedPrimaryKey) {
+        return "";
     }
 
     @Override

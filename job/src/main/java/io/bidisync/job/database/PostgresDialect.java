@@ -121,24 +121,13 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String guardedInsert(
-            String quotedTable,
-            List<String> quotedColumns,
-            List<String> values,
-            String keyCondition,
-            String quotedPrimaryKey) {
-        return "INSERT INTO "
-                + quotedTable
-                + " ("
-                + String.join(", ", quotedColumns)
-                + ") SELECT "
-                + String.join(", ", values)
-                + " WHERE NOT EXISTS (SELECT 1 FROM "
-                + quotedTable
-                + " WHERE "
-                + keyCondition
-                + ") RETURNING "
-                + quotedPrimaryKey;
+    public String selectWithoutTable() {
+        return "";
+    }
+
+    @Override
+    public String returning(String quotedPrimaryKey) {
+        return " RETURNING " + quotedPrimaryKey;
     }
 
     @Override

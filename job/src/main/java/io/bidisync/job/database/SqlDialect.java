@@ -109,12 +109,32 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
      * statement's parameters are the values, then the {@link #keyParameters}; its new primary key
      * comes from {@link java.sql.Statement#getGeneratedKeys()}.
      */
-    String guardedInsert(
+    default String guardedInsert(
             String quotedTable,
             List<String> quotedColumns,
             List<String> values,
             String keyCondition,
-            String quotedPrimaryKey);
+            String quotedPrimaryKey) {
+        return "INSERT INTO "
+                + quotedTable
+                + " ("
+                + String.join(", ", quotedColumns)
+                + ") SELECT "
+                + String.join(", ", values)
+                + selectWithoutTable()
+                + " WHERE NOT EXISTS (SELECT 1 FROM "
+                + quotedTable
+                + " WHERE "
+                + keyCondition
+                + ")"
+                + returning(quotedPrimaryKey);
+    }
+
+    /** What a SELECT of values alone needs before its WHERE ({@code FROM DUAL} in MySQL). */
+    String selectWithoutTable();
+
+    /** What makes the INSERT return the new key, if the driver does not ask for it itself. */
+    String returning(String quotedPrimaryKey);
 
     /** The database's own clock, as a timestamp with microseconds. */
     String now();
