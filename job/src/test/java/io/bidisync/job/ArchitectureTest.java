@@ -14,8 +14,10 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -23,8 +25,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The job's packages follow its data flow — source → identity → golden → sink and safety → outputs,
- * with the configuration and the plain-Java udfs below everything — and its keyed functions declare
- * their state as constants. A change that breaks either fails the build.
+ * with the configuration and the plain-Java udfs below everything, and the entry point that submits
+ * the job above it — its keyed functions declare their state as constants, and nothing in it starts
+ * Flink locally (that is the launcher's). A change that breaks any of these fails the build.
  */
 class ArchitectureTest {
     private static final String JOB = "io.bidisync.job";
@@ -81,7 +84,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheCommandLineAssemblesAndRunsTheJob() {
+    void onlyTheEntryPointSubmitsTheJob() {
         noClasses()
                 .that()
                 .resideInAnyPackage(
@@ -96,7 +99,36 @@ class ArchitectureTest {
                         pkg("database"))
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(pkg("cli"), pkg("demo"))
+                .resideInAnyPackage(pkg("submit"))
+                .check(classes);
+    }
+
+    /**
+     * What the cluster jar carries is the job: the command line, the demo, embedded databases and
+     * local MiniClusters with their dashboard are the launcher's.
+     */
+    @Test
+    void theJobRunsOnAClusterItDoesNotStartOne() {
+        noClasses()
+                .that()
+                .resideInAPackage(JOB + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.bidisync.launcher..",
+                        "io.bidisync.embedded..",
+                        "picocli..",
+                        "io.zonky..",
+                        "org.apache.flink.runtime.minicluster..",
+                        "org.apache.flink.runtime.webmonitor..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage(JOB + "..")
+                .should()
+                .callMethodWhere(
+                        target(name("createLocalEnvironment"))
+                                .or(target(name("createLocalEnvironmentWithWebUI"))))
                 .check(classes);
     }
 

@@ -1,7 +1,7 @@
 package io.bidisync.job;
 
-import io.bidisync.job.demo.Convergence;
-import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.embedded.Convergence;
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.Canary;

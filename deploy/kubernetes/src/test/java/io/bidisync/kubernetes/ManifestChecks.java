@@ -60,7 +60,7 @@ final class ManifestChecks {
             Map<String, String> standaloneConf,
             FlinkOptions options) {}
 
-    static final String ENTRY_CLASS = "io.bidisync.job.cli.Main";
+    static final String ENTRY_CLASS = "io.bidisync.job.submit.ClusterEntry";
     static final String SECRET_PLACEHOLDER = "CHANGE-ME";
     private static final List<String> ROLES = List.of("jobManager", "taskManager");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -142,7 +142,10 @@ final class ManifestChecks {
         return problems;
     }
 
-    /** Every job's entryClass is in the job jar with {@code public static void main(String[])}. */
+    /**
+     * Every job's entryClass is in the job jar with {@code public static void main(String[])}, and
+     * loads from it on top of Flink's own classes, as on a cluster.
+     */
     static List<String> entryClass(Manifests m, Context c) {
         List<String> problems = new ArrayList<>();
         for (Doc job : m.jobs()) {
@@ -168,8 +171,7 @@ final class ManifestChecks {
             throw new UncheckedIOException(e);
         }
         try (URLClassLoader loader =
-                new URLClassLoader(
-                        new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                new URLClassLoader(new URL[] {jar.toUri().toURL()}, new FlinkLib())) {
             Class<?> type = Class.forName(className, false, loader);
             Method main = type.getMethod("main", String[].class);
             if (!Modifier.isStatic(main.getModifiers()) || main.getReturnType() != void.class) {
@@ -180,6 +182,27 @@ final class ManifestChecks {
             return "has no public static void main(String[])";
         } catch (ClassNotFoundException | IOException e) {
             return "cannot be loaded from " + jar.getFileName() + ": " + e;
+        }
+    }
+
+    /**
+     * What a Flink cluster puts below the job jar's class loader: Flink and its logging, from lib/
+     * (the cluster jar has them "provided"); nothing else.
+     */
+    private static final class FlinkLib extends ClassLoader {
+        private static final List<String> PROVIDED =
+                List.of("org.apache.flink.", "org.slf4j.", "org.apache.logging.");
+
+        FlinkLib() {
+            super(ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (PROVIDED.stream().noneMatch(name::startsWith)) {
+                throw new ClassNotFoundException(name);
+            }
+            return ManifestChecks.class.getClassLoader().loadClass(name);
         }
     }
 

@@ -42,7 +42,9 @@ class ManifestsTest {
     static void load() throws Exception {
         dir = Path.of(property("bidisync.kubernetes.dir", "."));
         Path jar = Path.of(property("bidisync.jar", "../../job/target/bidisync.jar"));
-        assertThat(jar).as("the job jar: build it first (mvn -pl job -am package)").isRegularFile();
+        assertThat(jar)
+                .as("the cluster jar: build it first (mvn -pl job -am package)")
+                .isRegularFile();
         Path standalone = Path.of(property("bidisync.standalone.conf", "../standalone/conf"));
         Map<String, String> standaloneConf = new LinkedHashMap<>();
         Map<?, ?> yaml =
@@ -195,10 +197,13 @@ class ManifestsTest {
 
     @Test
     void aWrongEntryClassFails() {
-        Manifests m = changed(d -> job(d).put("entryClass", "io.bidisync.job.cli.Mian"));
+        Manifests m = changed(d -> job(d).put("entryClass", "io.bidisync.job.submit.ClusterEntyr"));
         assertThat(ManifestChecks.entryClass(m, context))
                 .hasSize(2)
-                .allMatch(p -> p.contains("io.bidisync.job.cli.Mian is not in bidisync.jar"));
+                .allMatch(
+                        p ->
+                                p.contains(
+                                        "io.bidisync.job.submit.ClusterEntyr is not in bidisync.jar"));
 
         Manifests noMain =
                 changed(d -> job(d).put("entryClass", "io.bidisync.job.config.ConfigLoader"));

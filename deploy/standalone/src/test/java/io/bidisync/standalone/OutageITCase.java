@@ -1,6 +1,6 @@
 package io.bidisync.standalone;
 
-import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.soak.SoakWorkload;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;

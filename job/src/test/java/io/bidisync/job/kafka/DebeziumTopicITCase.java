@@ -1,7 +1,7 @@
 package io.bidisync.job.kafka;
 
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.Planner;
 import io.bidisync.job.soak.SoakWorkload;

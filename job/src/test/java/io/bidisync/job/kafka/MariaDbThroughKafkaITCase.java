@@ -1,17 +1,18 @@
 package io.bidisync.job.kafka;
 
+import io.bidisync.embedded.CustomerTables;
+import io.bidisync.embedded.CustomerTables.Row;
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.demo.CustomerTables;
-import io.bidisync.job.demo.CustomerTables.Row;
-import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.Canary;
 import io.bidisync.job.testutil.DebeziumFeed;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
+import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestKafka;
 import io.bidisync.job.testutil.TestServers;
@@ -50,7 +51,7 @@ class MariaDbThroughKafkaITCase extends MiniClusterITCase {
         pg.createDatabase(DATABASE);
         pg.execute(
                 DATABASE,
-                CustomerTables.CRM
+                SyncedSystem.crm().ddl()
                         + "; INSERT INTO customer (email, full_name, city) VALUES ('bob@example.com', 'Bob', 'Rome')");
         String topic = "maria.changes";
         TestKafka.createTopic(topic, false);

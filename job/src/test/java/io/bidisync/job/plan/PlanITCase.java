@@ -1,6 +1,6 @@
 package io.bidisync.job.plan;
 
-import io.bidisync.job.demo.DemoData;
+import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.golden.GoldenRecord;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.testutil.AuditEvent;
@@ -39,8 +39,8 @@ class PlanITCase extends MiniClusterITCase {
     void plansTheDemoDataAndTheJobDoesExactlyThat(@TempDir Path out) throws Exception {
         try (SyncRun run =
                 SyncRun.of(crm(), erp())
-                        .seed("crm", DemoData.CRM_SEED)
-                        .seed("erp", DemoData.ERP_SEED)
+                        .seed("crm", SampleCustomers.CRM_SEED)
+                        .seed("erp", SampleCustomers.ERP_SEED)
                         .create()) {
             Plan plan = plan(run);
 

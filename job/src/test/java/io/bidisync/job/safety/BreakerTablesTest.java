@@ -1,11 +1,11 @@
 package io.bidisync.job.safety;
 
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.SqlDialect;
-import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.golden.WriteIntent.Operation;
 import io.bidisync.job.testutil.LocalMariaDb;

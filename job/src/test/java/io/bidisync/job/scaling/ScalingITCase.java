@@ -1,6 +1,6 @@
 package io.bidisync.job.scaling;
 
-import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.soak.SoakWorkload;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.Canary;

@@ -1,6 +1,6 @@
 package io.bidisync.job.scenario;
 
-import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.MiniClusterITCase;

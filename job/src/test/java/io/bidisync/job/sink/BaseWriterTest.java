@@ -1,8 +1,8 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.embedded.CustomerTables;
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.demo.CustomerTables;
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.golden.WriteIntent.Operation;
 
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * MySqlWriterTest}), which bind the database and keep the cases only their dialect has. The writer
  * is driven by a test clock instead of the task's timers.
  *
- * <p>The table is ERP's {@code client} (demo configuration, {@code write: [insert, update,
+ * <p>The table is ERP's {@code client} (sample configuration, {@code write: [insert, update,
  * delete]}, dead letters in ERP's database), holding Ann (1) and Bob (2) at version 1 before every
  * test.
  */

@@ -1,9 +1,9 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.TestConfigs;

@@ -1,10 +1,10 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.embedded.CustomerTables.Row;
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.demo.CustomerTables;
-import io.bidisync.job.demo.CustomerTables.Row;
-import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestConfigs;
 
 import org.assertj.core.api.AbstractStringAssert;
@@ -64,7 +64,7 @@ class PostgresWriterTest extends BaseWriterTest {
         pg.execute(
                 "erp",
                 "TRUNCATE bidisync_dead_letter, bidisync_writes; DROP TABLE IF EXISTS client; "
-                        + CustomerTables.ERP
+                        + SyncedSystem.erp().ddl()
                         + "INSERT INTO client (mail, name, town) VALUES ('ann@example.com', 'Ann', 'Oslo'),"
                         + " ('bob@example.com', 'Bob', 'Bergen');");
     }

@@ -1,11 +1,11 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.audit.AuditHistory;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
-import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.golden.WriteIntent.Operation;
 import io.bidisync.job.testutil.LocalMariaDb;

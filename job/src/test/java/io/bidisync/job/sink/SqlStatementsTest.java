@@ -1,11 +1,11 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
-import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.udfs.normalize.Normalizer;
 

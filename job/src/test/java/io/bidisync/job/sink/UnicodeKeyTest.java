@@ -1,13 +1,13 @@
 package io.bidisync.job.sink;
 
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.SqlDialect;
-import io.bidisync.job.demo.CustomerTables;
-import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.golden.WriteIntent.Operation;
 import io.bidisync.job.testutil.LocalMariaDb;
+import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
 import io.bidisync.udfs.normalize.Normalizer;
@@ -104,7 +104,7 @@ class UnicodeKeyTest {
                                 + " ENCODING 'UTF8' TEMPLATE template0 "
                                 + target.locale);
             }
-            pg.execute(target.database(), CustomerTables.ERP);
+            pg.execute(target.database(), SyncedSystem.erp().ddl());
             SyncConfig config =
                     TestConfigs.crmErp(
                             pg.jdbcUrl(target.database()), pg.jdbcUrl(target.database()));

@@ -1,6 +1,6 @@
 package io.bidisync.job.testutil;
 
-import io.bidisync.job.demo.LocalPostgres;
+import io.bidisync.embedded.LocalPostgres;
 
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;

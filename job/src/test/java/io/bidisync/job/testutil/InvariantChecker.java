@@ -1,9 +1,9 @@
 package io.bidisync.job.testutil;
 
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.WriteOperation;
-import io.bidisync.job.demo.CustomerTables.Row;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Contribution;

@@ -184,7 +184,7 @@ public final class LocalMariaDb implements AutoCloseable {
     }
 
     /**
-     * The demo's CRM/ERP configuration with both systems on this server: CRM as {@code
+     * The sample CRM/ERP configuration with both systems on this server: CRM as {@code
      * crm.customer} through a {@code jdbc:mariadb:} URL, ERP as {@code erp.client} through a {@code
      * jdbc:mysql:} URL; {@code extra} appended.
      */

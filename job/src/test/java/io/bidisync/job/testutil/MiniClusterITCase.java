@@ -1,6 +1,6 @@
 package io.bidisync.job.testutil;
 
-import io.bidisync.job.demo.CustomerTables.Row;
+import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.metrics.RestMetrics;
 
 import org.apache.flink.api.common.JobID;

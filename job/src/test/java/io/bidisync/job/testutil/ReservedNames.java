@@ -1,7 +1,7 @@
 package io.bidisync.job.testutil;
 
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.demo.LocalPostgres;
 
 /**
  * A configuration whose every identifier is a word databases reserve: schemas {@code user} and

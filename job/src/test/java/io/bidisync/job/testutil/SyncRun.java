@@ -1,13 +1,13 @@
 package io.bidisync.job.testutil;
 
+import io.bidisync.embedded.CustomerTables;
+import io.bidisync.embedded.CustomerTables.Row;
+import io.bidisync.embedded.LocalPostgres;
+import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
-import io.bidisync.job.demo.CustomerTables;
-import io.bidisync.job.demo.CustomerTables.Row;
-import io.bidisync.job.demo.DemoData;
-import io.bidisync.job.demo.LocalPostgres;
 import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.upgrade.Upgrade;
 
@@ -91,7 +91,7 @@ public final class SyncRun implements AutoCloseable {
             return this;
         }
 
-        /** Changes the demo settings (everything but the systems), e.g. a rule or a delay. */
+        /** Changes the sample settings (everything but the systems), e.g. a rule or a delay. */
         public Builder settings(UnaryOperator<String> change) {
             settings = settings.andThen(change)::apply;
             return this;
@@ -109,7 +109,7 @@ public final class SyncRun implements AutoCloseable {
             String database = "run" + run;
             StringBuilder yaml =
                     new StringBuilder(
-                            settings.apply(DemoData.SETTINGS)
+                            settings.apply(SampleCustomers.SETTINGS)
                                     .replace("name: demo", "name: run" + run));
             yaml.append("systems:\n");
             for (SyncedSystem s : systems.values()) {

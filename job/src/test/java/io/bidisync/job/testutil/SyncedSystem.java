@@ -1,5 +1,6 @@
 package io.bidisync.job.testutil;
 
+import io.bidisync.embedded.CustomerTables;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.udfs.normalize.Normalizer;
 
@@ -10,8 +11,8 @@ import java.util.Map;
 
 /**
  * A system of the test scenarios: its table, how it maps to the attributes [email, name, phone,
- * city], and what the job may write to it. CRM and ERP are the demo's tables; Billing is read-only
- * and holds no phone.
+ * city], and what the job may write to it. CRM and ERP are the {@link CustomerTables} with their
+ * key indexes; Billing is read-only and holds no phone.
  */
 public record SyncedSystem(
         String name,
@@ -33,7 +34,7 @@ public record SyncedSystem(
                 "id",
                 "version",
                 columns("email", "full_name", "phone", "city"),
-                io.bidisync.job.demo.CustomerTables.CRM,
+                CustomerTables.crm(SyncedSystem::emailKey),
                 "[insert, update]",
                 "ignore",
                 "");
@@ -46,7 +47,7 @@ public record SyncedSystem(
                 "client_no",
                 "row_version",
                 columns("mail", "name", "phone", "town"),
-                io.bidisync.job.demo.CustomerTables.ERP,
+                CustomerTables.erp(SyncedSystem::emailKey),
                 "[insert, update]",
                 "ignore",
                 "");
@@ -166,8 +167,13 @@ public record SyncedSystem(
                 + "');";
     }
 
-    /** SQL for the normalised e-mail of a column (for queries in tests). */
+    /** SQL for the normalised e-mail of the system's e-mail column (for queries in tests). */
     public String emailKey() {
-        return SqlDialect.POSTGRES.normalized(Normalizer.EMAIL, column("email"));
+        return emailKey(column("email"));
+    }
+
+    /** SQL for the normalised e-mail of a column, as the job's PostgreSQL dialect writes it. */
+    public static String emailKey(String column) {
+        return SqlDialect.POSTGRES.normalized(Normalizer.EMAIL, column);
     }
 }

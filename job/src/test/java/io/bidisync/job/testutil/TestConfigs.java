@@ -1,9 +1,9 @@
 package io.bidisync.job.testutil;
 
+import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.config.ConfigException;
 import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.demo.DemoData;
 
 import java.util.function.UnaryOperator;
 
@@ -12,11 +12,11 @@ public final class TestConfigs {
     private TestConfigs() {}
 
     /**
-     * The demo's CRM/ERP configuration (both read-write, matched by e-mail) with {@code extra}
+     * The sample CRM/ERP configuration (both read-write, matched by e-mail) with {@code extra}
      * appended.
      */
     public static String crmErpYaml(String crmUrl, String erpUrl, String extra) {
-        return DemoData.CONFIG.formatted(crmUrl, erpUrl) + extra;
+        return SampleCustomers.CONFIG.formatted(crmUrl, erpUrl) + extra;
     }
 
     public static SyncConfig crmErp(String crmUrl, String erpUrl) {

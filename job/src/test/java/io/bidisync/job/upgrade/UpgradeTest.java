@@ -1,8 +1,8 @@
 package io.bidisync.job.upgrade;
 
+import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.config.ConfigException;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.demo.DemoData;
 import io.bidisync.job.testutil.TestConfigs;
 
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class UpgradeTest {
     private static final String ERP = "jdbc:postgresql://localhost:1/erp";
 
     private static SyncConfig config(UnaryOperator<String> change) {
-        return TestConfigs.parse(change.apply(DemoData.CONFIG.formatted(CRM, ERP)));
+        return TestConfigs.parse(change.apply(SampleCustomers.CONFIG.formatted(CRM, ERP)));
     }
 
     private static final SyncConfig BEFORE = config(s -> s);
@@ -109,11 +109,14 @@ class UpgradeTest {
     @Test
     void aRemovedSystemOrAnUnmappedColumnIsRefused() {
         String oneSystem =
-                DemoData.SETTINGS.replace("[crm, erp]", "[crm]")
+                SampleCustomers.SETTINGS.replace("[crm, erp]", "[crm]")
                         + "systems:\n"
-                        + DemoData.CONFIG
+                        + SampleCustomers.CONFIG
                                 .formatted(CRM, ERP)
-                                .substring(DemoData.CONFIG.formatted(CRM, ERP).indexOf("  crm:"))
+                                .substring(
+                                        SampleCustomers.CONFIG
+                                                .formatted(CRM, ERP)
+                                                .indexOf("  crm:"))
                                 .split("  erp:")[0];
         assertThatThrownBy(() -> Upgrade.from(TestConfigs.parse(oneSystem), SAVED, "/sp/1"))
                 .isInstanceOf(ConfigException.class)

@@ -1,0 +1,127 @@
+package io.bidisync.launcher;
+
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.plan.Plan;
+import io.bidisync.job.plan.PlanReport;
+import io.bidisync.job.plan.Planner;
+import io.bidisync.job.submit.Preflight;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bidisync plan --config FILE [--out DIR]}: what the job would write, computed by the job's
+ * own graph over snapshots of the tables, written nowhere but the report.
+ */
+@Command(
+        name = "plan",
+        description = {
+            "What the job would write, computed by the job's own code over snapshots of the tables;"
+                    + " writes nothing to the systems. Prints a report and writes it to DIR as"
+                    + " summary.csv, writes.csv, match-groups.csv and plan.json."
+        })
+final class PlanCommand implements Callable<Integer> {
+    private static final int SHOWN = 20;
+
+    @Mixin private SharedOptions.ConfigFile configFile;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "bidisync-plan",
+            description = "Where the report's files go (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Mixin private SharedOptions.Help help;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The last progress printed: a line only when it changed. */
+    private Map<String, Long> shown = Map.of();
+
+    PlanCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = configFile.file;
+        SyncConfig config = Preflight.check(file, out, err);
+        if (config == null) {
+            return Main.PROBLEMS;
+        }
+        Configuration flink = LocalFlink.local(LocalFlink.freePort(0));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        out.println(
+                "bidisync plan: reading "
+                        + String.join(", ", config.systems().keySet())
+                        + " (snapshots; nothing is written)…");
+        Plan plan =
+                Planner.plan(
+                        config,
+                        env,
+                        new RestMetrics("http://127.0.0.1:" + flink.get(RestOptions.PORT)),
+                        new Planner.Progress() {
+                            @Override
+                            public void rowsRead(Map<String, Long> read, Map<String, Long> total) {
+                                progress(read, total);
+                            }
+
+                            @Override
+                            public void step(String what) {
+                                out.println("  " + what + "…");
+                            }
+                        });
+        out.println("  writing the report…");
+        PlanReport report = new PlanReport(plan);
+        report.print(out, SHOWN);
+        report.write(dir);
+        out.println();
+        out.println(
+                "Files: "
+                        + dir.toAbsolutePath()
+                        + " ("
+                        + String.join(", ", PlanReport.FILES)
+                        + ")");
+        return Main.OK;
+    }
+
+    private void progress(Map<String, Long> read, Map<String, Long> total) {
+        if (read.isEmpty() || read.equals(shown)) {
+            return;
+        }
+        shown = read;
+        if (read.equals(total)) {
+            out.println("  all rows read; deciding the golden records…");
+            return;
+        }
+        StringBuilder line = new StringBuilder("  read:");
+        read.forEach(
+                (system, n) -> {
+                    long of = total.getOrDefault(system, 0L);
+                    line.append(' ')
+                            .append(system)
+                            .append(' ')
+                            .append(String.format("%,d/%,d", n, of))
+                            .append(
+                                    of > 0
+                                            ? String.format(" (%d%%)", Math.min(100, n * 100 / of))
+                                            : "");
+                });
+        out.println(line);
+    }
+}

@@ -1,0 +1,97 @@
+package io.bidisync.launcher;
+
+import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.submit.Preflight;
+import io.bidisync.job.upgrade.Upgrade;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code bidisync run --config FILE}: the job in a local MiniCluster with the dashboard. */
+@Command(
+        name = "run",
+        description = {
+            "Checks the configuration and the databases, then runs the job in a local MiniCluster"
+                    + " with the dashboard until Ctrl-C. Logs go to bidisync-data/logs, checkpoints"
+                    + " to bidisync-data/checkpoints."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Mixin private SharedOptions.ConfigFile configFile;
+
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8081",
+            converter = Port.class,
+            description =
+                    "The dashboard's port (default: ${DEFAULT-VALUE}; a free one if it is taken).")
+    private int port;
+
+    @Mixin private SharedOptions.Help help;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RunCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = configFile.file;
+        SyncConfig config = Preflight.check(file, out, err);
+        if (config == null) {
+            return Main.PROBLEMS;
+        }
+        Configuration flink = LocalFlink.local(LocalFlink.freePort(port));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        // Local settings may name a savepoint to start from (execution.savepoint.path).
+        Upgrade upgrade = Preflight.upgrade(file, config, env, err);
+        if (upgrade == null) {
+            return Main.PROBLEMS;
+        }
+        SyncJob.prepareDatabases(config);
+        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
+        out.println(
+                "bidisync: syncing '"
+                        + config.name()
+                        + "' between "
+                        + String.join(", ", config.systems().keySet()));
+        out.println(
+                "Dashboard: http://127.0.0.1:"
+                        + flink.get(RestOptions.PORT)
+                        + "  (Ctrl-C stops the job)");
+        env.execute("bidisync " + config.name());
+        return Main.OK;
+    }
+
+    /** A TCP port: 0 (any free one) to 65535; anything else is a usage error, not a crash. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, like an out-of-range number
+            }
+            throw new TypeConversionException("'" + value + "' is not a port (0 to 65535)");
+        }
+    }
+}
