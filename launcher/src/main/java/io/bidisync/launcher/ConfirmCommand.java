@@ -2,7 +2,6 @@ package io.bidisync.launcher;
 
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.safety.BreakerTables;
-import io.bidisync.job.submit.Preflight;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync confirm --config FILE --system S}: releases the writes the mass-change breaker
@@ -24,9 +22,7 @@ import java.util.concurrent.Callable;
                     + " pending): the job lets them and that system's further writes pass for one"
                     + " safety window."
         })
-final class ConfirmCommand implements Callable<Integer> {
-    @Mixin private SharedOptions.ConfigFile configFile;
-
+final class ConfirmCommand extends ConfiguredCommand {
     @Option(
             names = "--system",
             paramLabel = "SYSTEM",
@@ -36,21 +32,12 @@ final class ConfirmCommand implements Callable<Integer> {
 
     @Mixin private SharedOptions.Help help;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     ConfirmCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public Integer call() throws Exception {
-        Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
+    int run(Path file, SyncConfig config) throws Exception {
         if (!config.systems().containsKey(systemName)) {
             err.println(
                     "unknown system '"

@@ -4,7 +4,6 @@ import io.bidisync.job.audit.AuditEntry;
 import io.bidisync.job.audit.AuditEntry.Action;
 import io.bidisync.job.audit.AuditHistory;
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.submit.Preflight;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync explain --config FILE --key KEY}: the audited history of one entity — which
@@ -29,7 +27,7 @@ import java.util.concurrent.Callable;
                     + " chose each golden value, what was written where. Needs the write audit"
                     + " (audit: true in the configuration)."
         })
-final class ExplainCommand implements Callable<Integer> {
+final class ExplainCommand extends ConfiguredCommand {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final Set<String> WRITES =
@@ -40,8 +38,6 @@ final class ExplainCommand implements Callable<Integer> {
                     Action.CONFLICT,
                     Action.BLOCKED_INSERT);
 
-    @Mixin private SharedOptions.ConfigFile configFile;
-
     @Option(
             names = "--key",
             paramLabel = "MATCH_KEY",
@@ -51,21 +47,12 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Mixin private SharedOptions.Help help;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     ExplainCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public Integer call() throws Exception {
-        Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
+    int run(Path file, SyncConfig config) throws Exception {
         if (config.audit() == null) {
             err.println("audit: explain reads the write audit; switch it on with 'audit: true'");
             return Main.PROBLEMS;

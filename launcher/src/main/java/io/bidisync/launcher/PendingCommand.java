@@ -7,7 +7,6 @@ import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.PlanReport;
 import io.bidisync.job.safety.BreakerTables;
-import io.bidisync.job.submit.Preflight;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync pending --config FILE [--out DIR]}: the writes the mass-change breaker holds
@@ -33,10 +31,8 @@ import java.util.concurrent.Callable;
             "The writes the mass-change breaker holds back, per system, in the plan's format"
                     + " (printed, and as CSV and JSON in DIR); bidisync confirm releases them."
         })
-final class PendingCommand implements Callable<Integer> {
+final class PendingCommand extends ConfiguredCommand {
     private static final int SHOWN = 20;
-
-    @Mixin private SharedOptions.ConfigFile configFile;
 
     @Option(
             names = "--out",
@@ -47,21 +43,12 @@ final class PendingCommand implements Callable<Integer> {
 
     @Mixin private SharedOptions.Help help;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     PendingCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public Integer call() throws Exception {
-        Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
+    int run(Path file, SyncConfig config) throws Exception {
         if (config.safety() == null) {
             err.println("safety: no mass-change breaker configured, so nothing is held back");
             return Main.PROBLEMS;

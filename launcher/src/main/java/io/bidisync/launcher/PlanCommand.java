@@ -5,7 +5,6 @@ import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.PlanReport;
 import io.bidisync.job.plan.Planner;
-import io.bidisync.job.submit.Preflight;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync plan --config FILE [--out DIR]}: what the job would write, computed by the job's
@@ -31,10 +29,8 @@ import java.util.concurrent.Callable;
                     + " writes nothing to the systems. Prints a report and writes it to DIR as"
                     + " summary.csv, writes.csv, match-groups.csv and plan.json."
         })
-final class PlanCommand implements Callable<Integer> {
+final class PlanCommand extends ConfiguredCommand {
     private static final int SHOWN = 20;
-
-    @Mixin private SharedOptions.ConfigFile configFile;
 
     @Option(
             names = "--out",
@@ -45,24 +41,15 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin private SharedOptions.Help help;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     /** The last progress printed: a line only when it changed. */
     private Map<String, Long> shown = Map.of();
 
     PlanCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public Integer call() throws Exception {
-        Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
+    int run(Path file, SyncConfig config) throws Exception {
         Configuration flink = LocalFlink.local(LocalFlink.freePort(0));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);

@@ -17,7 +17,6 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code bidisync run --config FILE}: the job in a local MiniCluster with the dashboard. */
 @Command(
@@ -27,9 +26,7 @@ import java.util.concurrent.Callable;
                     + " with the dashboard until Ctrl-C. Logs go to bidisync-data/logs, checkpoints"
                     + " to bidisync-data/checkpoints."
         })
-final class RunCommand implements Callable<Integer> {
-    @Mixin private SharedOptions.ConfigFile configFile;
-
+final class RunCommand extends ConfiguredCommand {
     @Option(
             names = "--port",
             paramLabel = "N",
@@ -41,21 +38,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin private SharedOptions.Help help;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     RunCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public Integer call() throws Exception {
-        Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
+    int run(Path file, SyncConfig config) throws Exception {
         Configuration flink = LocalFlink.local(LocalFlink.freePort(port));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);

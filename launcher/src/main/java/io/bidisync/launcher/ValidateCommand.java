@@ -1,14 +1,12 @@
 package io.bidisync.launcher;
 
 import io.bidisync.job.config.SyncConfig;
-import io.bidisync.job.submit.Preflight;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code bidisync validate --config FILE}: checks the configuration and the databases, changes
@@ -22,25 +20,15 @@ import java.util.concurrent.Callable;
                     + " insertability, key index); and each Kafka topic (reachable, exists, one"
                     + " partition for change topics, golden topic compacted). Changes nothing."
         })
-final class ValidateCommand implements Callable<Integer> {
-    @Mixin private SharedOptions.ConfigFile configFile;
+final class ValidateCommand extends ConfiguredCommand {
     @Mixin private SharedOptions.Help help;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     ValidateCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public Integer call() {
-        Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
-            return Main.PROBLEMS;
-        }
+    int run(Path file, SyncConfig config) {
         out.println(
                 file
                         + ": OK ("
