@@ -11,23 +11,12 @@ import java.util.List;
 import java.util.Set;
 
 /** MySQL's and MariaDB's catalog: what {@code validate} asks about a table and the guard. */
-final class MySqlCatalogChecks implements CatalogChecks {
+record MySqlCatalogChecks(MySqlDialect dialect) implements CatalogChecks {
     private static final Set<String> INTEGER_TYPES =
             Set.of("tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal");
 
     /** MySQL's error "command denied to user". */
     private static final int COMMAND_DENIED = 1142;
-
-    private final MySqlDialect dialect;
-
-    MySqlCatalogChecks(MySqlDialect dialect) {
-        this.dialect = dialect;
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        return dialect;
-    }
 
     /** Both servers have the collation and its {@code LOWER}. */
     @Override

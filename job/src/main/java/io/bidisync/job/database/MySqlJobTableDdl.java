@@ -3,20 +3,9 @@ package io.bidisync.job.database;
 import io.bidisync.job.config.TableName;
 
 /** MySQL's and MariaDB's DDL of the job's own tables. */
-final class MySqlJobTableDdl implements JobTableDdl {
+record MySqlJobTableDdl(MySqlDialect dialect) implements JobTableDdl {
     /** The job's tables: transactional, and able to hold any text. */
     private static final String TABLE_OPTIONS = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
-
-    private final MySqlDialect dialect;
-
-    MySqlJobTableDdl(MySqlDialect dialect) {
-        this.dialect = dialect;
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        return dialect;
-    }
 
     /**
      * {@code timestamp} (not {@code datetime}): stored in UTC, so a change event carries an

@@ -9,18 +9,7 @@ import java.util.Properties;
 /**
  * MySQL and MariaDB sessions: how the job connects (isolation, sql_mode), and who waits for a lock.
  */
-final class MySqlSessions implements Sessions {
-    private final MySqlDialect dialect;
-
-    MySqlSessions(MySqlDialect dialect) {
-        this.dialect = dialect;
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        return dialect;
-    }
-
+record MySqlSessions(MySqlDialect dialect) implements Sessions {
     /**
      * Opens a connection through the MariaDB driver (also for {@code jdbc:mysql:} URLs, which it
      * accepts with {@code permitMysqlScheme}), with the session settings the writes rely on:

@@ -11,18 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** PostgreSQL's catalog: what {@code validate} asks about a table and the guard. */
-final class PostgresCatalogChecks implements CatalogChecks {
-    private final PostgresDialect dialect;
-
-    PostgresCatalogChecks(PostgresDialect dialect) {
-        this.dialect = dialect;
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        return dialect;
-    }
-
+record PostgresCatalogChecks(PostgresDialect dialect) implements CatalogChecks {
     /** {@code normalize} needs PostgreSQL 13 and a UTF8 database. */
     @Override
     public List<String> guardProblems(Connection connection) throws SQLException {

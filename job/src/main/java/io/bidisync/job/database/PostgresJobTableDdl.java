@@ -3,18 +3,7 @@ package io.bidisync.job.database;
 import io.bidisync.job.config.TableName;
 
 /** PostgreSQL's DDL of the job's own tables. */
-final class PostgresJobTableDdl implements JobTableDdl {
-    private final PostgresDialect dialect;
-
-    PostgresJobTableDdl(PostgresDialect dialect) {
-        this.dialect = dialect;
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        return dialect;
-    }
-
+record PostgresJobTableDdl(PostgresDialect dialect) implements JobTableDdl {
     @Override
     public String createHeartbeatTable(TableName table) {
         return createTable(

@@ -8,18 +8,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /** PostgreSQL sessions: how the job connects, and who waits for a lock. */
-final class PostgresSessions implements Sessions {
-    private final PostgresDialect dialect;
-
-    PostgresSessions(PostgresDialect dialect) {
-        this.dialect = dialect;
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        return dialect;
-    }
-
+record PostgresSessions(PostgresDialect dialect) implements Sessions {
     /**
      * Values are bound as untyped text ({@code stringtype=unspecified}), so the server converts
      * them to each column's type: attribute values travel through the job as text.

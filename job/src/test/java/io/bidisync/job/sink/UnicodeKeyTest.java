@@ -10,6 +10,7 @@ import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
+import io.bidisync.udfs.normalize.KeySpellings;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,32 +40,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * guard blocks an insert whose key differs from a stored row's only so — and no other insert.
  */
 class UnicodeKeyTest {
-    /** Spellings of one key each. */
+    /** Spellings of one key each: the shared ones, and other letters that are keys of their own. */
     static final List<List<String>> SAME_KEY =
-            List.of(
-                    List.of(
-                            "Jos\u00E9@Example.com",
-                            "Jose\u0301@Example.com",
-                            "JOS\u00C9@example.com",
-                            "JOSE\u0301@EXAMPLE.COM"),
-                    List.of(
-                            "\u0130stanbul@x.tr",
-                            "I\u0307stanbul@x.tr",
-                            "ISTANBUL@x.tr",
-                            "istanbul@x.tr"),
-                    List.of("Stra\u00DFe@x.de", "STRA\u1E9EE@x.de", "stra\u00DFe@x.de"),
-                    List.of(
-                            "\u039F\u0394\u039F\u03A3@x.gr",
-                            "\u03BF\u03B4\u03BF\u03C2@x.gr",
-                            "\u03BF\u03B4\u03BF\u03C3@x.gr",
-                            "\u039F\u03B4\u03BF\u03C2@x.gr"),
-                    List.of("\u00C5se@x.no", "\u212Bse@x.no", "A\u030Ase@x.no", "\u00E5se@x.no"),
-                    List.of("\u01C4ak@x", "\u01C5ak@x", "\u01C6ak@x"),
-                    // Other letters, not other spellings: keys of their own.
-                    List.of("jose@example.com"),
-                    List.of("\u0131stanbul@x.tr", "\u0131STANBUL@x.tr"),
-                    List.of("strasse@x.de", "STRASSE@x.de"),
-                    List.of("ase@x.no"));
+            Stream.concat(
+                            KeySpellings.SAME_KEY.stream(),
+                            Stream.of(
+                                    List.of("jose@example.com"),
+                                    List.of("\u0131stanbul@x.tr", "\u0131STANBUL@x.tr"),
+                                    List.of("strasse@x.de", "STRASSE@x.de"),
+                                    List.of("ase@x.no")))
+                    .toList();
 
     /** Where a key is stored: a database with its locale, a column with its collation. */
     enum Target {
