@@ -3,16 +3,12 @@ package io.bidisync.job.golden;
 import io.bidisync.job.serialization.ValueSerializer;
 import io.bidisync.job.serialization.ValueTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 import static io.bidisync.job.serialization.Fields.readLength;
 import static io.bidisync.job.serialization.Fields.readLongs;
@@ -129,11 +125,9 @@ public final class GoldenStateSerializer extends ValueSerializer<GoldenState> {
     }
 
     /** Named by {@link GoldenState}'s {@code @TypeInfo}. */
-    public static final class Factory extends TypeInfoFactory<GoldenState> {
-        @Override
-        public TypeInformation<GoldenState> createTypeInfo(
-                Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new ValueTypeInfo<>(GoldenState.class, INSTANCE);
+    public static final class Factory extends ValueTypeInfo.Factory<GoldenState> {
+        public Factory() {
+            super(GoldenState.class, INSTANCE);
         }
     }
 }

@@ -3,16 +3,12 @@ package io.bidisync.job.identity;
 import io.bidisync.job.serialization.ValueSerializer;
 import io.bidisync.job.serialization.ValueTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 import static io.bidisync.job.serialization.Fields.readLongs;
 import static io.bidisync.job.serialization.Fields.readNullableLong;
@@ -72,11 +68,9 @@ public final class LinkChangeSerializer extends ValueSerializer<LinkChange> {
     }
 
     /** Named by {@link LinkChange}'s {@code @TypeInfo}. */
-    public static final class Factory extends TypeInfoFactory<LinkChange> {
-        @Override
-        public TypeInformation<LinkChange> createTypeInfo(
-                Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new ValueTypeInfo<>(LinkChange.class, INSTANCE);
+    public static final class Factory extends ValueTypeInfo.Factory<LinkChange> {
+        public Factory() {
+            super(LinkChange.class, INSTANCE);
         }
     }
 }

@@ -3,16 +3,12 @@ package io.bidisync.job.identity;
 import io.bidisync.job.serialization.ValueSerializer;
 import io.bidisync.job.serialization.ValueTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 import static io.bidisync.job.serialization.Fields.readLongs;
 import static io.bidisync.job.serialization.Fields.readNullableLong;
@@ -61,11 +57,9 @@ public final class RecordIdentitySerializer extends ValueSerializer<RecordIdenti
     }
 
     /** Named by {@link RecordIdentity}'s {@code @TypeInfo}. */
-    public static final class Factory extends TypeInfoFactory<RecordIdentity> {
-        @Override
-        public TypeInformation<RecordIdentity> createTypeInfo(
-                Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new ValueTypeInfo<>(RecordIdentity.class, INSTANCE);
+    public static final class Factory extends ValueTypeInfo.Factory<RecordIdentity> {
+        public Factory() {
+            super(RecordIdentity.class, INSTANCE);
         }
     }
 }

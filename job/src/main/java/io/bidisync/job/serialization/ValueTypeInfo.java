@@ -2,8 +2,12 @@ package io.bidisync.job.serialization;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+
+import java.lang.reflect.Type;
+import java.util.Map;
 
 /**
  * The type information of a type with its own {@link ValueSerializer}; types name it through {@link
@@ -81,5 +85,25 @@ public final class ValueTypeInfo<T> extends TypeInformation<T> {
     @Override
     public boolean canEqual(Object o) {
         return o instanceof ValueTypeInfo;
+    }
+
+    /**
+     * The factory a type's {@code @TypeInfo} names; Flink instantiates it by its no-argument
+     * constructor, so each type has a subclass that passes its class and serializer.
+     */
+    public abstract static class Factory<T> extends TypeInfoFactory<T> {
+        private final Class<T> type;
+        private final ValueSerializer<T> serializer;
+
+        protected Factory(Class<T> type, ValueSerializer<T> serializer) {
+            this.type = type;
+            this.serializer = serializer;
+        }
+
+        @Override
+        public final TypeInformation<T> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new ValueTypeInfo<>(type, serializer);
+        }
     }
 }

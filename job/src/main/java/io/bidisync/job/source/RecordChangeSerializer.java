@@ -3,16 +3,12 @@ package io.bidisync.job.source;
 import io.bidisync.job.serialization.ValueSerializer;
 import io.bidisync.job.serialization.ValueTypeInfo;
 
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
 
 import static io.bidisync.job.serialization.Fields.readLongs;
 import static io.bidisync.job.serialization.Fields.readNullableLong;
@@ -69,11 +65,9 @@ public final class RecordChangeSerializer extends ValueSerializer<RecordChange> 
     }
 
     /** Named by {@link RecordChange}'s {@code @TypeInfo}. */
-    public static final class Factory extends TypeInfoFactory<RecordChange> {
-        @Override
-        public TypeInformation<RecordChange> createTypeInfo(
-                Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new ValueTypeInfo<>(RecordChange.class, INSTANCE);
+    public static final class Factory extends ValueTypeInfo.Factory<RecordChange> {
+        public Factory() {
+            super(RecordChange.class, INSTANCE);
         }
     }
 }
