@@ -35,6 +35,7 @@ public final class ConfigLoader {
                     "match-key",
                     "attributes",
                     "survivorship",
+                    "types",
                     "compare",
                     "completeness",
                     "writer",

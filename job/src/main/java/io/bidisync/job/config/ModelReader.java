@@ -3,6 +3,7 @@ package io.bidisync.job.config;
 import io.bidisync.udfs.model.Attributes;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.survivorship.Rule;
+import io.bidisync.udfs.types.ValueType;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,16 @@ final class ModelReader {
                             + "')");
         }
         Attributes attributes = attributes(file);
+        if (attributes != null) {
+            Map<String, ValueType> types =
+                    perAttribute(file, "types", attributes, ModelReader::type);
+            attributes =
+                    new Attributes(
+                            attributes.names(),
+                            attributes.names().stream()
+                                    .map(a -> types.getOrDefault(a, ValueType.TEXT))
+                                    .toList());
+        }
         SyncConfig.MatchKey matchKey = matchKey(file, attributes);
 
         Rule defaultRule = Rule.MOST_RECENT;
@@ -142,6 +153,24 @@ final class ModelReader {
             }
         }
         return out;
+    }
+
+    private static ValueType type(YamlNode node, String key, String name) {
+        ValueType type = ValueType.byName(name);
+        if (type == null) {
+            node.problem(
+                    key,
+                    "unknown type '"
+                            + name
+                            + "' (one of: "
+                            + String.join(
+                                    ", ",
+                                    java.util.Arrays.stream(ValueType.values())
+                                            .map(ValueType::configName)
+                                            .toList())
+                            + ")");
+        }
+        return type;
     }
 
     private static Rule rule(YamlNode node, String key, String value) {

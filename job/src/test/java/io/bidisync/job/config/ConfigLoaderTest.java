@@ -3,6 +3,7 @@ package io.bidisync.job.config;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.survivorship.Rule;
+import io.bidisync.udfs.types.ValueType;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,38 @@ class ConfigLoaderTest {
             return e.problems();
         }
         throw new AssertionError("expected the configuration to be rejected");
+    }
+
+    @Test
+    void attributesHaveTheirDeclaredTypeOrText() throws Exception {
+        String yaml =
+                """
+                name: people
+                match-key: { attribute: email }
+                attributes: [email, born, balance, tags]
+                types: { born: date, balance: decimal, tags: "text[]" }
+                systems:
+                  crm:
+                    connection: { url: "${CRM_URL}", username: sync }
+                    table: public.person
+                    primary-key: id
+                    columns: { email: email, born: born, balance: balance, tags: tags }
+                """;
+        SyncConfig config =
+                ConfigLoader.parse(yaml, Map.of("CRM_URL", "jdbc:postgresql://h/db")::get);
+        assertThat(config.attributes().types())
+                .containsExactly(
+                        ValueType.TEXT, ValueType.DATE, ValueType.DECIMAL, ValueType.TEXT_ARRAY);
+        assertThat(
+                        problems(
+                                yaml.replace("born: date", "born: datetime")
+                                        .replace("balance: decimal", "saldo: decimal")))
+                .contains(
+                        "types.born: unknown type 'datetime' (one of: text, integer, decimal,"
+                                + " double, boolean, date, time, timestamp, timestamptz, interval,"
+                                + " uuid, json, bytes, text[], integer[])",
+                        "types.saldo: 'saldo' is not one of the attributes [email, born, balance,"
+                                + " tags]");
     }
 
     @Test
@@ -350,7 +383,7 @@ class ConfigLoaderTest {
                 .containsExactly(
                         "colour: unknown key (known: attributes, audit, compare, completeness,"
                                 + " dead-letters, golden-output, loop-breaker, match-key, name,"
-                                + " safety, survivorship, systems, writer)",
+                                + " safety, survivorship, systems, types, writer)",
                         "name: must be lower case letters, digits, '-' or '_', starting with a"
                                 + " letter (got 'Bad Name')",
                         "match-key.attribute: 'mail' is not one of the attributes [email, name]",

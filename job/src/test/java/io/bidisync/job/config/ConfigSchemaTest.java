@@ -65,6 +65,7 @@ class ConfigSchemaTest {
               default: priority
               priority: [erp, crm]
               rules: { name: most-recent, city: priority }
+            types: { phone: text }
             compare: { city: lower, phone: digits }
             completeness:
               delay: 2s

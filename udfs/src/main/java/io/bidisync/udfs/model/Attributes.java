@@ -1,14 +1,18 @@
 package io.bidisync.udfs.model;
 
+import io.bidisync.udfs.types.ValueType;
+
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The global attributes of one entity type, in configuration order.
  *
- * <p>Attribute values travel through the job as {@code String[]} indexed by this order, which keeps
- * events and state compact and serialisable by Flink without Kryo. Reordering or removing
+ * <p>Attribute values travel through the job as {@code String[]} indexed by this order, each in its
+ * attribute's {@link ValueType} canonical form, which keeps events and state compact and
+ * serialisable by Flink without Kryo while values compare by value. Reordering or removing
  * attributes therefore changes the meaning of stored state; appending is the compatible change.
  */
 public final class Attributes implements Serializable {
@@ -16,10 +20,23 @@ public final class Attributes implements Serializable {
 
     private final List<String> names;
 
+    private final List<ValueType> types;
+
+    /** Attributes of text. */
     public Attributes(List<String> names) {
+        this(names, Collections.nCopies(names.size(), ValueType.TEXT));
+    }
+
+    /** Attributes with their types, in the same order. */
+    public Attributes(List<String> names, List<ValueType> types) {
         this.names = List.copyOf(Objects.requireNonNull(names, "names"));
+        this.types = List.copyOf(Objects.requireNonNull(types, "types"));
         if (this.names.size() != this.names.stream().distinct().count()) {
             throw new IllegalArgumentException("attribute names must be unique: " + names);
+        }
+        if (this.types.size() != this.names.size()) {
+            throw new IllegalArgumentException(
+                    names.size() + " attributes but " + types.size() + " types");
         }
     }
 
@@ -33,6 +50,15 @@ public final class Attributes implements Serializable {
 
     public String name(int index) {
         return names.get(index);
+    }
+
+    /** The types, in attribute order. */
+    public List<ValueType> types() {
+        return types;
+    }
+
+    public ValueType type(int index) {
+        return types.get(index);
     }
 
     /** Index of the attribute, or -1 if it is not part of the model. */
@@ -51,12 +77,14 @@ public final class Attributes implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Attributes other && names.equals(other.names);
+        return o instanceof Attributes other
+                && names.equals(other.names)
+                && types.equals(other.types);
     }
 
     @Override
     public int hashCode() {
-        return names.hashCode();
+        return names.hashCode() * 31 + types.hashCode();
     }
 
     @Override
