@@ -6,6 +6,7 @@ import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.mapping.ColumnMapping;
+import io.bidisync.udfs.model.Attributes;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -19,8 +20,10 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +85,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        json = new ObjectMapper();
+        // Kafka Connect's JSON converter writes NaN and ±Infinity of float columns unquoted.
+        json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
         jobTransaction = new JobTransaction();
         jobTransactionState = context.getOperatorStateStore().getListState(JOB_TRANSACTION);
         List<String> restored = new ArrayList<>();
@@ -136,7 +140,9 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         if (envelope == null || !envelope.isObject()) {
             throw new UnmappableException(null, "not a JSON object");
         }
+        JsonNode eventSchema = null;
         if (envelope.has("payload") && envelope.has("schema")) {
+            eventSchema = envelope.get("schema");
             envelope = envelope.get("payload");
         }
         if (!envelope.has("source") && !envelope.has("op") && envelope.has("ts_ms")) {
@@ -189,11 +195,13 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                             + system.table()
                             + ")");
         }
-        return List.of(rowChange(envelope, op, snapshot, commitTime, source, transaction));
+        return List.of(
+                rowChange(envelope, eventSchema, op, snapshot, commitTime, source, transaction));
     }
 
     private RecordChange rowChange(
             JsonNode envelope,
+            JsonNode schema,
             String op,
             boolean snapshot,
             long commitTime,
@@ -202,9 +210,9 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             throws UnmappableException {
         switch (op) {
             case "r", "c", "u" -> {
-                Map<String, String> row = row(envelope.get("after"), "after");
+                Map<String, Object> row = row(envelope.get("after"), schema, "after");
                 String localId = primaryKey(row);
-                String[] values = mapping.toAttributeValues(row);
+                String[] values = values(row, localId);
                 Long version = version(row, localId);
                 String key = matchKey.normalizer().normalize(values[matchKeyIndex]);
                 return new RecordChange(
@@ -218,7 +226,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                         writtenAt(transaction, op, localId, key));
             }
             case "d" -> {
-                Map<String, String> row = row(envelope.get("before"), "before");
+                Map<String, Object> row = row(envelope.get("before"), schema, "before");
                 String localId = primaryKey(row);
                 return new RecordChange(
                         system.name(),
@@ -310,24 +318,76 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         return jobTransaction.writtenAt(transaction, op, localId, key);
     }
 
-    private Map<String, String> row(JsonNode image, String name) throws UnmappableException {
+    /**
+     * A row image, column by column, as the Java values or text its fields stand for (read by the
+     * event's schema where it has one: {@link DebeziumValues}).
+     */
+    private static Map<String, Object> row(JsonNode image, JsonNode schema, String name)
+            throws UnmappableException {
         if (image == null || !image.isObject()) {
             throw new UnmappableException(null, "no '" + name + "' row image in the change event");
         }
-        Map<String, String> row = new HashMap<>();
+        Map<String, JsonNode> fieldSchemas = fieldSchemas(schema, name);
+        Map<String, Object> row = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = image.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode v = field.getValue();
             row.put(
                     field.getKey(),
-                    v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString());
+                    DebeziumValues.decode(field.getValue(), fieldSchemas.get(field.getKey())));
         }
         return row;
     }
 
-    private String primaryKey(Map<String, String> row) throws UnmappableException {
-        String id = row.get(system.primaryKey());
+    /** The schemas of a row image's fields, by column; empty without a schema. */
+    private static Map<String, JsonNode> fieldSchemas(JsonNode schema, String image) {
+        if (schema == null) {
+            return Map.of();
+        }
+        for (JsonNode part : schema.path("fields")) {
+            if (image.equals(part.path("field").asText())) {
+                Map<String, JsonNode> out = new HashMap<>();
+                for (JsonNode field : part.path("fields")) {
+                    out.put(field.path("field").asText(), field);
+                }
+                return out;
+            }
+        }
+        return Map.of();
+    }
+
+    /** The row's attribute values, each in its type's canonical form. */
+    private String[] values(Map<String, Object> row, String localId) throws UnmappableException {
+        Attributes attributes = mapping.attributes();
+        String[] values = new String[attributes.size()];
+        for (int i = 0; i < values.length; i++) {
+            String column = mapping.columnOf(i);
+            if (column != null) {
+                try {
+                    values[i] = attributes.type(i).canonical(row.get(column));
+                } catch (IllegalArgumentException e) {
+                    throw new UnmappableException(
+                            localId,
+                            "column '"
+                                    + column
+                                    + "' (attribute "
+                                    + attributes.name(i)
+                                    + ", "
+                                    + attributes.type(i).configName()
+                                    + "): "
+                                    + e.getMessage());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private String primaryKey(Map<String, Object> row) throws UnmappableException {
+        String id = text(row.get(system.primaryKey()));
         if (id == null) {
             throw new UnmappableException(
                     null, "row has no value for primary key column '" + system.primaryKey() + "'");
@@ -335,11 +395,11 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         return id;
     }
 
-    private Long version(Map<String, String> row, String localId) throws UnmappableException {
+    private Long version(Map<String, Object> row, String localId) throws UnmappableException {
         if (!system.hasVersionColumn()) {
             return null;
         }
-        String text = row.get(system.versionColumn());
+        String text = text(row.get(system.versionColumn()));
         try {
             return text == null ? null : Long.valueOf(text);
         } catch (NumberFormatException e) {

@@ -144,8 +144,10 @@ public final class PostgresChangeSource {
                 "publication.autocreate.mode",
                 system.createPublication() ? "filtered" : "disabled");
         debezium.setProperty("publication.name", publication);
-        // NUMERIC as text, not base64 bytes: the job compares and writes values as text.
+        // NUMERIC as text, not base64 bytes; intervals as ISO 8601 (the microsecond form counts
+        // a month as 30 days); bytea as Base64 (the default).
         debezium.setProperty("decimal.handling.mode", "string");
+        debezium.setProperty("interval.handling.mode", "string");
         debezium.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MILLIS));
         String password = system.password() == null ? "" : system.password().reveal();
         return PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()
@@ -167,7 +169,8 @@ public final class PostgresChangeSource {
         PostgresSourceConfigFactory configFactory = builder.getConfigFactory();
         return new Source(
                 configFactory,
-                new JsonDebeziumDeserializationSchema(),
+                // With each event's schema: a column's logical type says how its value is written.
+                new JsonDebeziumDeserializationSchema(true),
                 new PostgresOffsetFactory(),
                 new JobPostgresDialect(configFactory.create(0), fromSlotStart));
     }
