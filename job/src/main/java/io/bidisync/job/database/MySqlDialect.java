@@ -4,8 +4,10 @@ import io.bidisync.job.config.SqlIdentifier;
 import io.bidisync.job.config.TableName;
 import io.bidisync.udfs.normalize.CaseMapping;
 import io.bidisync.udfs.normalize.Normalizer;
+import io.bidisync.udfs.types.ValueType;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
@@ -173,6 +175,54 @@ final class MySqlDialect implements SqlDialect {
         }
         // Numbers compare as numbers: "2" equals 2, "10.50" equals 10.5.
         return quotedColumn + " <=> ?";
+    }
+
+    /**
+     * The Java value of the type, so the driver sends it typed: booleans as booleans into {@code
+     * tinyint(1)}, instants as UTC date-times (the session's time zone is UTC), UUIDs as 16 bytes
+     * into {@code binary(16)}, arrays as JSON text. PostgreSQL's infinite dates have no MySQL
+     * equivalent: a data error, so a dead letter.
+     */
+    @Override
+    public void bind(
+            PreparedStatement ps,
+            int parameter,
+            ValueType type,
+            String canonical,
+            TableColumns.Column column)
+            throws SQLException {
+        if (canonical == null) {
+            ps.setNull(parameter, java.sql.Types.NULL);
+            return;
+        }
+        switch (type) {
+            case INTEGER, DECIMAL, DOUBLE, BOOLEAN, TIME, BYTES ->
+                    ps.setObject(parameter, type.toJava(canonical));
+            case DATE, TIMESTAMP, TIMESTAMPTZ -> {
+                if (canonical.endsWith("infinity")) {
+                    throw new java.sql.SQLDataException(
+                            "MySQL and MariaDB have no " + canonical + " " + type.configName(),
+                            "22008");
+                }
+                Object value = type.toJava(canonical);
+                ps.setObject(
+                        parameter,
+                        value instanceof java.time.OffsetDateTime t
+                                ? t.withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                                        .toLocalDateTime()
+                                : value);
+            }
+            case UUID -> {
+                if (column != null && column.type().startsWith("binary")) {
+                    ps.setBytes(
+                            parameter,
+                            java.util.HexFormat.of().parseHex(canonical.replace("-", "")));
+                } else {
+                    ps.setString(parameter, canonical);
+                }
+            }
+            default -> ps.setString(parameter, canonical);
+        }
     }
 
     /** The server converts a text parameter to the column's type (strict: or fails). */

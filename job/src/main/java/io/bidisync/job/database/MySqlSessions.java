@@ -48,6 +48,8 @@ record MySqlSessions(MySqlDialect dialect) implements Sessions {
         try (Statement s = connection.createStatement()) {
             s.execute(
                     "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");
+            // timestamp columns hold instants: the job writes them in UTC, as Debezium reads them.
+            s.execute("SET SESSION time_zone = '+00:00'");
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         } catch (SQLException e) {
             connection.close();

@@ -4,7 +4,10 @@ import io.bidisync.job.config.SqlIdentifier;
 import io.bidisync.job.config.TableName;
 import io.bidisync.udfs.normalize.CaseMapping;
 import io.bidisync.udfs.normalize.Normalizer;
+import io.bidisync.udfs.types.ValueType;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -115,6 +118,35 @@ final class PostgresDialect implements SqlDialect {
      * INSERT … SELECT gives untyped parameters type text; cast to the column's base type (without
      * length, so a value too long still fails instead of being cut).
      */
+    /**
+     * Text for what the server reads from the canonical form as the column's type (the session
+     * binds text untyped: {@code stringtype=unspecified}); bytes and arrays bound as such.
+     */
+    @Override
+    public void bind(
+            PreparedStatement ps,
+            int parameter,
+            ValueType type,
+            String canonical,
+            TableColumns.Column column)
+            throws SQLException {
+        if (canonical == null) {
+            ps.setString(parameter, null);
+            return;
+        }
+        switch (type) {
+            case BYTES -> ps.setBytes(parameter, (byte[]) type.toJava(canonical));
+            case TEXT_ARRAY, INTEGER_ARRAY ->
+                    ps.setArray(
+                            parameter,
+                            ps.getConnection()
+                                    .createArrayOf(
+                                            type == ValueType.TEXT_ARRAY ? "text" : "int8",
+                                            (Object[]) type.toJava(canonical)));
+            default -> ps.setString(parameter, canonical);
+        }
+    }
+
     @Override
     public String insertParameter(TableColumns.Column column) {
         return column == null ? "?" : "CAST(? AS " + column.type() + ")";

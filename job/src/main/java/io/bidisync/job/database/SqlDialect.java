@@ -3,7 +3,9 @@ package io.bidisync.job.database;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.TableName;
 import io.bidisync.udfs.normalize.Normalizer;
+import io.bidisync.udfs.types.ValueType;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -100,6 +102,21 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
      * @param column the column as the database describes it, or {@code null} if unknown
      */
     String notDistinct(String quotedColumn, TableColumns.Column column);
+
+    /**
+     * Binds an attribute's value, in its type's canonical form, to a parameter for the column, so
+     * the column receives the value itself (not its text).
+     *
+     * @param column the column as the database describes it, or {@code null} if unknown
+     * @throws java.sql.SQLDataException if the column's database cannot hold the value
+     */
+    void bind(
+            PreparedStatement ps,
+            int parameter,
+            ValueType type,
+            String canonical,
+            TableColumns.Column column)
+            throws SQLException;
 
     /** The placeholder of a value inserted into the column ({@code column} may be null). */
     String insertParameter(TableColumns.Column column);

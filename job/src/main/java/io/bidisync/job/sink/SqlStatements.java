@@ -6,6 +6,7 @@ import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.normalize.Normalizer;
+import io.bidisync.udfs.types.ValueType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,9 @@ public final class SqlStatements {
     /** Attribute indexes of the mapped columns, in the order they are bound. */
     private final int[] mappedAttributes;
 
+    private final ValueType[] mappedTypes;
+    private final TableColumns.Column[] mappedColumns;
+
     private final boolean versioned;
 
     private final SqlDialect dialect;
@@ -56,6 +60,11 @@ public final class SqlStatements {
             }
         }
         this.mappedAttributes = attributes.stream().mapToInt(Integer::intValue).toArray();
+        this.mappedTypes =
+                attributes.stream()
+                        .map(i -> mapping.attributes().type(i))
+                        .toArray(ValueType[]::new);
+        this.mappedColumns = described.toArray(TableColumns.Column[]::new);
         this.versioned = system.hasVersionColumn();
         String version = versioned ? dialect.quote(system.versionColumn()) : null;
 
@@ -154,6 +163,16 @@ public final class SqlStatements {
 
     public String delete() {
         return delete;
+    }
+
+    /** The types of the mapped attributes, in the order their values are bound. */
+    ValueType[] mappedTypes() {
+        return mappedTypes.clone();
+    }
+
+    /** The mapped columns as the database describes them (null where unknown), in that order. */
+    TableColumns.Column[] mappedColumns() {
+        return mappedColumns.clone();
     }
 
     /** Attribute indexes of the mapped columns, in the order their values are bound. */
