@@ -120,7 +120,8 @@ final class PostgresDialect implements SqlDialect {
      */
     /**
      * Text for what the server reads from the canonical form as the column's type (the session
-     * binds text untyped: {@code stringtype=unspecified}); bytes and arrays bound as such.
+     * binds text untyped: {@code stringtype=unspecified}); dates and times, bytes and arrays bound
+     * as such.
      */
     @Override
     public void bind(
@@ -135,6 +136,9 @@ final class PostgresDialect implements SqlDialect {
             return;
         }
         switch (type) {
+            // java.time values: the driver writes years BC and infinity as the server reads them.
+            case DATE, TIME, TIMESTAMP, TIMESTAMPTZ ->
+                    ps.setObject(parameter, type.toJava(canonical));
             case BYTES -> ps.setBytes(parameter, (byte[]) type.toJava(canonical));
             case TEXT_ARRAY, INTEGER_ARRAY ->
                     ps.setArray(

@@ -29,6 +29,19 @@ final class DebeziumValues {
     private static final long MINUS_INFINITY = -9223372036832400000L;
 
     /**
+     * How the connector writes {@code infinity} and {@code -infinity} in a date column: in a
+     * change, PostgreSQL's own infinite days (the ends of a 32-bit count of days since 2000) moved
+     * to 1970 and cut to 32 bits; in the initial snapshot, the JDBC driver's infinite dates as days
+     * in UTC ({@link JvmTimeZone}), cut to 32 bits. Either is more than a million years away, where
+     * no real date is.
+     */
+    private static final java.util.Set<Long> PLUS_INFINITY_DAYS =
+            java.util.Set.of(-2147472692L, -622191234L);
+
+    private static final java.util.Set<Long> MINUS_INFINITY_DAYS =
+            java.util.Set.of(-2147472691L, -625821272L);
+
+    /**
      * The value of one field.
      *
      * @param value the field's JSON value
@@ -45,7 +58,10 @@ final class DebeziumValues {
             long n = value.asLong();
             switch (name) {
                 case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date":
-                    return LocalDate.ofEpochDay(n);
+                    if (PLUS_INFINITY_DAYS.contains(n)) {
+                        return "infinity";
+                    }
+                    return MINUS_INFINITY_DAYS.contains(n) ? "-infinity" : LocalDate.ofEpochDay(n);
                 case "io.debezium.time.Time", "org.apache.kafka.connect.data.Time":
                     return LocalTime.ofNanoOfDay(n * 1_000_000L);
                 case "io.debezium.time.MicroTime":
@@ -83,10 +99,12 @@ final class DebeziumValues {
     }
 
     private static Object timestamp(long n, long perSecond, long nanosPerUnit) {
-        if (n == PLUS_INFINITY) {
+        // The connector's infinity in microseconds, scaled to the column's unit.
+        long scale = 1_000_000L / Math.min(perSecond, 1_000_000L);
+        if (perSecond <= 1_000_000L && n == PLUS_INFINITY / scale) {
             return "infinity";
         }
-        if (n == MINUS_INFINITY) {
+        if (perSecond <= 1_000_000L && n == MINUS_INFINITY / scale) {
             return "-infinity";
         }
         long seconds = Math.floorDiv(n, perSecond);

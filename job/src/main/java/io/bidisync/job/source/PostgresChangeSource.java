@@ -202,5 +202,13 @@ public final class PostgresChangeSource {
             JobPostgresDialect.enumeratorOpened();
             return super.restoreEnumerator(context, checkpoint);
         }
+
+        @Override
+        public org.apache.flink.cdc.connectors.postgres.source.reader.PostgresSourceReader
+                createReader(org.apache.flink.api.connector.source.SourceReaderContext context)
+                        throws Exception {
+            JvmTimeZone.requireUtc();
+            return super.createReader(context);
+        }
     }
 }

@@ -69,6 +69,14 @@ class DebeziumValuesTest {
                                 "9223372036825200000",
                                 named("int64", "io.debezium.time.MicroTimestamp")))
                 .isEqualTo("infinity");
+        for (String days : new String[] {"-2147472692", "-622191234"}) {
+            assertThat(canonical(ValueType.DATE, days, named("int32", "io.debezium.time.Date")))
+                    .isEqualTo("infinity");
+        }
+        for (String days : new String[] {"-2147472691", "-625821272"}) {
+            assertThat(canonical(ValueType.DATE, days, named("int32", "io.debezium.time.Date")))
+                    .isEqualTo("-infinity");
+        }
     }
 
     @Test

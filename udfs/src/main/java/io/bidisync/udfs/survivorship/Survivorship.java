@@ -8,7 +8,8 @@ import java.util.List;
  * Chooses the golden value of every attribute from the contributions of the linked records.
  *
  * <p>The result never depends on the order in which contributions arrived: every comparison ends in
- * a total order. Blank values never win (a non-empty older value beats an empty newer one).
+ * a total order. Blank values never win over a value (a non-empty older value beats an empty newer
+ * one), but an empty string is still a value: where no system has more, it survives, not null.
  *
  * <ul>
  *   <li>{@link Rule#MOST_RECENT}: latest {@code changedAt}; ties (snapshot values all carry time 0)
@@ -56,13 +57,22 @@ public final class Survivorship implements Serializable {
         String[] sources = new String[rules.length];
         for (int i = 0; i < rules.length; i++) {
             Contribution best = null;
+            Contribution bestBlank = null;
             for (Contribution c : contributions) {
-                if (isBlank(c.values()[i])) {
+                String value = c.values()[i];
+                if (value == null) {
                     continue;
                 }
-                if (best == null || beats(i, c, best)) {
+                if (value.isBlank()) {
+                    if (bestBlank == null || beats(i, c, bestBlank)) {
+                        bestBlank = c;
+                    }
+                } else if (best == null || beats(i, c, best)) {
                     best = c;
                 }
+            }
+            if (best == null) {
+                best = bestBlank;
             }
             golden[i] = best == null ? null : best.values()[i];
             changedAt[i] = best == null ? 0 : best.changedAt()[i];
@@ -99,9 +109,5 @@ public final class Survivorship implements Serializable {
     private int rank(String system) {
         int index = priority.indexOf(system);
         return index < 0 ? priority.size() : index;
-    }
-
-    private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
     }
 }

@@ -47,7 +47,21 @@ class SurvivorshipTest {
         assertThat(golden.sources()).containsExactly("crm/1", "erp/7");
         assertThat(s.resolveGolden(List.of(erp)).sources()).containsExactly("erp/7", "erp/7");
         Contribution blank = new Contribution("crm", "1", new String[] {null, " "}, new long[2]);
-        assertThat(s.resolveGolden(List.of(blank)).sources()).containsExactly(null, null);
+        assertThat(s.resolveGolden(List.of(blank)).sources()).containsExactly(null, "crm/1");
+    }
+
+    @Test
+    void anEmptyValueIsAValueWhereNoSystemHasMore() {
+        Survivorship s = new Survivorship(MOST_RECENT, List.of());
+        String[] golden =
+                s.resolve(
+                        List.of(
+                                c("crm", "1", "", null, 10),
+                                c("erp", "7", null, " ", 20),
+                                c("hr", "3", null, "", 30)));
+        assertThat(golden).containsExactly("", "");
+        assertThat(s.resolve(List.of(c("crm", "1", "", "x", 30), c("erp", "7", "Ann", "", 20))))
+                .containsExactly("Ann", "x");
     }
 
     @Test

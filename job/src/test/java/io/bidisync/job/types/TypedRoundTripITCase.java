@@ -1,0 +1,371 @@
+package io.bidisync.job.types;
+
+import io.bidisync.embedded.LocalPostgres;
+import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.MiniClusterITCase;
+import io.bidisync.job.testutil.SyncRun;
+import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.job.testutil.TestServers;
+import io.bidisync.job.upgrade.Upgrade;
+import io.bidisync.udfs.types.ValueType;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Typed columns round-trip exactly between two PostgreSQL databases whose tables hold the same
+ * attributes in other column types (numeric(12,2) and numeric(14,4), jsonb and json, timestamp(3)
+ * and timestamp(6) …), with the JVM and the two servers in three different time zones: each
+ * system's rows arrive in the other equal by value, special values included, and after convergence
+ * the job writes nothing more (its own writes come back as echoes, not as changes).
+ */
+class TypedRoundTripITCase extends MiniClusterITCase {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    /** Attribute → [type, CRM column type, ERP column type]. */
+    private static final Map<String, String[]> ATTRIBUTES = new LinkedHashMap<>();
+
+    static {
+        ATTRIBUTES.put("email", new String[] {"text", "text", "varchar(200)"});
+        ATTRIBUTES.put("born", new String[] {"date", "date", "date"});
+        ATTRIBUTES.put("seen", new String[] {"timestamptz", "timestamptz", "timestamptz(6)"});
+        ATTRIBUTES.put("stamp", new String[] {"timestamp", "timestamp", "timestamp(6)"});
+        ATTRIBUTES.put("wake", new String[] {"time", "time", "time(6)"});
+        ATTRIBUTES.put("balance", new String[] {"decimal", "numeric(12,2)", "numeric(14,4)"});
+        ATTRIBUTES.put("count", new String[] {"integer", "integer", "bigint"});
+        ATTRIBUTES.put("score", new String[] {"double", "double precision", "double precision"});
+        ATTRIBUTES.put("uid", new String[] {"uuid", "uuid", "uuid"});
+        ATTRIBUTES.put("doc", new String[] {"json", "jsonb", "json"});
+        ATTRIBUTES.put("active", new String[] {"boolean", "boolean", "boolean"});
+        ATTRIBUTES.put("tags", new String[] {"text[]", "text[]", "text[]"});
+        ATTRIBUTES.put("nums", new String[] {"integer[]", "integer[]", "bigint[]"});
+        ATTRIBUTES.put("note", new String[] {"text", "text", "text"});
+        ATTRIBUTES.put("data", new String[] {"bytes", "bytea", "bytea"});
+        ATTRIBUTES.put("span", new String[] {"interval", "interval", "interval"});
+    }
+
+    private TimeZone jvmZone;
+    private JobClient job;
+
+    @BeforeEach
+    void otherTimeZones() {
+        jvmZone = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Auckland"));
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+        }
+        TimeZone.setDefault(jvmZone);
+    }
+
+    @Test
+    void everyTypeArrivesEqualByValueAndNothingIsWrittenAfterConvergence() throws Exception {
+        String database = "typed" + RUNS.incrementAndGet();
+        LocalPostgres crm = TestServers.of("crm");
+        LocalPostgres erp = TestServers.of("erp");
+        crm.createDatabase(database);
+        erp.createDatabase(database);
+        crm.execute(database, table(1) + zone(database, "Asia/Tokyo") + audit());
+        erp.execute(database, table(2) + zone(database, "America/Los_Angeles") + audit());
+        crm.execute(
+                database,
+                insert(
+                                "ann@example.com",
+                                "'2024-02-29'",
+                                "'2024-01-02 03:04:05.123456+00'",
+                                "'2024-01-02 03:04:05.123'",
+                                "'10:15:30.5'",
+                                "12.50",
+                                "2147483647",
+                                "0.1",
+                                "'123e4567-e89b-12d3-a456-426614174000'",
+                                "'{\"b\": [1, 2.50], \"a\": {\"y\": true}}'",
+                                "true",
+                                "ARRAY['a', 'b c', NULL, '']",
+                                "ARRAY[1, NULL, -3]",
+                                "'  spaced \uD83D\uDE00 emoji  '",
+                                "'\\x0001ff'::bytea",
+                                "'1 year 2 mons 3 days 04:05:06.5'")
+                        + insert(
+                                "bob@example.com",
+                                "'infinity'",
+                                "'-infinity'",
+                                "'infinity'",
+                                "'00:00:00'",
+                                "0",
+                                "0",
+                                "'NaN'",
+                                "NULL",
+                                "'[]'",
+                                "false",
+                                "ARRAY[]::text[]",
+                                "ARRAY[]::integer[]",
+                                "''",
+                                "''::bytea",
+                                "'-1 days'")
+                        + insert(
+                                "cy@example.com",
+                                "'1900-03-01'",
+                                "'1969-12-31 23:59:59.999999+00'",
+                                "'1900-01-01 00:00:00'",
+                                "'23:59:59.999'",
+                                "-0.01",
+                                "-2147483648",
+                                "'-Infinity'",
+                                "'00000000-0000-0000-0000-000000000000'",
+                                "'\"\u00e6\u00f8\u00e5\"'",
+                                "NULL",
+                                "ARRAY['\"q\"', 'x\\y', 'NULL']",
+                                "NULL",
+                                "repeat('x', 1048576)",
+                                "NULL",
+                                "NULL"));
+        erp.execute(
+                database,
+                insert(
+                        "dee@example.com",
+                        "'-infinity'",
+                        "'2000-01-01 00:00:00+14'",
+                        "'2000-01-01 12:00:00.000001'",
+                        "'12:00'",
+                        "1234567890.10",
+                        "1",
+                        "1e300",
+                        "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
+                        "'{\"z\": null, \"a\": 1.0}'",
+                        "true",
+                        "ARRAY['\u00e6']",
+                        "ARRAY[2147483647]",
+                        "'line\nbreak\ttab'",
+                        "'\\xdeadbeef'::bytea",
+                        "'P1Y'"));
+
+        String yaml = config(crm.jdbcUrl(database), erp.jdbcUrl(database));
+        SyncConfig config = TestConfigs.parse(yaml);
+        start(config);
+
+        Await.until(
+                "every person in both systems",
+                CONVERGENCE,
+                () -> rows(crm, database).size() == 4 && rows(erp, database).size() == 4,
+                () ->
+                        "CRM: "
+                                + rows(crm, database).keySet()
+                                + ", ERP: "
+                                + rows(erp, database).keySet());
+        Await.until(
+                "both systems equal by value",
+                CONVERGENCE,
+                () -> rows(crm, database).equals(rows(erp, database)),
+                () -> difference(rows(crm, database), rows(erp, database)));
+
+        // Quiet: the job's writes came back as echoes. Nothing changes any more.
+        long writes = jobWrites(crm, database) + jobWrites(erp, database);
+        assertThat(writes).as("one insert per person and system that lacked it").isEqualTo(4);
+        assertQuiet(crm, erp, database, writes);
+
+        // Changes carry what the initial snapshot cannot (it reads through java.sql types): a
+        // year BC, a time to the microsecond.
+        crm.execute(
+                database,
+                "UPDATE person SET born = '0044-03-15 BC', wake = '23:59:59.999999',"
+                        + " stamp = '2024-03-31 02:30:00.000001', balance = 99.99,"
+                        + " doc = '{\"k\": [true, {\"b\": 1, \"a\": 2}]}', version = version + 1"
+                        + " WHERE email = 'ann@example.com'");
+        Await.until(
+                "Ann's change in ERP",
+                CONVERGENCE,
+                () -> rows(crm, database).equals(rows(erp, database)),
+                () -> difference(rows(crm, database), rows(erp, database)));
+        assertThat(rows(erp, database).get("ann@example.com"))
+                .containsEntry("born", "-0043-03-15")
+                .containsEntry("wake", "23:59:59.999999")
+                .containsEntry("stamp", "2024-03-31T02:30:00.000001")
+                .containsEntry("balance", "99.99");
+        assertQuiet(crm, erp, database, writes + 1);
+        assertThat(rows(crm, database).get("cy@example.com").get("note")).hasSize(1 << 20);
+        assertThat(rows(erp, database).get("bob@example.com"))
+                .containsEntry("born", "infinity")
+                .containsEntry("seen", "-infinity")
+                .containsEntry("score", "NaN")
+                .containsEntry("note", "")
+                .containsEntry("data", "");
+    }
+
+    /** The job writes nothing for a while: every write it made came back as an echo. */
+    private static void assertQuiet(
+            LocalPostgres crm, LocalPostgres erp, String database, long writes) throws Exception {
+        Thread.sleep(Duration.ofSeconds(10).toMillis());
+        assertThat(jobWrites(crm, database) + jobWrites(erp, database))
+                .as("the job's writes after convergence")
+                .isEqualTo(writes);
+    }
+
+    private void start(SyncConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(SyncRun.jobSettings());
+        Upgrade upgrade = Upgrade.of(config, env);
+        SyncJob.prepareDatabases(config);
+        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
+        job = env.executeAsync(config.name());
+    }
+
+    private static String table(int system) {
+        List<String> columns = new ArrayList<>();
+        ATTRIBUTES.forEach((name, types) -> columns.add("\"" + name + "\" " + types[system]));
+        return "CREATE TABLE person (id serial PRIMARY KEY, version integer NOT NULL DEFAULT 1, "
+                + String.join(", ", columns)
+                + ");";
+    }
+
+    private static String zone(String database, String zone) {
+        return "ALTER DATABASE " + database + " SET timezone = '" + zone + "';";
+    }
+
+    /** Counts the job's own inserts and updates (its sessions are named bidisync). */
+    private static String audit() {
+        return "CREATE TABLE job_writes (n bigserial);"
+                + " CREATE FUNCTION job_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF current_setting('application_name') = 'bidisync' THEN"
+                + " INSERT INTO job_writes DEFAULT VALUES; END IF; RETURN NULL; END $$;"
+                + " CREATE TRIGGER job_write AFTER INSERT OR UPDATE ON person"
+                + " FOR EACH ROW EXECUTE FUNCTION job_write();";
+    }
+
+    /** A person: the e-mail, then each other attribute's SQL literal. */
+    private static String insert(String email, String... values) {
+        return "INSERT INTO person ("
+                + String.join(", ", ATTRIBUTES.keySet().stream().map(a -> "\"" + a + "\"").toList())
+                + ") VALUES ('"
+                + email
+                + "', "
+                + String.join(", ", values)
+                + ");";
+    }
+
+    private static String config(String crmUrl, String erpUrl) {
+        StringBuilder types = new StringBuilder();
+        StringBuilder columns = new StringBuilder();
+        ATTRIBUTES.forEach(
+                (name, t) -> {
+                    types.append(types.isEmpty() ? "" : ", ")
+                            .append(name)
+                            .append(": \"")
+                            .append(t[0])
+                            .append('"');
+                    columns.append(columns.isEmpty() ? "" : ", ")
+                            .append(name)
+                            .append(": ")
+                            .append(name);
+                });
+        String system =
+                """
+                  %s:
+                    connection: { url: "%s", username: postgres }
+                    table: public.person
+                    primary-key: id
+                    version-column: version
+                    columns: { %s }
+                """;
+        return """
+                name: typed%d
+                match-key: { attribute: email, normalize: email }
+                attributes: [%s]
+                types: { %s }
+                completeness: { delay: 200ms }
+                systems:
+                """
+                        .formatted(RUNS.get(), String.join(", ", ATTRIBUTES.keySet()), types)
+                + system.formatted("crm", crmUrl, columns)
+                + system.formatted("erp", erpUrl, columns);
+    }
+
+    /** Each person's values as the canonical form of the attribute's type, read as text. */
+    private static Map<String, Map<String, String>> rows(LocalPostgres server, String database)
+            throws SQLException {
+        Map<String, Map<String, String>> rows = new TreeMap<>();
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT "
+                                        + String.join(
+                                                ", ",
+                                                ATTRIBUTES.keySet().stream()
+                                                        .map(a -> "\"" + a + "\"::text")
+                                                        .toList())
+                                        + " FROM person")) {
+            while (rs.next()) {
+                Map<String, String> row = new TreeMap<>();
+                int i = 1;
+                for (Map.Entry<String, String[]> a : ATTRIBUTES.entrySet()) {
+                    String text = rs.getString(i++);
+                    row.put(a.getKey(), ValueType.byName(a.getValue()[0]).canonical(text));
+                }
+                rows.put(row.get("email"), row);
+            }
+        }
+        return rows;
+    }
+
+    private static String difference(
+            Map<String, Map<String, String>> crm, Map<String, Map<String, String>> erp) {
+        StringBuilder s = new StringBuilder();
+        crm.forEach(
+                (email, row) ->
+                        row.forEach(
+                                (attribute, value) -> {
+                                    Map<String, String> other = erp.get(email);
+                                    String theirs =
+                                            other == null ? "(missing)" : other.get(attribute);
+                                    if (!java.util.Objects.equals(value, theirs)) {
+                                        s.append("\n")
+                                                .append(email)
+                                                .append('.')
+                                                .append(attribute)
+                                                .append(": CRM ")
+                                                .append(abbreviate(value))
+                                                .append(", ERP ")
+                                                .append(abbreviate(theirs));
+                                    }
+                                }));
+        return s.toString();
+    }
+
+    private static String abbreviate(String value) {
+        return value == null || value.length() < 80 ? value : value.substring(0, 80) + "…";
+    }
+
+    private static long jobWrites(LocalPostgres server, String database) throws SQLException {
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM job_writes")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
