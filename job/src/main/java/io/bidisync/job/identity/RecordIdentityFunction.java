@@ -116,6 +116,7 @@ public class RecordIdentityFunction extends KeyedProcessFunction<String, RecordC
         if (!change.hasValues()) {
             return;
         }
+        change = change.withUnavailableFrom(known == null ? null : known.values());
         if (change.matchKey() == null) {
             withoutMatchKey.inc();
             LOG.warn(

@@ -57,6 +57,12 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     private static final ListStateDescriptor<String> JOB_TRANSACTION =
             new ListStateDescriptor<>("job-transaction", Types.STRING);
 
+    private static final String UNAVAILABLE_BYTES =
+            java.util.Base64.getEncoder()
+                    .encodeToString(
+                            RecordChange.UNAVAILABLE.getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8));
+
     private final SystemConfig system;
     private final ColumnMapping mapping;
     private final int matchKeyIndex;
@@ -363,8 +369,13 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         for (int i = 0; i < values.length; i++) {
             String column = mapping.columnOf(i);
             if (column != null) {
+                Object raw = row.get(column);
+                if (isUnavailable(raw)) {
+                    values[i] = RecordChange.UNAVAILABLE;
+                    continue;
+                }
                 try {
-                    values[i] = attributes.type(i).canonical(row.get(column));
+                    values[i] = attributes.type(i).canonical(raw);
                 } catch (IllegalArgumentException e) {
                     throw new UnmappableException(
                             localId,
@@ -380,6 +391,14 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             }
         }
         return values;
+    }
+
+    /** Debezium's placeholder, as text, as Base64 bytes, or as an array's only element. */
+    private static boolean isUnavailable(Object raw) {
+        if (raw instanceof JsonNode array) {
+            return array.size() == 1 && RecordChange.UNAVAILABLE.equals(array.get(0).asText());
+        }
+        return RecordChange.UNAVAILABLE.equals(raw) || UNAVAILABLE_BYTES.equals(raw);
     }
 
     private static String text(Object value) {

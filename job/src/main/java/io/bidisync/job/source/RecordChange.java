@@ -68,6 +68,34 @@ public record RecordChange(
         return kind == Kind.UPSERT || kind == Kind.SNAPSHOT;
     }
 
+    /**
+     * Debezium's stand-in for a value the database did not send: an unchanged out-of-line (TOASTed)
+     * value of a PostgreSQL table whose replica identity is not FULL. It means "unchanged", never a
+     * value: the identity stage puts the last known value in its place.
+     */
+    public static final String UNAVAILABLE = "__debezium_unavailable_value";
+
+    /**
+     * This change with each {@link #UNAVAILABLE} value replaced by the record's last known one
+     * ({@code null} where none is known: a null never wins survivorship, so nothing is written from
+     * it); this change itself when it has none.
+     */
+    public RecordChange withUnavailableFrom(String[] known) {
+        String[] filled = null;
+        for (int i = 0; i < values.length; i++) {
+            if (UNAVAILABLE.equals(values[i])) {
+                if (filled == null) {
+                    filled = values.clone();
+                }
+                filled[i] = known != null && i < known.length ? known[i] : null;
+            }
+        }
+        return filled == null
+                ? this
+                : new RecordChange(
+                        system, kind, localId, matchKey, version, eventTime, filled, writtenAt);
+    }
+
     /** Whether the job itself wrote this change (an echo of one of its writes). */
     public boolean byJob() {
         return writtenAt.length > 0;

@@ -95,6 +95,20 @@ class RecordIdentityFunctionTest {
     }
 
     @Test
+    void anUnavailableValueIsTheLastKnownOneAndNoChange() throws Exception {
+        upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann", "a long text");
+        upsert("1", "ann@x.no", 2L, 100, "ann@x.no", "Anne", RecordChange.UNAVAILABLE);
+        LinkChange change = last();
+        assertThat(change.values()).containsExactly("ann@x.no", "Anne", "a long text");
+        // Only the name changed: the long text keeps its age.
+        assertThat(change.changedAt()).containsExactly(0L, 100L, 0L);
+
+        // A record the stage has not seen: the value is unknown, never the placeholder.
+        upsert("2", "bob@x.no", 1L, 200, "bob@x.no", "Bob", RecordChange.UNAVAILABLE);
+        assertThat(last().values()).containsExactly("bob@x.no", "Bob", null);
+    }
+
+    @Test
     void keyChangeRetractsFromOldGoldenRecordBeforeJoiningNewOne() throws Exception {
         upsert("1", "ann@x.no", 1L, 0, "ann@x.no", "Ann");
         upsert("1", "bob@x.no", 2L, 100, "bob@x.no", "Ann");
