@@ -180,8 +180,8 @@ final class MySqlDialect implements SqlDialect {
     /**
      * The Java value of the type, so the driver sends it typed: booleans as booleans into {@code
      * tinyint(1)}, instants as UTC date-times (the session's time zone is UTC), UUIDs as 16 bytes
-     * into {@code binary(16)}, arrays as JSON text. PostgreSQL's infinite dates have no MySQL
-     * equivalent: a data error, so a dead letter.
+     * into {@code binary(16)}, arrays as JSON text. PostgreSQL's infinite dates and NaN or infinite
+     * floating-point numbers have no MySQL equivalent: a data error, so a dead letter.
      */
     @Override
     public void bind(
@@ -196,7 +196,16 @@ final class MySqlDialect implements SqlDialect {
             return;
         }
         switch (type) {
-            case INTEGER, DECIMAL, DOUBLE, BOOLEAN, TIME, BYTES ->
+            case DOUBLE -> {
+                double d = (Double) type.toJava(canonical);
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    // The driver would write it into the statement as a name: a syntax error.
+                    throw new java.sql.SQLDataException(
+                            "MySQL and MariaDB have no " + canonical + " double", "22003");
+                }
+                ps.setDouble(parameter, d);
+            }
+            case INTEGER, DECIMAL, BOOLEAN, TIME, BYTES ->
                     ps.setObject(parameter, type.toJava(canonical));
             case DATE, TIMESTAMP, TIMESTAMPTZ -> {
                 if (canonical.endsWith("infinity")) {

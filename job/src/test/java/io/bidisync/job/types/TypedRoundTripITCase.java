@@ -9,7 +9,6 @@ import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
 import io.bidisync.job.upgrade.Upgrade;
-import io.bidisync.udfs.types.ValueType;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,12 +22,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,27 +38,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TypedRoundTripITCase extends MiniClusterITCase {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    /** Attribute → [type, CRM column type, ERP column type]. */
-    private static final Map<String, String[]> ATTRIBUTES = new LinkedHashMap<>();
+    /** CRM's and ERP's column types: the same values in other types. */
+    private static final java.util.function.Function<String[], String> TABLE =
+            types -> TypedPeople.table("id serial PRIMARY KEY", "", types);
 
-    static {
-        ATTRIBUTES.put("email", new String[] {"text", "text", "varchar(200)"});
-        ATTRIBUTES.put("born", new String[] {"date", "date", "date"});
-        ATTRIBUTES.put("seen", new String[] {"timestamptz", "timestamptz", "timestamptz(6)"});
-        ATTRIBUTES.put("stamp", new String[] {"timestamp", "timestamp", "timestamp(6)"});
-        ATTRIBUTES.put("wake", new String[] {"time", "time", "time(6)"});
-        ATTRIBUTES.put("balance", new String[] {"decimal", "numeric(12,2)", "numeric(14,4)"});
-        ATTRIBUTES.put("count", new String[] {"integer", "integer", "bigint"});
-        ATTRIBUTES.put("score", new String[] {"double", "double precision", "double precision"});
-        ATTRIBUTES.put("uid", new String[] {"uuid", "uuid", "uuid"});
-        ATTRIBUTES.put("doc", new String[] {"json", "jsonb", "json"});
-        ATTRIBUTES.put("active", new String[] {"boolean", "boolean", "boolean"});
-        ATTRIBUTES.put("tags", new String[] {"text[]", "text[]", "text[]"});
-        ATTRIBUTES.put("nums", new String[] {"integer[]", "integer[]", "bigint[]"});
-        ATTRIBUTES.put("note", new String[] {"text", "text", "text"});
-        ATTRIBUTES.put("data", new String[] {"bytes", "bytea", "bytea"});
-        ATTRIBUTES.put("span", new String[] {"interval", "interval", "interval"});
-    }
+    private static final String[] CRM = {
+        "text",
+        "date",
+        "timestamptz",
+        "timestamp",
+        "time",
+        "numeric(12,2)",
+        "integer",
+        "double precision",
+        "uuid",
+        "jsonb",
+        "boolean",
+        "text[]",
+        "integer[]",
+        "text",
+        "bytea",
+        "interval"
+    };
+
+    private static final String[] ERP = {
+        "varchar(200)",
+        "date",
+        "timestamptz(6)",
+        "timestamp(6)",
+        "time(6)",
+        "numeric(14,4)",
+        "bigint",
+        "double precision",
+        "uuid",
+        "json",
+        "boolean",
+        "text[]",
+        "bigint[]",
+        "text",
+        "bytea",
+        "interval"
+    };
 
     private TimeZone jvmZone;
     private JobClient job;
@@ -89,11 +104,11 @@ class TypedRoundTripITCase extends MiniClusterITCase {
         LocalPostgres erp = TestServers.of("erp");
         crm.createDatabase(database);
         erp.createDatabase(database);
-        crm.execute(database, table(1) + zone(database, "Asia/Tokyo") + audit());
-        erp.execute(database, table(2) + zone(database, "America/Los_Angeles") + audit());
+        crm.execute(database, TABLE.apply(CRM) + zone(database, "Asia/Tokyo") + audit());
+        erp.execute(database, TABLE.apply(ERP) + zone(database, "America/Los_Angeles") + audit());
         crm.execute(
                 database,
-                insert(
+                TypedPeople.insert(
                                 "ann@example.com",
                                 "'2024-02-29'",
                                 "'2024-01-02 03:04:05.123456+00'",
@@ -110,7 +125,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                                 "'  spaced \uD83D\uDE00 emoji  '",
                                 "'\\x0001ff'::bytea",
                                 "'1 year 2 mons 3 days 04:05:06.5'")
-                        + insert(
+                        + TypedPeople.insert(
                                 "bob@example.com",
                                 "'infinity'",
                                 "'-infinity'",
@@ -127,7 +142,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                                 "''",
                                 "''::bytea",
                                 "'-1 days'")
-                        + insert(
+                        + TypedPeople.insert(
                                 "cy@example.com",
                                 "'1900-03-01'",
                                 "'1969-12-31 23:59:59.999999+00'",
@@ -146,7 +161,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                                 "NULL"));
         erp.execute(
                 database,
-                insert(
+                TypedPeople.insert(
                         "dee@example.com",
                         "'-infinity'",
                         "'2000-01-01 00:00:00+14'",
@@ -164,7 +179,12 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                         "'\\xdeadbeef'::bytea",
                         "'P1Y'"));
 
-        String yaml = config(crm.jdbcUrl(database), erp.jdbcUrl(database));
+        String yaml =
+                TypedPeople.config(
+                        database,
+                        Map.of(
+                                "crm", system(crm.jdbcUrl(database)),
+                                "erp", system(erp.jdbcUrl(database))));
         SyncConfig config = TestConfigs.parse(yaml);
         start(config);
 
@@ -181,7 +201,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                 "both systems equal by value",
                 CONVERGENCE,
                 () -> rows(crm, database).equals(rows(erp, database)),
-                () -> difference(rows(crm, database), rows(erp, database)));
+                () -> TypedPeople.difference(rows(crm, database), rows(erp, database)));
 
         // Quiet: the job's writes came back as echoes. Nothing changes any more.
         long writes = jobWrites(crm, database) + jobWrites(erp, database);
@@ -204,7 +224,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                 "Ann's change in ERP",
                 CONVERGENCE,
                 () -> rows(crm, database).equals(rows(erp, database)),
-                () -> difference(rows(crm, database), rows(erp, database)));
+                () -> TypedPeople.difference(rows(crm, database), rows(erp, database)));
         assertThat(rows(erp, database).get("ann@example.com"))
                 .containsEntry("born", "-0043-03-15")
                 .containsEntry("wake", "23:59:59.999999")
@@ -240,12 +260,19 @@ class TypedRoundTripITCase extends MiniClusterITCase {
         job = env.executeAsync(config.name());
     }
 
-    private static String table(int system) {
-        List<String> columns = new ArrayList<>();
-        ATTRIBUTES.forEach((name, types) -> columns.add("\"" + name + "\" " + types[system]));
-        return "CREATE TABLE person (id serial PRIMARY KEY, version integer NOT NULL DEFAULT 1, "
-                + String.join(", ", columns)
-                + ");";
+    private static String system(String url) {
+        return """
+                    connection: { url: "%s", username: postgres }
+                    table: public.person
+                """
+                .formatted(url);
+    }
+
+    private static Map<String, Map<String, String>> rows(LocalPostgres server, String database)
+            throws SQLException {
+        try (Connection c = server.connect(database)) {
+            return TypedPeople.rows(c, true);
+        }
     }
 
     private static String zone(String database, String zone) {
@@ -260,110 +287,6 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                 + " INSERT INTO job_writes DEFAULT VALUES; END IF; RETURN NULL; END $$;"
                 + " CREATE TRIGGER job_write AFTER INSERT OR UPDATE ON person"
                 + " FOR EACH ROW EXECUTE FUNCTION job_write();";
-    }
-
-    /** A person: the e-mail, then each other attribute's SQL literal. */
-    private static String insert(String email, String... values) {
-        return "INSERT INTO person ("
-                + String.join(", ", ATTRIBUTES.keySet().stream().map(a -> "\"" + a + "\"").toList())
-                + ") VALUES ('"
-                + email
-                + "', "
-                + String.join(", ", values)
-                + ");";
-    }
-
-    private static String config(String crmUrl, String erpUrl) {
-        StringBuilder types = new StringBuilder();
-        StringBuilder columns = new StringBuilder();
-        ATTRIBUTES.forEach(
-                (name, t) -> {
-                    types.append(types.isEmpty() ? "" : ", ")
-                            .append(name)
-                            .append(": \"")
-                            .append(t[0])
-                            .append('"');
-                    columns.append(columns.isEmpty() ? "" : ", ")
-                            .append(name)
-                            .append(": ")
-                            .append(name);
-                });
-        String system =
-                """
-                  %s:
-                    connection: { url: "%s", username: postgres }
-                    table: public.person
-                    primary-key: id
-                    version-column: version
-                    columns: { %s }
-                """;
-        return """
-                name: typed%d
-                match-key: { attribute: email, normalize: email }
-                attributes: [%s]
-                types: { %s }
-                completeness: { delay: 200ms }
-                systems:
-                """
-                        .formatted(RUNS.get(), String.join(", ", ATTRIBUTES.keySet()), types)
-                + system.formatted("crm", crmUrl, columns)
-                + system.formatted("erp", erpUrl, columns);
-    }
-
-    /** Each person's values as the canonical form of the attribute's type, read as text. */
-    private static Map<String, Map<String, String>> rows(LocalPostgres server, String database)
-            throws SQLException {
-        Map<String, Map<String, String>> rows = new TreeMap<>();
-        try (Connection c = server.connect(database);
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT "
-                                        + String.join(
-                                                ", ",
-                                                ATTRIBUTES.keySet().stream()
-                                                        .map(a -> "\"" + a + "\"::text")
-                                                        .toList())
-                                        + " FROM person")) {
-            while (rs.next()) {
-                Map<String, String> row = new TreeMap<>();
-                int i = 1;
-                for (Map.Entry<String, String[]> a : ATTRIBUTES.entrySet()) {
-                    String text = rs.getString(i++);
-                    row.put(a.getKey(), ValueType.byName(a.getValue()[0]).canonical(text));
-                }
-                rows.put(row.get("email"), row);
-            }
-        }
-        return rows;
-    }
-
-    private static String difference(
-            Map<String, Map<String, String>> crm, Map<String, Map<String, String>> erp) {
-        StringBuilder s = new StringBuilder();
-        crm.forEach(
-                (email, row) ->
-                        row.forEach(
-                                (attribute, value) -> {
-                                    Map<String, String> other = erp.get(email);
-                                    String theirs =
-                                            other == null ? "(missing)" : other.get(attribute);
-                                    if (!java.util.Objects.equals(value, theirs)) {
-                                        s.append("\n")
-                                                .append(email)
-                                                .append('.')
-                                                .append(attribute)
-                                                .append(": CRM ")
-                                                .append(abbreviate(value))
-                                                .append(", ERP ")
-                                                .append(abbreviate(theirs));
-                                    }
-                                }));
-        return s.toString();
-    }
-
-    private static String abbreviate(String value) {
-        return value == null || value.length() < 80 ? value : value.substring(0, 80) + "…";
     }
 
     private static long jobWrites(LocalPostgres server, String database) throws SQLException {
