@@ -30,6 +30,10 @@ final class PostgresDialect implements SqlDialect {
     private static final String CASE_MAPPING =
             literal(CaseMapping.sources()) + ", " + literal(CaseMapping.targets());
 
+    /** Column types without an equality operator (besides json). */
+    private static final java.util.Set<String> WITHOUT_EQUALITY =
+            java.util.Set.of("xml", "point", "polygon", "path", "circle");
+
     private final JobTableDdl ddl = new PostgresJobTableDdl(this);
 
     private final CatalogChecks catalog = new PostgresCatalogChecks(this);
@@ -109,15 +113,27 @@ final class PostgresDialect implements SqlDialect {
         return normalizedExpression + " = ?";
     }
 
+    /**
+     * {@code json} compares as {@code jsonb} (by value, as the job does); {@code xml} and the
+     * geometric types, which have no equality operator, compare by their text, the parameter read
+     * as the column's type first so both are printed alike.
+     */
     @Override
     public String notDistinct(String quotedColumn, TableColumns.Column column) {
+        String type = column == null ? "" : column.type();
+        if (type.equals("json")) {
+            return "CAST(" + quotedColumn + " AS jsonb) IS NOT DISTINCT FROM CAST(? AS jsonb)";
+        }
+        if (WITHOUT_EQUALITY.contains(type)) {
+            return "CAST("
+                    + quotedColumn
+                    + " AS text) IS NOT DISTINCT FROM CAST(CAST(? AS "
+                    + type
+                    + ") AS text)";
+        }
         return quotedColumn + " IS NOT DISTINCT FROM ?";
     }
 
-    /**
-     * INSERT … SELECT gives untyped parameters type text; cast to the column's base type (without
-     * length, so a value too long still fails instead of being cut).
-     */
     /**
      * Text for what the server reads from the canonical form as the column's type (the session
      * binds text untyped: {@code stringtype=unspecified}); dates and times, bytes and arrays bound
@@ -151,6 +167,10 @@ final class PostgresDialect implements SqlDialect {
         }
     }
 
+    /**
+     * INSERT … SELECT gives untyped parameters type text; cast to the column's base type (without
+     * length, so a value too long still fails instead of being cut).
+     */
     @Override
     public String insertParameter(TableColumns.Column column) {
         return column == null ? "?" : "CAST(? AS " + column.type() + ")";

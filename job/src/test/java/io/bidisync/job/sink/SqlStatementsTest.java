@@ -217,6 +217,41 @@ class SqlStatementsTest {
                 .isEqualTo("Bergen/1");
     }
 
+    @Test
+    void withoutVersionColumnColumnsWithoutEqualityCompareByValue() throws Exception {
+        pg.execute(
+                "erp",
+                "ALTER TABLE client ALTER COLUMN phone TYPE json USING '{\"a\": 1, \"b\": [2]}',"
+                        + " ALTER COLUMN town TYPE point USING point(1.5, 2)");
+        SyncConfig versionless =
+                TestConfigs.parse(
+                        TestConfigs.crmErpYaml(pg.jdbcUrl("erp"), pg.jdbcUrl("erp"), "")
+                                .replace("    version-column: row_version\n", ""));
+        SqlStatements sql = statements(versionless.system("erp"));
+        String[] next = {"ann@example.com", "Ann", "{\"c\": true}", "(3,4)"};
+        // The job's form of what it last saw: keys sorted, no spaces; the point as it reads.
+        String[] seen = {" Ann@Example.com", "Ann", "{\"a\":1,\"b\":[2]}", "(1.5,2)"};
+        String[] stale = {" Ann@Example.com", "Ann", "{\"a\":1,\"b\":[3]}", "(1.5,2)"};
+        assertThat(update(sql, next, stale)).isZero();
+        assertThat(update(sql, next, seen)).isEqualTo(1);
+        assertThat(value("SELECT phone::text || ' ' || town::text FROM client"))
+                .isEqualTo("{\"c\": true} (3,4)");
+    }
+
+    private int update(SqlStatements sql, String[] values, String[] expected) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.update())) {
+            int p = 1;
+            for (String v : values) {
+                ps.setString(p++, v);
+            }
+            ps.setString(p++, "1");
+            for (String v : expected) {
+                ps.setString(p++, v);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     private int updateWithout(SqlStatements sql, String[] expected) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql.update())) {
             int p = 1;
