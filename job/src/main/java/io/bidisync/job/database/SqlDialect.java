@@ -160,13 +160,22 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
     String upsertWrites(TableName writes);
 
     /**
-     * Whether the error is about the record's data (a value the column cannot hold, a constraint),
-     * so retrying cannot help: class 22 data exception, class 23 constraint violation.
+     * Whether the error is one no retry can fix, so the records it is about become dead letters
+     * rather than the job failing and failing again: class 22 data exception (a value the column
+     * cannot hold), class 23 constraint violation, class 42 (a statement the server cannot run with
+     * these values, such as a type without the operator) except a missing privilege or table, which
+     * a DBA fixes, and class 0A (a feature the server does not have).
      */
     default boolean isDataError(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             String state = x.getSQLState();
-            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            if (state == null) {
+                continue;
+            }
+            if (state.startsWith("22") || state.startsWith("23") || state.startsWith("0A")) {
+                return true;
+            }
+            if (state.startsWith("42") && !state.equals("42501") && !state.equals("42P01")) {
                 return true;
             }
         }
