@@ -1,6 +1,7 @@
 package io.bidisync.job.database;
 
 import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +40,13 @@ public interface CatalogChecks {
      * its name, base type, whether it has a default (or is generated) and whether it is NOT NULL.
      */
     String columnsSql();
+
+    /**
+     * The value type a column of this base type (as {@link #columnsSql} names it) holds; {@code
+     * null} for a type the job does not know (a user-defined or geometric type), which is not
+     * checked.
+     */
+    ValueType valueType(String columnType);
 
     /** Whether {@code column} alone is the table's primary key. */
     boolean isSinglePrimaryKey(Connection connection, TableName table, String column)

@@ -1,6 +1,7 @@
 package io.bidisync.job.database;
 
 import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +36,25 @@ record MySqlCatalogChecks(MySqlDialect dialect) implements CatalogChecks {
                 + " OR COALESCE(GENERATION_EXPRESSION, '') <> '',"
                 + " IS_NULLABLE = 'NO'"
                 + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+    }
+
+    @Override
+    public ValueType valueType(String columnType) {
+        return switch (columnType) {
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set" ->
+                    ValueType.TEXT;
+            case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "bit" ->
+                    ValueType.INTEGER;
+            case "decimal", "numeric" -> ValueType.DECIMAL;
+            case "float", "double", "real" -> ValueType.DOUBLE;
+            case "date" -> ValueType.DATE;
+            case "time" -> ValueType.TIME;
+            case "datetime", "timestamp" -> ValueType.TIMESTAMP;
+            case "json" -> ValueType.JSON;
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" ->
+                    ValueType.BYTES;
+            default -> null;
+        };
     }
 
     @Override

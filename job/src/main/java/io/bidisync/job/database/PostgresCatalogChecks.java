@@ -1,6 +1,7 @@
 package io.bidisync.job.database;
 
 import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,6 +47,29 @@ record PostgresCatalogChecks(PostgresDialect dialect) implements CatalogChecks {
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";
+    }
+
+    @Override
+    public ValueType valueType(String columnType) {
+        return switch (columnType) {
+            case "text", "character varying", "character", "\"char\"", "name", "xml", "citext" ->
+                    ValueType.TEXT;
+            case "smallint", "integer", "bigint" -> ValueType.INTEGER;
+            case "numeric" -> ValueType.DECIMAL;
+            case "real", "double precision" -> ValueType.DOUBLE;
+            case "boolean" -> ValueType.BOOLEAN;
+            case "date" -> ValueType.DATE;
+            case "time without time zone", "time with time zone" -> ValueType.TIME;
+            case "timestamp without time zone" -> ValueType.TIMESTAMP;
+            case "timestamp with time zone" -> ValueType.TIMESTAMPTZ;
+            case "interval" -> ValueType.INTERVAL;
+            case "uuid" -> ValueType.UUID;
+            case "json", "jsonb" -> ValueType.JSON;
+            case "bytea" -> ValueType.BYTES;
+            case "text[]", "character varying[]", "character[]" -> ValueType.TEXT_ARRAY;
+            case "smallint[]", "integer[]", "bigint[]" -> ValueType.INTEGER_ARRAY;
+            default -> null;
+        };
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
+import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -151,7 +152,8 @@ public final class DatabaseValidator {
             problems.add(p + "table: " + table + " " + problem);
         }
         for (Map.Entry<String, String> e : system.columns().entrySet()) {
-            if (columns.column(e.getValue()) == null) {
+            TableColumns.Column column = columns.column(e.getValue());
+            if (column == null) {
                 problems.add(
                         p
                                 + "columns."
@@ -160,6 +162,26 @@ public final class DatabaseValidator {
                                 + e.getValue()
                                 + "' does not exist in "
                                 + table);
+                continue;
+            }
+            ValueType attributeType =
+                    config.attributes().type(config.attributes().require(e.getKey()));
+            ValueType holds = dialect.catalog().valueType(column.type());
+            if (holds != null && !holds.holds(attributeType)) {
+                problems.add(
+                        p
+                                + "columns."
+                                + e.getKey()
+                                + ": column '"
+                                + e.getValue()
+                                + "' is "
+                                + column.type()
+                                + ", which cannot hold every "
+                                + attributeType.configName()
+                                + " value of attribute '"
+                                + e.getKey()
+                                + "' and give it back unchanged (declare its type under"
+                                + " types:, or map another column)");
             }
         }
         if (!dialect.catalog().isSinglePrimaryKey(c, table, system.primaryKey())) {

@@ -253,17 +253,7 @@ class SqlStatementsTest {
     }
 
     private int updateWithout(SqlStatements sql, String[] expected) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql.update())) {
-            int p = 1;
-            for (String v : new String[] {"ann@example.com", "Ann", null, "Bergen"}) {
-                ps.setString(p++, v);
-            }
-            ps.setString(p++, "1");
-            for (String v : expected) {
-                ps.setString(p++, v);
-            }
-            return ps.executeUpdate();
-        }
+        return update(sql, new String[] {"ann@example.com", "Ann", null, "Bergen"}, expected);
     }
 
     private String value(String query) throws SQLException {

@@ -37,25 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TypedMariaDbRoundTripITCase extends MiniClusterITCase {
     private static final String DATABASE = "typed_maria";
 
-    private static final String[] POSTGRES = {
-        "text",
-        "date",
-        "timestamptz",
-        "timestamp",
-        "time",
-        "numeric(12,2)",
-        "integer",
-        "double precision",
-        "uuid",
-        "jsonb",
-        "boolean",
-        "text[]",
-        "integer[]",
-        "text",
-        "bytea",
-        "interval"
-    };
-
     private static final String[] MARIADB = {
         "varchar(200)",
         "date",
@@ -109,24 +90,8 @@ class TypedMariaDbRoundTripITCase extends MiniClusterITCase {
                 "ALTER DATABASE "
                         + DATABASE
                         + " SET timezone = 'Asia/Tokyo';"
-                        + TypedPeople.table("id serial PRIMARY KEY", "", POSTGRES)
-                        + TypedPeople.insert(
-                                "ann@example.com",
-                                "'2024-02-29'",
-                                "'2024-01-02 03:04:05.123456+00'",
-                                "'2024-01-02 03:04:05.123456'",
-                                "'10:15:30.5'",
-                                "12.50",
-                                "2147483647",
-                                "0.1",
-                                "'123e4567-e89b-12d3-a456-426614174000'",
-                                "'{\"b\": [1, 2.50], \"a\": {\"y\": true}}'",
-                                "true",
-                                "ARRAY['a', 'b c', NULL, '']",
-                                "ARRAY[1, NULL, -3]",
-                                "'  spaced \uD83D\uDE00 emoji  '",
-                                "'\\x0001ff'::bytea",
-                                "'1 year 2 mons 3 days 04:05:06.5'")
+                        + TypedPeople.table("id serial PRIMARY KEY", "", TypedPeople.POSTGRES)
+                        + TypedPeople.ANN
                         + TypedPeople.insert(
                                 "bob@example.com",
                                 "'infinity'",

@@ -43,6 +43,46 @@ final class TypedPeople {
         TYPES.put("span", ValueType.INTERVAL);
     }
 
+    /** PostgreSQL column types for the attributes, in attribute order. */
+    static final String[] POSTGRES = {
+        "text",
+        "date",
+        "timestamptz",
+        "timestamp",
+        "time",
+        "numeric(12,2)",
+        "integer",
+        "double precision",
+        "uuid",
+        "jsonb",
+        "boolean",
+        "text[]",
+        "integer[]",
+        "text",
+        "bytea",
+        "interval"
+    };
+
+    /** Ann in PostgreSQL: an ordinary value of every type, with its awkward digits and spaces. */
+    static final String ANN =
+            insert(
+                    "ann@example.com",
+                    "'2024-02-29'",
+                    "'2024-01-02 03:04:05.123456+00'",
+                    "'2024-01-02 03:04:05.123'",
+                    "'10:15:30.5'",
+                    "12.50",
+                    "2147483647",
+                    "0.1",
+                    "'123e4567-e89b-12d3-a456-426614174000'",
+                    "'{\"b\": [1, 2.50], \"a\": {\"y\": true}}'",
+                    "true",
+                    "ARRAY['a', 'b c', NULL, '']",
+                    "ARRAY[1, NULL, -3]",
+                    "'  spaced \uD83D\uDE00 emoji  '",
+                    "'\\x0001ff'::bytea",
+                    "'1 year 2 mons 3 days 04:05:06.5'");
+
     /** The table with these column types, in attribute order, and a version column. */
     static String table(String id, String suffix, String... columnTypes) {
         List<String> columns = new ArrayList<>();

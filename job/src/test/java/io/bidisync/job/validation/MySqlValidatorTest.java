@@ -104,6 +104,31 @@ class MySqlValidatorTest {
     }
 
     @Test
+    void refusesAColumnThatCannotHoldItsAttributesValues() throws Exception {
+        db.execute(
+                "erp",
+                "ALTER TABLE client MODIFY phone int, MODIFY town date,"
+                        + " ADD born datetime(6), ADD active tinyint(1)");
+        SyncConfig config = TestConfigs.parse(db.crmErpYaml("types: { city: timestamptz }\n"));
+        assertThat(DatabaseValidator.check(config).problems())
+                .containsExactlyInAnyOrder(
+                        "systems.erp.columns.phone: column 'phone' is int, which cannot hold every"
+                                + " text value of attribute 'phone' and give it back unchanged"
+                                + " (declare its type under types:, or map another column)",
+                        "systems.erp.columns.city: column 'town' is date, which cannot hold every"
+                                + " timestamptz value of attribute 'city' and give it back"
+                                + " unchanged (declare its type under types:, or map another"
+                                + " column)");
+
+        // Columns of other types that hold the values exactly: an instant in a datetime (as UTC),
+        // a whole number in an int, both as their text in CRM's varchar columns.
+        db.execute("erp", "ALTER TABLE client MODIFY town datetime(6)");
+        SyncConfig fitting =
+                TestConfigs.parse(db.crmErpYaml("types: { city: timestamptz, phone: integer }\n"));
+        assertThat(DatabaseValidator.check(fitting).problems()).isEmpty();
+    }
+
+    @Test
     void reportsWhatAWriteTargetLacks() throws Exception {
         db.execute(
                 "erp",

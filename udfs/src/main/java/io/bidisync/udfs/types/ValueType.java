@@ -122,6 +122,23 @@ public enum ValueType {
         };
     }
 
+    /**
+     * Whether a column whose own type is this one holds every value of {@code attribute} and gives
+     * it back unchanged: its own type; any type in a text column (as its canonical text); whole
+     * numbers in a decimal column; booleans in an integer column (MySQL's {@code tinyint(1)});
+     * instants in a timestamp column (as UTC); UUIDs in a byte column (MySQL's {@code binary(16)});
+     * arrays in a JSON column.
+     */
+    public boolean holds(ValueType attribute) {
+        return this == attribute
+                || this == TEXT
+                || (this == DECIMAL && attribute == INTEGER)
+                || (this == INTEGER && attribute == BOOLEAN)
+                || (this == TIMESTAMP && attribute == TIMESTAMPTZ)
+                || (this == BYTES && attribute == UUID)
+                || (this == JSON && (attribute == TEXT_ARRAY || attribute == INTEGER_ARRAY));
+    }
+
     /** Whether two values are equal as values of this type. */
     public boolean same(Object a, Object b) {
         String x = canonical(a);

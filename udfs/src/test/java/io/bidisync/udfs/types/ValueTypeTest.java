@@ -314,6 +314,21 @@ class ValueTypeTest {
     }
 
     @Test
+    void aColumnHoldsItsOwnTypeAndWhatItGivesBackUnchanged() {
+        for (ValueType t : ValueType.values()) {
+            assertThat(t.holds(t)).isTrue();
+            assertThat(ValueType.TEXT.holds(t)).as("text holds %s", t).isTrue();
+        }
+        assertThat(ValueType.DECIMAL.holds(ValueType.INTEGER)).isTrue();
+        assertThat(ValueType.INTEGER.holds(ValueType.BOOLEAN)).isTrue();
+        assertThat(ValueType.TIMESTAMP.holds(ValueType.TIMESTAMPTZ)).isTrue();
+        assertThat(ValueType.INTEGER.holds(ValueType.TEXT)).isFalse();
+        assertThat(ValueType.DATE.holds(ValueType.TIMESTAMPTZ)).isFalse();
+        assertThat(ValueType.INTEGER.holds(ValueType.DECIMAL)).isFalse();
+        assertThat(ValueType.DOUBLE.holds(ValueType.DECIMAL)).isFalse();
+    }
+
+    @Test
     void typesAreNamedAsInTheConfiguration() {
         for (ValueType t : ValueType.values()) {
             assertThat(ValueType.byName(t.configName())).isEqualTo(t);
