@@ -6,7 +6,6 @@ import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.mapping.ColumnMapping;
-import io.bidisync.udfs.model.Attributes;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -28,10 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Parses one system's Debezium JSON change events into {@link RecordChange}s of the global model.
@@ -56,12 +52,6 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
      */
     private static final ListStateDescriptor<String> JOB_TRANSACTION =
             new ListStateDescriptor<>("job-transaction", Types.STRING);
-
-    private static final String UNAVAILABLE_BYTES =
-            java.util.Base64.getEncoder()
-                    .encodeToString(
-                            RecordChange.UNAVAILABLE.getBytes(
-                                    java.nio.charset.StandardCharsets.UTF_8));
 
     private final SystemConfig system;
     private final ColumnMapping mapping;
@@ -216,9 +206,9 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             throws UnmappableException {
         switch (op) {
             case "r", "c", "u" -> {
-                Map<String, Object> row = row(envelope.get("after"), schema, "after");
+                RowImage row = RowImage.of(envelope.get("after"), schema, "after");
                 String localId = primaryKey(row);
-                String[] values = values(row, localId);
+                String[] values = row.attributeValues(mapping, localId);
                 Long version = version(row, localId);
                 String key = matchKey.normalizer().normalize(values[matchKeyIndex]);
                 return new RecordChange(
@@ -232,7 +222,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                         writtenAt(transaction, op, localId, key));
             }
             case "d" -> {
-                Map<String, Object> row = row(envelope.get("before"), schema, "before");
+                RowImage row = RowImage.of(envelope.get("before"), schema, "before");
                 String localId = primaryKey(row);
                 return new RecordChange(
                         system.name(),
@@ -324,89 +314,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         return jobTransaction.writtenAt(transaction, op, localId, key);
     }
 
-    /**
-     * A row image, column by column, as the Java values or text its fields stand for (read by the
-     * event's schema where it has one: {@link DebeziumValues}).
-     */
-    private static Map<String, Object> row(JsonNode image, JsonNode schema, String name)
-            throws UnmappableException {
-        if (image == null || !image.isObject()) {
-            throw new UnmappableException(null, "no '" + name + "' row image in the change event");
-        }
-        Map<String, JsonNode> fieldSchemas = fieldSchemas(schema, name);
-        Map<String, Object> row = new HashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = image.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            row.put(
-                    field.getKey(),
-                    DebeziumValues.decode(field.getValue(), fieldSchemas.get(field.getKey())));
-        }
-        return row;
-    }
-
-    /** The schemas of a row image's fields, by column; empty without a schema. */
-    private static Map<String, JsonNode> fieldSchemas(JsonNode schema, String image) {
-        if (schema == null) {
-            return Map.of();
-        }
-        for (JsonNode part : schema.path("fields")) {
-            if (image.equals(part.path("field").asText())) {
-                Map<String, JsonNode> out = new HashMap<>();
-                for (JsonNode field : part.path("fields")) {
-                    out.put(field.path("field").asText(), field);
-                }
-                return out;
-            }
-        }
-        return Map.of();
-    }
-
-    /** The row's attribute values, each in its type's canonical form. */
-    private String[] values(Map<String, Object> row, String localId) throws UnmappableException {
-        Attributes attributes = mapping.attributes();
-        String[] values = new String[attributes.size()];
-        for (int i = 0; i < values.length; i++) {
-            String column = mapping.columnOf(i);
-            if (column != null) {
-                Object raw = row.get(column);
-                if (isUnavailable(raw)) {
-                    values[i] = RecordChange.UNAVAILABLE;
-                    continue;
-                }
-                try {
-                    values[i] = attributes.type(i).canonical(raw);
-                } catch (IllegalArgumentException e) {
-                    throw new UnmappableException(
-                            localId,
-                            "column '"
-                                    + column
-                                    + "' (attribute "
-                                    + attributes.name(i)
-                                    + ", "
-                                    + attributes.type(i).configName()
-                                    + "): "
-                                    + e.getMessage());
-                }
-            }
-        }
-        return values;
-    }
-
-    /** Debezium's placeholder, as text, as Base64 bytes, or as an array's only element. */
-    private static boolean isUnavailable(Object raw) {
-        if (raw instanceof JsonNode array) {
-            return array.size() == 1 && RecordChange.UNAVAILABLE.equals(array.get(0).asText());
-        }
-        return RecordChange.UNAVAILABLE.equals(raw) || UNAVAILABLE_BYTES.equals(raw);
-    }
-
-    private static String text(Object value) {
-        return value == null ? null : value.toString();
-    }
-
-    private String primaryKey(Map<String, Object> row) throws UnmappableException {
-        String id = text(row.get(system.primaryKey()));
+    private String primaryKey(RowImage row) throws UnmappableException {
+        String id = row.text(system.primaryKey());
         if (id == null) {
             throw new UnmappableException(
                     null, "row has no value for primary key column '" + system.primaryKey() + "'");
@@ -414,11 +323,11 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         return id;
     }
 
-    private Long version(Map<String, Object> row, String localId) throws UnmappableException {
+    private Long version(RowImage row, String localId) throws UnmappableException {
         if (!system.hasVersionColumn()) {
             return null;
         }
-        String text = text(row.get(system.versionColumn()));
+        String text = row.text(system.versionColumn());
         try {
             return text == null ? null : Long.valueOf(text);
         } catch (NumberFormatException e) {

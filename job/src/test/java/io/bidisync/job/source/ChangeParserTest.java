@@ -56,6 +56,45 @@ class ChangeParserTest {
     }
 
     @Test
+    void typedValuesAreReadByTheEventsSchemaAndAValueOfAnotherTypeIsADeadLetter() throws Exception {
+        var config = TestConfigs.offline(yaml -> yaml + "types: { phone: date }\n");
+        harness.close();
+        harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new ChangeParser(config, config.system("erp")));
+        String schema =
+                """
+                {"type":"struct","fields":[{"field":"after","type":"struct","fields":[
+                 {"field":"phone","type":"int32","name":"io.debezium.time.Date"}]}]}""";
+        String dated =
+                "{\"schema\":"
+                        + schema
+                        + ",\"payload\":"
+                        + event(
+                                "client",
+                                "c",
+                                1,
+                                1,
+                                client(1, "ann@example.com", 1)
+                                        .replace("\"phone\":null", "\"phone\":19782"))
+                        + "}";
+        String text =
+                event(
+                        "client",
+                        "c",
+                        2,
+                        2,
+                        client(2, "bob@example.com", 1)
+                                .replace("\"phone\":null", "\"phone\":\"soon\""));
+        assertThat(parse(dated, text))
+                .singleElement()
+                .satisfies(c -> assertThat(c.values()[2]).isEqualTo("2024-02-29"));
+        assertThat(harness.getSideOutput(DeadLetters.TAG))
+                .extracting(r -> r.getValue().reason())
+                .containsExactly("column 'phone' (attribute phone, date): not a date: 'soon'");
+    }
+
+    @Test
     void mapsARowIntoTheGlobalModel() throws Exception {
         RecordChange change =
                 parse(event("client", "u", 7, 1_000, client(3, " Ann@Example.com", 4))).get(0);
