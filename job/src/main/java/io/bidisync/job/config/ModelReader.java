@@ -58,7 +58,8 @@ final class ModelReader {
                             attributes.names(),
                             attributes.names().stream()
                                     .map(a -> types.getOrDefault(a, ValueType.TEXT))
-                                    .toList());
+                                    .toList(),
+                            attributes.names().stream().map(types::containsKey).toList());
         }
         SyncConfig.MatchKey matchKey = matchKey(file, attributes);
 

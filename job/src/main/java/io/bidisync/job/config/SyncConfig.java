@@ -53,6 +53,27 @@ public record SyncConfig(
         Map<String, SystemConfig> systems)
         implements Serializable {
 
+    /** This configuration with other attribute types (taken from the tables). */
+    public SyncConfig withAttributes(Attributes typed) {
+        return new SyncConfig(
+                name,
+                typed,
+                matchKey,
+                defaultRule,
+                priority,
+                rules,
+                compare,
+                completeness,
+                writer,
+                loopBreaker,
+                deadLetterTable,
+                deadLetterTopic,
+                goldenOutput,
+                audit,
+                safety,
+                systems);
+    }
+
     /** The match key: one global attribute and its normaliser. */
     public record MatchKey(String attribute, Normalizer normalizer) implements Serializable {}
 

@@ -5,6 +5,7 @@ import io.bidisync.job.config.ConfigLoader;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.upgrade.Upgrade;
 import io.bidisync.job.validation.DatabaseValidator;
+import io.bidisync.job.validation.TableTypes;
 import io.bidisync.job.validation.TopicValidator;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,8 +17,9 @@ import java.util.List;
 
 /**
  * What every start of the job, and every command of the launcher, does before anything starts: read
- * the configuration and check it against the databases and Kafka topics, printing one line per
- * problem. Nothing is changed and no job starts on a problem.
+ * the configuration, take the types it does not declare from the tables (printing each attribute's
+ * type and where it came from), and check it against the databases and Kafka topics, printing one
+ * line per problem. Nothing is changed and no job starts on a problem.
  */
 public final class Preflight {
     private Preflight() {}
@@ -30,6 +32,19 @@ public final class Preflight {
         } catch (ConfigException e) {
             report(file, e.problems().size(), e.problems(), err);
             return null;
+        }
+        TableTypes.Found types = TableTypes.infer(config);
+        config = types.config();
+        for (int i = 0; i < config.attributes().size(); i++) {
+            String name = config.attributes().name(i);
+            out.println(
+                    "type: "
+                            + name
+                            + " "
+                            + config.attributes().type(i).configName()
+                            + " ("
+                            + types.sources().get(name)
+                            + ")");
         }
         DatabaseValidator.Report databases = DatabaseValidator.check(config);
         TopicValidator.Report topics = TopicValidator.check(config);

@@ -22,19 +22,31 @@ public final class Attributes implements Serializable {
 
     private final List<ValueType> types;
 
-    /** Attributes of text. */
+    /** Which types the configuration declared; the others may be taken from the tables. */
+    private final List<Boolean> declared;
+
+    /** Attributes of text, none declared. */
     public Attributes(List<String> names) {
-        this(names, Collections.nCopies(names.size(), ValueType.TEXT));
+        this(
+                names,
+                Collections.nCopies(names.size(), ValueType.TEXT),
+                Collections.nCopies(names.size(), false));
     }
 
-    /** Attributes with their types, in the same order. */
+    /** Attributes with their declared types, in the same order. */
     public Attributes(List<String> names, List<ValueType> types) {
+        this(names, types, Collections.nCopies(names.size(), true));
+    }
+
+    /** Attributes with their types, in the same order, and whether each was declared. */
+    public Attributes(List<String> names, List<ValueType> types, List<Boolean> declared) {
         this.names = List.copyOf(Objects.requireNonNull(names, "names"));
         this.types = List.copyOf(Objects.requireNonNull(types, "types"));
+        this.declared = List.copyOf(Objects.requireNonNull(declared, "declared"));
         if (this.names.size() != this.names.stream().distinct().count()) {
             throw new IllegalArgumentException("attribute names must be unique: " + names);
         }
-        if (this.types.size() != this.names.size()) {
+        if (this.types.size() != this.names.size() || this.declared.size() != this.names.size()) {
             throw new IllegalArgumentException(
                     names.size() + " attributes but " + types.size() + " types");
         }
@@ -59,6 +71,16 @@ public final class Attributes implements Serializable {
 
     public ValueType type(int index) {
         return types.get(index);
+    }
+
+    /** Whether the configuration declared the type of the attribute at {@code index}. */
+    public boolean declared(int index) {
+        return declared.get(index);
+    }
+
+    /** These attributes with the given types, each still declared or not as before. */
+    public Attributes withTypes(List<ValueType> types) {
+        return new Attributes(names, types, declared);
     }
 
     /** Index of the attribute, or -1 if it is not part of the model. */
