@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -21,8 +20,9 @@ import java.util.Properties;
  * sees every golden record once, in order per golden id, one checkpoint interval late.
  *
  * <p>Key: the golden id (UTF-8). Value: JSON {@code {"id", "attributes": {name: value}, "links":
- * {system: [primary key, …]}, "event_time"}}; a golden record that is gone is a tombstone (no
- * value), so a compacted topic keeps exactly the latest value of every live golden record.
+ * {system: [primary key, …]}, "event_time"}}, each value typed (numbers, booleans, JSON documents
+ * and arrays as such, the rest as its canonical text); a golden record that is gone is a tombstone
+ * (no value), so a compacted topic keeps exactly the latest value of every live golden record.
  */
 public final class GoldenTopicSink {
     /** Kafka brokers refuse a longer transaction timeout by default; Flink's own default is 1 h. */
@@ -36,7 +36,7 @@ public final class GoldenTopicSink {
         return KafkaSink.<GoldenRecord>builder()
                 .setKafkaProducerConfig(producer)
                 .setBootstrapServers(output.kafka().bootstrapServers())
-                .setRecordSerializer(new Json(output.topic(), attributes.names()))
+                .setRecordSerializer(new Json(output.topic(), attributes))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(output.transactionalIdPrefix())
                 .build();
@@ -47,12 +47,12 @@ public final class GoldenTopicSink {
         private static final long serialVersionUID = 1L;
 
         private final String topic;
-        private final List<String> attributes;
+        private final Attributes attributes;
         private transient ObjectMapper json;
 
-        Json(String topic, List<String> attributes) {
+        Json(String topic, Attributes attributes) {
             this.topic = topic;
-            this.attributes = List.copyOf(attributes);
+            this.attributes = attributes;
         }
 
         @Override
@@ -72,7 +72,7 @@ public final class GoldenTopicSink {
             root.put("id", golden.id());
             ObjectNode values = root.putObject("attributes");
             for (int i = 0; i < attributes.size(); i++) {
-                values.put(attributes.get(i), golden.values()[i]);
+                values.set(attributes.name(i), attributes.type(i).toJson(golden.values()[i]));
             }
             ObjectNode links = root.putObject("links");
             for (String link : golden.links()) {

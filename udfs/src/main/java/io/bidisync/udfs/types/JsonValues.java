@@ -138,4 +138,33 @@ final class JsonValues {
         }
         return elements.stream().map(e -> (String) e).toArray(String[]::new);
     }
+
+    static JsonNode node(ValueType type, String canonical) {
+        if (canonical == null) {
+            return NODES.nullNode();
+        }
+        switch (type) {
+            case INTEGER:
+                return NODES.numberNode(new java.math.BigInteger(canonical));
+            case DECIMAL:
+                return canonical.matches("-?[0-9.]+")
+                        ? NODES.numberNode(new BigDecimal(canonical))
+                        : NODES.textNode(canonical);
+            case DOUBLE:
+                double d = Double.parseDouble(canonical);
+                return Double.isFinite(d) ? NODES.numberNode(d) : NODES.textNode(canonical);
+            case BOOLEAN:
+                return NODES.booleanNode(Boolean.parseBoolean(canonical));
+            case JSON:
+            case TEXT_ARRAY:
+            case INTEGER_ARRAY:
+                try {
+                    return MAPPER.readTree(canonical);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("not canonical JSON: " + canonical, e);
+                }
+            default:
+                return NODES.textNode(canonical);
+        }
+    }
 }

@@ -139,6 +139,15 @@ public enum ValueType {
                 || (this == JSON && (attribute == TEXT_ARRAY || attribute == INTEGER_ARRAY));
     }
 
+    /**
+     * The value as JSON, typed: numbers as numbers (NaN and ±Infinity, which JSON has not, as
+     * text), booleans as booleans, JSON documents and arrays embedded, everything else as its
+     * canonical text; {@code null} as JSON null.
+     */
+    public com.fasterxml.jackson.databind.JsonNode toJson(String canonical) {
+        return JsonValues.node(this, canonical);
+    }
+
     /** Whether two values are equal as values of this type. */
     public boolean same(Object a, Object b) {
         String x = canonical(a);
