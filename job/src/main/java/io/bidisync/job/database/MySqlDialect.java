@@ -8,7 +8,11 @@ import io.bidisync.udfs.types.ValueType;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +196,7 @@ final class MySqlDialect implements SqlDialect {
             TableColumns.Column column)
             throws SQLException {
         if (canonical == null) {
-            ps.setNull(parameter, java.sql.Types.NULL);
+            ps.setNull(parameter, Types.NULL);
             return;
         }
         switch (type) {
@@ -200,7 +204,7 @@ final class MySqlDialect implements SqlDialect {
                 double d = (Double) type.toJava(canonical);
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     // The driver would write it into the statement as a name: a syntax error.
-                    throw new java.sql.SQLDataException(
+                    throw new SQLDataException(
                             "MySQL and MariaDB have no " + canonical + " double", "22003");
                 }
                 ps.setDouble(parameter, d);
@@ -209,23 +213,20 @@ final class MySqlDialect implements SqlDialect {
                     ps.setObject(parameter, type.toJava(canonical));
             case DATE, TIMESTAMP, TIMESTAMPTZ -> {
                 if (canonical.endsWith("infinity")) {
-                    throw new java.sql.SQLDataException(
+                    throw new SQLDataException(
                             "MySQL and MariaDB have no " + canonical + " " + type.configName(),
                             "22008");
                 }
                 Object value = type.toJava(canonical);
                 ps.setObject(
                         parameter,
-                        value instanceof java.time.OffsetDateTime t
-                                ? t.withOffsetSameInstant(java.time.ZoneOffset.UTC)
-                                        .toLocalDateTime()
+                        value instanceof OffsetDateTime t
+                                ? t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()
                                 : value);
             }
             case UUID -> {
                 if (column != null && column.type().startsWith("binary")) {
-                    ps.setBytes(
-                            parameter,
-                            java.util.HexFormat.of().parseHex(canonical.replace("-", "")));
+                    ps.setBytes(parameter, HexFormat.of().parseHex(canonical.replace("-", "")));
                 } else {
                     ps.setString(parameter, canonical);
                 }

@@ -9,6 +9,7 @@ import io.bidisync.udfs.types.ValueType;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -31,8 +32,8 @@ final class PostgresDialect implements SqlDialect {
             literal(CaseMapping.sources()) + ", " + literal(CaseMapping.targets());
 
     /** Column types without an equality operator (besides json). */
-    private static final java.util.Set<String> WITHOUT_EQUALITY =
-            java.util.Set.of("xml", "point", "polygon", "path", "circle");
+    private static final Set<String> WITHOUT_EQUALITY =
+            Set.of("xml", "point", "polygon", "path", "circle");
 
     private final JobTableDdl ddl = new PostgresJobTableDdl(this);
 

@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * A column's value in a Debezium change event, as the Java value or text it stands for, read by the
@@ -35,11 +36,9 @@ final class DebeziumValues {
      * in UTC ({@link JvmTimeZone}), cut to 32 bits. Either is more than a million years away, where
      * no real date is.
      */
-    private static final java.util.Set<Long> PLUS_INFINITY_DAYS =
-            java.util.Set.of(-2147472692L, -622191234L);
+    private static final Set<Long> PLUS_INFINITY_DAYS = Set.of(-2147472692L, -622191234L);
 
-    private static final java.util.Set<Long> MINUS_INFINITY_DAYS =
-            java.util.Set.of(-2147472691L, -625821272L);
+    private static final Set<Long> MINUS_INFINITY_DAYS = Set.of(-2147472691L, -625821272L);
 
     /**
      * The value of one field.

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -84,7 +85,7 @@ final class JsonValues {
                 throw new IllegalArgumentException("unreadable array: " + e.getMessage());
             }
         } else if (value instanceof Object[] a) {
-            elements = java.util.Arrays.asList(a);
+            elements = Arrays.asList(a);
         } else if (value instanceof Collection<?> c) {
             elements = new ArrayList<>(c);
         } else if (value instanceof JsonNode node && node.isArray()) {

@@ -2,6 +2,7 @@ package io.bidisync.udfs.types;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -307,7 +308,7 @@ public enum ValueType {
         if (value instanceof byte[] b) {
             return b;
         }
-        if (value instanceof java.nio.ByteBuffer buffer) {
+        if (value instanceof ByteBuffer buffer) {
             byte[] b = new byte[buffer.remaining()];
             buffer.duplicate().get(b);
             return b;
