@@ -210,13 +210,21 @@ public final class SyncRun implements AutoCloseable {
     /** Starts the job with these settings ({@link #jobSettings()}, changed) and returns at once. */
     public JobID start(Configuration settings) throws Exception {
         startedMicros = Math.min(startedMicros, System.currentTimeMillis() * 1000);
+        job = submit(config, settings);
+        return job.getJobID();
+    }
+
+    /**
+     * Submits the job of {@code config} to the test cluster as a start does (slots created, from
+     * the savepoint the settings name, if any) and returns at once.
+     */
+    public static JobClient submit(SyncConfig config, Configuration settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(settings);
         Upgrade upgrade = Upgrade.of(config, env);
         SyncJob.prepareDatabases(config);
         SyncJob.ofDatabases(config).continuing(upgrade).build(env);
-        job = env.executeAsync(config.name());
-        return job.getJobID();
+        return env.executeAsync(config.name());
     }
 
     /** Stops the job with a savepoint in {@code directory} and returns the savepoint's path. */

@@ -1,7 +1,6 @@
 package io.bidisync.job.types;
 
 import io.bidisync.embedded.LocalPostgres;
-import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.testutil.Await;
@@ -14,7 +13,6 @@ import io.bidisync.job.testutil.TestKafka;
 import io.bidisync.job.testutil.TestServers;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.junit.jupiter.api.Test;
 
@@ -162,11 +160,7 @@ class TypedMariaDbRoundTripITCase extends MiniClusterITCase {
                         DATABASE,
                         JobTables.captured(config, config.system("erp")),
                         topic)) {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.configure(SyncRun.jobSettings());
-            SyncJob.prepareDatabases(config);
-            SyncJob.ofDatabases(config).build(env);
-            JobClient job = env.executeAsync("typedmaria");
+            JobClient job = SyncRun.submit(config, SyncRun.jobSettings());
             try {
                 // Cy's score is NaN and Bob was born at infinity: MariaDB has neither.
                 Await.until(

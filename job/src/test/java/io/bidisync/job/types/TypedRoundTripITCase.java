@@ -1,17 +1,14 @@
 package io.bidisync.job.types;
 
 import io.bidisync.embedded.LocalPostgres;
-import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
-import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,7 +150,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                                 "crm", system(crm.jdbcUrl(database)),
                                 "erp", system(erp.jdbcUrl(database))));
         SyncConfig config = TestConfigs.parse(yaml);
-        start(config);
+        job = SyncRun.submit(config, SyncRun.jobSettings());
 
         Await.until(
                 "every person in both systems",
@@ -216,15 +213,6 @@ class TypedRoundTripITCase extends MiniClusterITCase {
         assertThat(jobWrites(crm, database) + jobWrites(erp, database))
                 .as("the job's writes after convergence")
                 .isEqualTo(writes);
-    }
-
-    private void start(SyncConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(SyncRun.jobSettings());
-        Upgrade upgrade = Upgrade.of(config, env);
-        SyncJob.prepareDatabases(config);
-        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
-        job = env.executeAsync(config.name());
     }
 
     private static String system(String url) {

@@ -133,7 +133,7 @@ final class Temporals {
         }
         try {
             if (type == ValueType.TIME) {
-                return time(OffsetOrLocalTime.parse(text));
+                return time(localTime(text));
             }
             boolean bc = text.toUpperCase(Locale.ROOT).endsWith(" BC");
             String t = bc ? text.substring(0, text.length() - 3).trim() : text;
@@ -169,11 +169,9 @@ final class Temporals {
     }
 
     /** A time of day, with an offset ignored (PostgreSQL's timetz is read as its local time). */
-    private static final class OffsetOrLocalTime {
-        static LocalTime parse(String text) {
-            String t = text.replaceFirst("(?:[+-]\\d{2}(?::?\\d{2})?|Z)$", "");
-            return LocalTime.parse(t.length() == 5 ? t + ":00" : t);
-        }
+    private static LocalTime localTime(String text) {
+        String t = text.replaceFirst("(?:[+-]\\d{2}(?::?\\d{2})?|Z)$", "");
+        return LocalTime.parse(t.length() == 5 ? t + ":00" : t);
     }
 
     private static LocalDate asDate(Object value) {

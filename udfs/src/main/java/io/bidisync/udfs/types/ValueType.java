@@ -149,13 +149,6 @@ public enum ValueType {
         return JsonValues.node(this, canonical);
     }
 
-    /** Whether two values are equal as values of this type. */
-    public boolean same(Object a, Object b) {
-        String x = canonical(a);
-        String y = canonical(b);
-        return x == null ? y == null : x.equals(y);
-    }
-
     private static String integer(Object value) {
         if (value instanceof Long
                 || value instanceof Integer
