@@ -57,8 +57,14 @@ final class ExplainCommand extends ConfiguredCommand {
             err.println("audit: explain reads the write audit; switch it on with 'audit: true'");
             return Main.PROBLEMS;
         }
+        String id;
+        try {
+            id = config.matchKey().ofText(key);
+        } catch (IllegalArgumentException e) {
+            err.println("--key: " + e.getMessage() + ", like [\"Lee\",\"1980-01-31\"]");
+            return Main.PROBLEMS;
+        }
         List<AuditHistory.Line> lines = AuditHistory.of(config, key);
-        String id = config.matchKey().normalizer().normalize(key);
         if (lines.isEmpty()) {
             out.println("No audited history for match key '" + id + "'.");
             return Main.PROBLEMS;

@@ -39,11 +39,14 @@ public final class AuditHistory {
 
     /**
      * The entries of the golden record whose match key, normalised as the job does, is that of
-     * {@code matchKey}. From a topic this reads the whole topic.
+     * {@code matchKey} (for a key of several attributes, a JSON array of one value per part). From
+     * a topic this reads the whole topic.
+     *
+     * @throws IllegalArgumentException if the key does not have a value per part
      */
     public static List<Line> of(SyncConfig config, String matchKey)
             throws SQLException, IOException {
-        String goldenId = config.matchKey().normalizer().normalize(matchKey);
+        String goldenId = config.matchKey().ofText(matchKey);
         return config.audit().toTopic() ? fromTopic(config, goldenId) : fromTable(config, goldenId);
     }
 

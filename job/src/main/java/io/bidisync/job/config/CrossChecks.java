@@ -1,6 +1,7 @@
 package io.bidisync.job.config;
 
 import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.normalize.MatchKey;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,18 +42,19 @@ final class CrossChecks {
         }
     }
 
-    /** Reports a system whose {@code columns} leave out the match-key attribute. */
+    /** Reports a system whose {@code columns} leave out a match-key attribute. */
     static void mapsMatchKey(
             YamlNode system,
             Map<String, String> columns,
-            SyncConfig.MatchKey matchKey,
+            MatchKey matchKey,
             Attributes attributes) {
-        if (matchKey != null
-                && matchKey.attribute() != null
-                && attributes.indexOf(matchKey.attribute()) >= 0
-                && !columns.containsKey(matchKey.attribute())) {
-            system.problem(
-                    "columns", "must map the match-key attribute '" + matchKey.attribute() + "'");
+        if (matchKey == null) {
+            return;
+        }
+        for (String attribute : matchKey.attributes()) {
+            if (attributes.indexOf(attribute) >= 0 && !columns.containsKey(attribute)) {
+                system.problem("columns", "must map the match-key attribute '" + attribute + "'");
+            }
         }
     }
 

@@ -1,10 +1,12 @@
 package io.bidisync.job.config;
 
 import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.normalize.MatchKey;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.survivorship.Rule;
 import io.bidisync.udfs.types.ValueType;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
  * and {@code compare} — what every system is mapped onto.
  */
 final class ModelReader {
-    static final Set<String> MATCH_KEY_KEYS = Set.of("attribute", "normalize");
+    static final Set<String> MATCH_KEY_KEYS = Set.of("attribute", "attributes", "normalize");
     static final Set<String> SURVIVORSHIP_KEYS = Set.of("default", "priority", "rules");
 
     /** Part of replication slot, publication and Kafka id names, so kept plain and short. */
@@ -31,7 +33,7 @@ final class ModelReader {
     record Model(
             String name,
             Attributes attributes,
-            SyncConfig.MatchKey matchKey,
+            MatchKey matchKey,
             Rule defaultRule,
             List<String> priority,
             Map<String, Rule> rules,
@@ -61,7 +63,7 @@ final class ModelReader {
                                     .toList(),
                             attributes.names().stream().map(types::containsKey).toList());
         }
-        SyncConfig.MatchKey matchKey = matchKey(file, attributes);
+        MatchKey matchKey = matchKey(file, attributes);
 
         Rule defaultRule = Rule.MOST_RECENT;
         List<String> priority = List.of();
@@ -104,22 +106,69 @@ final class ModelReader {
         return null;
     }
 
-    private static SyncConfig.MatchKey matchKey(YamlNode file, Attributes attributes) {
+    /**
+     * {@code match-key}: {@code attribute} and one {@code normalize} name, or {@code attributes} (a
+     * list) and {@code normalize} as a mapping attribute → normaliser; a part without one is
+     * trimmed.
+     */
+    private static MatchKey matchKey(YamlNode file, Attributes attributes) {
         YamlNode node = file.map("match-key", true);
         if (node == null) {
             return null;
         }
         node.rejectUnknownKeys(MATCH_KEY_KEYS);
-        String attribute = node.string("attribute", true);
-        if (attribute != null) {
-            CrossChecks.isAttribute(node, "attribute", attribute, attributes);
+        if (node.has("attributes")) {
+            return compositeMatchKey(node, attributes);
         }
+        String attribute = node.string("attribute", true);
+        boolean known =
+                attribute != null
+                        && CrossChecks.isAttribute(node, "attribute", attribute, attributes);
         String normalizeName = node.string("normalize", false);
         Normalizer normalizer =
                 normalizeName == null
                         ? Normalizer.TRIM
                         : normalizer(node, "normalize", normalizeName);
-        return new SyncConfig.MatchKey(attribute, normalizer);
+        return known && normalizer != null ? MatchKey.of(attribute, normalizer) : null;
+    }
+
+    private static MatchKey compositeMatchKey(YamlNode node, Attributes attributes) {
+        if (node.has("attribute")) {
+            node.problem("attribute", "give either attribute or attributes, not both");
+        }
+        List<String> names = node.stringList("attributes", true);
+        if (names == null) {
+            return null;
+        }
+        if (names.isEmpty() || names.size() != names.stream().distinct().count()) {
+            node.problem("attributes", "must list distinct attributes, got " + names);
+            return null;
+        }
+        Map<String, Normalizer> normalizers =
+                node.value("normalize") instanceof String
+                        ? null
+                        : perAttribute(node, "normalize", attributes, ModelReader::normalizer);
+        if (normalizers == null) {
+            node.problem(
+                    "normalize",
+                    "with several attributes, expected a mapping of attribute: normaliser");
+            return null;
+        }
+        List<MatchKey.Part> parts = new ArrayList<>();
+        boolean known = true;
+        for (String attribute : names) {
+            known &= CrossChecks.isAttribute(node, "attributes", attribute, attributes);
+            parts.add(
+                    new MatchKey.Part(
+                            attribute, normalizers.getOrDefault(attribute, Normalizer.TRIM)));
+        }
+        for (String attribute : normalizers.keySet()) {
+            if (!names.contains(attribute)) {
+                node.problem(
+                        "normalize", "names '" + attribute + "', which is not part of the key");
+            }
+        }
+        return known ? new MatchKey(parts) : null;
     }
 
     /** How a per-attribute value is read; reports and returns null if it is not one. */

@@ -1,6 +1,7 @@
 package io.bidisync.job.config;
 
 import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.normalize.MatchKey;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Rule;
@@ -73,9 +74,6 @@ public record SyncConfig(
                 safety,
                 systems);
     }
-
-    /** The match key: one global attribute and its normaliser. */
-    public record MatchKey(String attribute, Normalizer normalizer) implements Serializable {}
 
     /**
      * @param delay a golden record is emitted once the watermark passes its last change + delay; it
@@ -188,8 +186,9 @@ public record SyncConfig(
         }
     }
 
-    public int matchKeyIndex() {
-        return attributes.require(matchKey.attribute());
+    /** The match key's attribute indexes, in key order. */
+    public int[] matchKeyIndexes() {
+        return matchKey.indexes(attributes);
     }
 
     public SystemConfig system(String systemName) {

@@ -1,9 +1,11 @@
 package io.bidisync.job.config;
 
 import io.bidisync.udfs.mapping.ColumnMapping;
+import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.model.Attributes;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +18,7 @@ import java.util.Set;
  * @param username database user
  * @param password the user's password, from an environment variable; {@code null} for none
  * @param table the synced table
- * @param primaryKey the table's primary-key column
+ * @param primaryKey the table's primary-key columns (one or several), in key order
  * @param versionColumn a counter column, or {@code null}: then UPDATEs compare all mapped columns
  * @param versionManagedBy who increments the version column
  * @param columns global attribute → column, in attribute order
@@ -33,7 +35,7 @@ public record SystemConfig(
         String username,
         Secret password,
         TableName table,
-        String primaryKey,
+        List<String> primaryKey,
         String versionColumn,
         VersionOwner versionManagedBy,
         Map<String, String> columns,
@@ -58,6 +60,11 @@ public record SystemConfig(
 
     public ColumnMapping mapping(Attributes attributes) {
         return new ColumnMapping(attributes, columns);
+    }
+
+    /** The table's primary key as this system maps it. */
+    public PrimaryKey key(Attributes attributes) {
+        return new PrimaryKey(primaryKey, mapping(attributes));
     }
 
     /** The logical replication slot this system's CDC source reads from. */

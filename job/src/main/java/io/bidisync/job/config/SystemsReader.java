@@ -1,10 +1,12 @@
 package io.bidisync.job.config;
 
 import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.normalize.MatchKey;
 
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,14 +33,14 @@ final class SystemsReader {
 
     private final String syncName;
     private final Attributes attributes;
-    private final SyncConfig.MatchKey matchKey;
+    private final MatchKey matchKey;
 
     /**
      * @param syncName the sync's name, part of default Kafka ids
      * @param attributes the global attributes, null if they could not be read
      * @param matchKey the match key, null if it could not be read
      */
-    SystemsReader(String syncName, Attributes attributes, SyncConfig.MatchKey matchKey) {
+    SystemsReader(String syncName, Attributes attributes, MatchKey matchKey) {
         this.syncName = syncName;
         this.attributes = attributes;
         this.matchKey = matchKey;
@@ -93,7 +95,7 @@ final class SystemsReader {
         }
 
         TableName table = table(node);
-        String primaryKey = node.identifier("primary-key", true);
+        List<String> primaryKey = node.identifiers("primary-key", true);
         String versionColumn = node.identifier("version-column", false);
         VersionOwner versionOwner = VersionOwner.JOB;
         String owner = node.string("version-managed-by", false);
@@ -103,7 +105,7 @@ final class SystemsReader {
                 node.problem("version-managed-by", "is set but there is no version-column");
             }
         }
-        Map<String, String> columns = columns(node, primaryKey, versionColumn);
+        Map<String, String> columns = columns(node, versionColumn);
 
         Set<WriteOperation> write =
                 node.enumSet(
@@ -186,10 +188,11 @@ final class SystemsReader {
     }
 
     /**
-     * {@code columns}: attribute → column, in attribute order. Keys stay local to each system, so
-     * neither the primary key nor the version column may carry an attribute.
+     * {@code columns}: attribute → column, in attribute order. The version column stays local to
+     * each system; primary-key columns may carry attributes (a natural key such as an order number
+     * is data, and lets the job insert rows into a table whose key is not generated).
      */
-    private Map<String, String> columns(YamlNode node, String primaryKey, String versionColumn) {
+    private Map<String, String> columns(YamlNode node, String versionColumn) {
         Map<String, String> columns = new LinkedHashMap<>();
         YamlNode columnsNode = node.map("columns", true);
         if (columnsNode == null || attributes == null) {
@@ -219,13 +222,6 @@ final class SystemsReader {
             }
         }
         CrossChecks.mapsMatchKey(node, columns, matchKey, attributes);
-        if (primaryKey != null && columns.containsValue(primaryKey)) {
-            node.problem(
-                    "columns",
-                    "maps the primary key '"
-                            + primaryKey
-                            + "' to an attribute; keys are local to each system");
-        }
         if (versionColumn != null && columns.containsValue(versionColumn)) {
             node.problem(
                     "columns", "maps the version column '" + versionColumn + "' to an attribute");

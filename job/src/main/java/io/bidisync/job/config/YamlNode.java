@@ -180,6 +180,31 @@ final class YamlNode {
     }
 
     /**
+     * One plain SQL identifier or a list of distinct ones, as a list; null if absent or not that.
+     */
+    List<String> identifiers(String key, boolean required) {
+        if (!(map.get(key) instanceof List)) {
+            String one = identifier(key, required);
+            return one == null ? null : List.of(one);
+        }
+        List<String> names = stringList(key, required);
+        if (names == null) {
+            return null;
+        }
+        if (names.isEmpty() || names.size() != names.stream().distinct().count()) {
+            problem(key, "expected one column or a list of distinct columns, got " + names);
+            return null;
+        }
+        for (String name : names) {
+            if (!SqlIdentifier.isValid(name)) {
+                problem(key, "not a valid SQL identifier: " + SqlIdentifier.describe(name));
+                return null;
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
      * A duration like {@code 500ms}, {@code 1s} or {@code 2min} (Flink's notation, a bare number is
      * milliseconds); {@code fallback} if absent or unreadable.
      */

@@ -48,9 +48,8 @@ public interface CatalogChecks {
      */
     ValueType valueType(String columnType);
 
-    /** Whether {@code column} alone is the table's primary key. */
-    boolean isSinglePrimaryKey(Connection connection, TableName table, String column)
-            throws SQLException;
+    /** The columns of the table's primary key, in key order; empty if it has none. */
+    List<String> primaryKey(Connection connection, TableName table) throws SQLException;
 
     /**
      * Whether the current user holds {@code privilege} ({@code SELECT}, {@code INSERT}, {@code

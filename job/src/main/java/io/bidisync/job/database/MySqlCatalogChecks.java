@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -58,17 +59,21 @@ record MySqlCatalogChecks(MySqlDialect dialect) implements CatalogChecks {
     }
 
     @Override
-    public boolean isSinglePrimaryKey(Connection connection, TableName table, String column)
-            throws SQLException {
+    public List<String> primaryKey(Connection connection, TableName table) throws SQLException {
         try (PreparedStatement ps =
                 connection.prepareStatement(
                         "SELECT COLUMN_NAME FROM information_schema.STATISTICS"
-                                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'")) {
+                                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'"
+                                + " ORDER BY SEQ_IN_INDEX")) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
+            List<String> columns = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && column.equals(rs.getString(1)) && !rs.next();
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
             }
+            return columns;
         }
     }
 

@@ -247,7 +247,7 @@ final class MySqlDialect implements SqlDialect {
     }
 
     @Override
-    public String returning(String quotedPrimaryKey) {
+    public String returning(List<String> quotedPrimaryKey) {
         return "";
     }
 

@@ -73,20 +73,23 @@ record PostgresCatalogChecks(PostgresDialect dialect) implements CatalogChecks {
     }
 
     @Override
-    public boolean isSinglePrimaryKey(Connection connection, TableName table, String column)
-            throws SQLException {
+    public List<String> primaryKey(Connection connection, TableName table) throws SQLException {
         String sql =
-                "SELECT count(*) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+                "SELECT a.attname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
                         + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-                        + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
-                        + " WHERE i.indisprimary AND i.indnkeyatts = 1 AND n.nspname = ? AND t.relname = ? AND a.attname = ?";
+                        + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (i.indkey)"
+                        + " WHERE i.indisprimary AND n.nspname = ? AND t.relname = ?"
+                        + " ORDER BY array_position(CAST(i.indkey AS int2[]), a.attnum)";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
-            ps.setString(3, column);
+            List<String> columns = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
             }
+            return columns;
         }
     }
 

@@ -183,8 +183,8 @@ final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String returning(String quotedPrimaryKey) {
-        return " RETURNING " + quotedPrimaryKey;
+    public String returning(List<String> quotedPrimaryKey) {
+        return " RETURNING " + String.join(", ", quotedPrimaryKey);
     }
 
     @Override

@@ -131,7 +131,7 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
             List<String> quotedColumns,
             List<String> values,
             String keyCondition,
-            String quotedPrimaryKey) {
+            List<String> quotedPrimaryKey) {
         return "INSERT INTO "
                 + quotedTable
                 + " ("
@@ -151,7 +151,7 @@ public sealed interface SqlDialect permits PostgresDialect, MySqlDialect {
     String selectWithoutTable();
 
     /** What makes the INSERT return the new key, if the driver does not ask for it itself. */
-    String returning(String quotedPrimaryKey);
+    String returning(List<String> quotedPrimaryKey);
 
     /** The database's own clock, as a timestamp with microseconds. */
     String now();

@@ -357,7 +357,8 @@ final class GoldenEntity {
                         copy.links
                                 .get(linkId)
                                 .withWrite(
-                                        rules.fingerprint(intent.values(), mask),
+                                        rules.fingerprint(
+                                                intent.values(), rules.updateMask(intent.system())),
                                         intent.valueTimes()));
             }
             case INSERT ->

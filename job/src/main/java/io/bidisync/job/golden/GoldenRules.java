@@ -3,6 +3,7 @@ package io.bidisync.job.golden;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.udfs.hash.ValueHash;
+import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Survivorship;
@@ -25,6 +26,7 @@ final class GoldenRules {
     private final Survivorship survivorship;
     private final ValueComparison comparison;
     private final Map<String, boolean[]> masks = new HashMap<>();
+    private final Map<String, boolean[]> updateMasks = new HashMap<>();
 
     /**
      * @param publishing whether golden records are published (golden output)
@@ -35,7 +37,16 @@ final class GoldenRules {
         this.survivorship = config.survivorship();
         this.comparison = config.comparison();
         for (SystemConfig system : config.systems().values()) {
-            masks.put(system.name(), system.mapping(config.attributes()).mask());
+            boolean[] mask = system.mapping(config.attributes()).mask();
+            masks.put(system.name(), mask);
+            boolean[] updatable = mask.clone();
+            PrimaryKey key = system.key(config.attributes());
+            for (int part = 0; part < key.size(); part++) {
+                if (key.attributeOf(part) >= 0) {
+                    updatable[key.attributeOf(part)] = false;
+                }
+            }
+            updateMasks.put(system.name(), updatable);
         }
     }
 
@@ -69,6 +80,14 @@ final class GoldenRules {
     /** Which attributes the system maps. */
     boolean[] mask(String system) {
         return masks.get(system);
+    }
+
+    /**
+     * Which attributes an UPDATE of the system's rows can change: the mapped ones but those its
+     * primary-key columns carry (a row's key is its identity; it is set by the INSERT only).
+     */
+    boolean[] updateMask(String system) {
+        return updateMasks.get(system);
     }
 
     Collection<SystemConfig> systems() {

@@ -33,11 +33,12 @@ record Observation(long[] changedAt, boolean echo, boolean outside) {
             // their own system.
             return new Observation(change.changedAt().clone(), false, change.outside());
         }
+        boolean[] updatable = rules.updateMask(change.system());
         if (previous.writePending()
-                && previous.writtenHash() == rules.fingerprint(change.values(), mask)) {
+                && previous.writtenHash() == rules.fingerprint(change.values(), updatable)) {
             // Our own write: the row now holds values as old as they are at their source.
             return new Observation(
-                    withTimes(previous.changedAt(), previous.writtenAt(), mask), true, false);
+                    withTimes(previous.changedAt(), previous.writtenAt(), updatable), true, false);
         }
         if (change.origin() == LinkChange.Origin.RESTATED) {
             // The identity stage could not tell which values changed: it dated them all.

@@ -30,6 +30,7 @@ final class WriteDecisions {
         List<WriteIntent> intents = new ArrayList<>();
         for (SystemConfig system : rules.systems()) {
             boolean[] mask = rules.mask(system.name());
+            boolean[] updatable = rules.updateMask(system.name());
             String[] desired = project(golden.values(), mask);
             long[] times = golden.changedAt();
             boolean linked = false;
@@ -39,9 +40,9 @@ final class WriteDecisions {
                 }
                 linked = true;
                 if (!system.mayWrite(WriteOperation.UPDATE)
-                        || rules.comparison().sameAll(link.values(), desired, mask)
+                        || rules.comparison().sameAll(link.values(), desired, updatable)
                         || (link.writePending()
-                                && link.writtenHash() == rules.fingerprint(desired, mask))) {
+                                && link.writtenHash() == rules.fingerprint(desired, updatable))) {
                     continue;
                 }
                 intents.add(

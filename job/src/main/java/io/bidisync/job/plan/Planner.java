@@ -220,27 +220,47 @@ public final class Planner {
             }
             String sql =
                     SqlStatements.guardedKeys(
-                            system,
-                            system.mapping(config.attributes()),
-                            config.matchKeyIndex(),
-                            config.matchKey().normalizer());
+                            system, system.mapping(config.attributes()), config.matchKey());
+            int parts = config.matchKey().size();
             // One scan of the table, not one query per planned insert.
-            Set<String> keys = new HashSet<>();
+            Set<List<String>> keys = new HashSet<>();
             try (Connection c = Database.connect(system);
                     PreparedStatement st = c.prepareStatement(sql);
                     ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    keys.add(rs.getString(1));
+                    List<String> key = new ArrayList<>(parts);
+                    for (int i = 1; i <= parts; i++) {
+                        key.add(rs.getString(i));
+                    }
+                    keys.add(key);
                 }
             }
             SqlDialect dialect = SqlDialect.of(system);
             for (WriteIntent insert : inserts) {
-                if (dialect.keyParameters(insert.goldenKey()).stream().anyMatch(keys::contains)) {
+                if (guardBlocks(dialect, config.matchKey().split(insert.goldenKey()), keys)) {
                     blocked.add(system.name() + '/' + insert.goldenKey());
                 }
             }
         }
         return blocked;
+    }
+
+    /** Whether a row's key has, for every part, one of the forms the guard compares with. */
+    private static boolean guardBlocks(
+            SqlDialect dialect, List<String> goldenKey, Set<List<String>> rows) {
+        List<List<String>> candidates = List.of(List.of());
+        for (String part : goldenKey) {
+            List<List<String>> longer = new ArrayList<>();
+            for (List<String> prefix : candidates) {
+                for (String form : dialect.keyParameters(part)) {
+                    List<String> next = new ArrayList<>(prefix);
+                    next.add(form);
+                    longer.add(next);
+                }
+            }
+            candidates = longer;
+        }
+        return candidates.stream().anyMatch(rows::contains);
     }
 
     /** Drops the plan's throw-away slots and publications. */

@@ -10,15 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs conditional UPDATEs or DELETEs as one batch: {@code WHERE pk = ?} and the row still has the
- * version last seen (or, without a version column, every mapped value last seen). An update count
- * of 0 is a conflict, reported and not retried: the newer row arrives through CDC.
+ * Runs conditional UPDATEs or DELETEs as one batch: {@code WHERE} every key column matches and the
+ * row still has the version last seen (or, without a version column, every mapped value last seen).
+ * An update count of 0 is a conflict, reported and not retried: the newer row arrives through CDC.
  */
 final class ConditionalWriteExecutor extends BatchedWriteExecutor {
     private final String statement;
     private final boolean setsValues;
     private final boolean versioned;
+    private final ValueBinder set;
     private final ValueBinder values;
+    private final KeyBinder key;
 
     /**
      * @param statement the UPDATE or DELETE of {@link SqlStatements}
@@ -28,7 +30,9 @@ final class ConditionalWriteExecutor extends BatchedWriteExecutor {
         this.statement = statement;
         this.setsValues = setsValues;
         this.versioned = sql.versioned();
-        this.values = new ValueBinder(sql);
+        this.set = sql.updatedValues();
+        this.values = sql.values();
+        this.key = sql.key();
     }
 
     @Override
@@ -38,8 +42,8 @@ final class ConditionalWriteExecutor extends BatchedWriteExecutor {
 
     @Override
     void bind(PreparedStatement ps, WriteIntent intent) throws SQLException {
-        int p = setsValues ? values.bind(ps, 1, intent.values()) : 1;
-        ps.setString(p++, intent.localId());
+        int p = setsValues ? set.bind(ps, 1, intent.values()) : 1;
+        p = key.bind(ps, p, intent.localId());
         if (versioned) {
             if (intent.expectedVersion() == null) {
                 ps.setNull(p, Types.BIGINT);

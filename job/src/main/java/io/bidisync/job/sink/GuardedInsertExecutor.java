@@ -1,6 +1,5 @@
 package io.bidisync.job.sink;
 
-import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.golden.WriteIntent;
 
 import java.sql.Connection;
@@ -13,18 +12,16 @@ import java.util.List;
 
 /**
  * Runs guarded INSERTs as one batch: a row is inserted only if no row has the same normalised match
- * key. The driver returns the keys of the rows that were inserted, in order, so a count of 1 takes
- * the next key and a count of 0 was blocked.
+ * key. The driver returns the generated keys of the rows that were inserted, in order, so a count
+ * of 1 takes the next key (or the key its values give) and a count of 0 was blocked.
  */
 final class GuardedInsertExecutor extends BatchedWriteExecutor {
     private final String statement;
-    private final SqlDialect dialect;
-    private final ValueBinder values;
+    private final SqlStatements sql;
 
     GuardedInsertExecutor(SqlStatements sql) {
         this.statement = sql.insert();
-        this.dialect = sql.dialect();
-        this.values = new ValueBinder(sql);
+        this.sql = sql;
     }
 
     @Override
@@ -34,8 +31,8 @@ final class GuardedInsertExecutor extends BatchedWriteExecutor {
 
     @Override
     void bind(PreparedStatement ps, WriteIntent intent) throws SQLException {
-        int p = values.bind(ps, 1, intent.values());
-        for (String key : dialect.keyParameters(intent.goldenKey())) {
+        int p = sql.values().bind(ps, 1, intent.values());
+        for (String key : sql.guardParameters(intent.goldenKey())) {
             ps.setString(p++, key);
         }
     }
@@ -46,7 +43,8 @@ final class GuardedInsertExecutor extends BatchedWriteExecutor {
         List<WriteOutcome> outcomes = new ArrayList<>(intents.size());
         try (ResultSet keys = ps.getGeneratedKeys()) {
             for (int i = 0; i < intents.size(); i++) {
-                String key = counts[i] > 0 && keys.next() ? keys.getString(1) : null;
+                String key =
+                        counts[i] > 0 ? sql.key().inserted(intents.get(i).values(), keys) : null;
                 outcomes.add(new WriteOutcome(intents.get(i), counts[i], key));
             }
         }

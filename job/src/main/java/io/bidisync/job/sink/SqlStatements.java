@@ -5,11 +5,12 @@ import io.bidisync.job.config.VersionOwner;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.udfs.mapping.ColumnMapping;
-import io.bidisync.udfs.normalize.Normalizer;
-import io.bidisync.udfs.types.ValueType;
+import io.bidisync.udfs.mapping.PrimaryKey;
+import io.bidisync.udfs.normalize.MatchKey;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The conditional statements for one system's table, in its database's {@link SqlDialect}.
@@ -18,10 +19,12 @@ import java.util.List;
  * <ul>
  *   <li>UPDATE applies only if the row still has the version last seen through CDC (or, without a
  *       version column, still has every mapped value last seen): it never overwrites a change the
- *       job has not read.
+ *       job has not read. It finds the row by every primary-key column and never changes them: a
+ *       row's key is its identity.
  *   <li>INSERT applies only if no row with the same normalised match key exists, including rows the
- *       job has not read yet; its new primary key comes back as the statement's generated key
- *       (PostgreSQL: {@code RETURNING}, MySQL: the auto-increment value).
+ *       job has not read yet (every part of a match key of several attributes). Its new primary key
+ *       is the values of the key columns when attributes fill them all, else it comes back as the
+ *       statement's generated key (PostgreSQL: {@code RETURNING}, MySQL: the auto-increment value).
  *   <li>DELETE is conditional like UPDATE.
  * </ul>
  */
@@ -30,71 +33,85 @@ public final class SqlStatements {
     private final String insert;
     private final String delete;
 
-    /** Attribute indexes of the mapped columns, in the order they are bound. */
-    private final int[] mappedAttributes;
+    /** Binds the mapped attributes, every one (INSERT, the unversioned condition). */
+    private final ValueBinder values;
 
-    private final ValueType[] mappedTypes;
-    private final TableColumns.Column[] mappedColumns;
+    /** Binds the mapped attributes an UPDATE sets: all but the key columns'. */
+    private final ValueBinder updatedValues;
 
+    /** Binds a row's primary key, part by part. */
+    private final KeyBinder key;
+
+    private final PrimaryKey primaryKey;
+    private final MatchKey matchKey;
     private final boolean versioned;
 
     private final SqlDialect dialect;
 
     public SqlStatements(
-            SystemConfig system,
-            ColumnMapping mapping,
-            int matchKeyIndex,
-            Normalizer matchKeyNormalizer,
-            TableColumns columns) {
+            SystemConfig system, ColumnMapping mapping, MatchKey matchKey, TableColumns columns) {
         SqlDialect dialect = SqlDialect.of(system);
+        this.dialect = dialect;
+        this.matchKey = matchKey;
+        this.primaryKey = new PrimaryKey(system.primaryKey(), mapping);
         String table = dialect.quote(system.table());
-        String pk = dialect.quote(system.primaryKey());
-        List<Integer> attributes = new ArrayList<>();
-        List<String> quoted = new ArrayList<>();
-        List<TableColumns.Column> described = new ArrayList<>();
+        List<Integer> mapped = new ArrayList<>();
+        List<Integer> updated = new ArrayList<>();
         for (int i = 0; i < mapping.attributes().size(); i++) {
             if (mapping.isMapped(i)) {
-                attributes.add(i);
-                quoted.add(dialect.quote(mapping.columnOf(i)));
-                described.add(columns.column(mapping.columnOf(i)));
+                mapped.add(i);
+                if (!primaryKey.contains(mapping.columnOf(i))) {
+                    updated.add(i);
+                }
             }
         }
-        this.mappedAttributes = attributes.stream().mapToInt(Integer::intValue).toArray();
-        this.mappedTypes =
-                attributes.stream()
-                        .map(i -> mapping.attributes().type(i))
-                        .toArray(ValueType[]::new);
-        this.mappedColumns = described.toArray(TableColumns.Column[]::new);
+        this.values = new ValueBinder(dialect, mapping, mapped, columns);
+        this.updatedValues = new ValueBinder(dialect, mapping, updated, columns);
+        this.key = new KeyBinder(dialect, mapping, primaryKey, columns);
         this.versioned = system.hasVersionColumn();
         String version = versioned ? dialect.quote(system.versionColumn()) : null;
 
+        List<String> keyParts = new ArrayList<>();
+        for (String column : primaryKey.columns()) {
+            keyParts.add(dialect.quote(column) + " = ?");
+        }
+        String keyCondition = String.join(" AND ", keyParts);
         String condition;
         if (versioned) {
             condition =
-                    pk
-                            + " = ? AND "
+                    keyCondition
+                            + " AND "
                             + dialect.notDistinct(version, columns.column(system.versionColumn()));
         } else {
             List<String> parts = new ArrayList<>();
-            for (int i = 0; i < quoted.size(); i++) {
-                parts.add(dialect.notDistinct(quoted.get(i), described.get(i)));
+            for (int i : mapped) {
+                String column = mapping.columnOf(i);
+                parts.add(dialect.notDistinct(dialect.quote(column), columns.column(column)));
             }
-            condition = pk + " = ? AND " + String.join(" AND ", parts);
+            condition = keyCondition + " AND " + String.join(" AND ", parts);
         }
         List<String> sets = new ArrayList<>();
-        for (String column : quoted) {
-            sets.add(column + " = ?");
+        for (int i : updated) {
+            sets.add(dialect.quote(mapping.columnOf(i)) + " = ?");
         }
         if (versioned && system.versionManagedBy() == VersionOwner.JOB) {
             sets.add(version + " = COALESCE(" + version + ", 0) + 1");
         }
+        if (sets.isEmpty()) {
+            // Every mapped column is a key column: nothing to update, and the job never does
+            // (see WriteDecisions), but the statement stays valid SQL.
+            String first = dialect.quote(primaryKey.columns().get(0));
+            sets.add(first + " = " + first);
+        }
         this.update = "UPDATE " + table + " SET " + String.join(", ", sets) + " WHERE " + condition;
         this.delete = "DELETE FROM " + table + " WHERE " + condition;
 
-        List<String> insertColumns = new ArrayList<>(quoted);
+        List<String> insertColumns = new ArrayList<>();
         List<String> insertValues = new ArrayList<>();
-        for (TableColumns.Column column : described) {
-            insertValues.add(dialect.insertParameter(column));
+        for (int i : mapped) {
+            String column = mapping.columnOf(i);
+            insertColumns.add(dialect.quote(column));
+            insertValues.add(dialect.insertParameter(columns.column(column)));
         }
         if (versioned && system.versionManagedBy() == VersionOwner.JOB) {
             TableColumns.Column column = columns.column(system.versionColumn());
@@ -103,49 +120,53 @@ public final class SqlStatements {
                 insertValues.add("1");
             }
         }
+        List<String> quotedKey = primaryKey.columns().stream().map(dialect::quote).toList();
         this.insert =
                 dialect.guardedInsert(
                         table,
                         insertColumns,
                         insertValues,
-                        guard(dialect, mapping, matchKeyIndex, matchKeyNormalizer),
-                        pk);
-        this.dialect = dialect;
+                        guard(dialect, mapping, matchKey),
+                        quotedKey);
     }
 
     /**
      * A query for every normalised match key in the table, as the INSERT's duplicate guard computes
-     * them: an insert is blocked when one of its key's {@link SqlDialect#keyParameters} is among
-     * them (the guard compares exactly). Reads only.
+     * them, one column per part: an insert is blocked when a row has, for every part, one of that
+     * part's {@link SqlDialect#keyParameters} (the guard compares exactly). Reads only.
      */
     public static String guardedKeys(
-            SystemConfig system,
-            ColumnMapping mapping,
-            int matchKeyIndex,
-            Normalizer matchKeyNormalizer) {
+            SystemConfig system, ColumnMapping mapping, MatchKey matchKey) {
         SqlDialect dialect = SqlDialect.of(system);
         return "SELECT "
-                + normalizedKey(dialect, mapping, matchKeyIndex, matchKeyNormalizer)
+                + String.join(", ", normalizedParts(dialect, mapping, matchKey))
                 + " FROM "
                 + dialect.quote(system.table());
     }
 
-    private static String guard(
-            SqlDialect dialect,
-            ColumnMapping mapping,
-            int matchKeyIndex,
-            Normalizer matchKeyNormalizer) {
-        return dialect.keyEquals(
-                normalizedKey(dialect, mapping, matchKeyIndex, matchKeyNormalizer));
+    private static String guard(SqlDialect dialect, ColumnMapping mapping, MatchKey matchKey) {
+        return normalizedParts(dialect, mapping, matchKey).stream()
+                .map(dialect::keyEquals)
+                .collect(Collectors.joining(" AND "));
     }
 
-    private static String normalizedKey(
-            SqlDialect dialect,
-            ColumnMapping mapping,
-            int matchKeyIndex,
-            Normalizer matchKeyNormalizer) {
-        return dialect.normalized(
-                matchKeyNormalizer, dialect.quote(mapping.columnOf(matchKeyIndex)));
+    private static List<String> normalizedParts(
+            SqlDialect dialect, ColumnMapping mapping, MatchKey matchKey) {
+        List<String> parts = new ArrayList<>();
+        for (MatchKey.Part part : matchKey.parts()) {
+            String column = mapping.columnOf(mapping.attributes().require(part.attribute()));
+            parts.add(dialect.normalized(part.normalizer(), dialect.quote(column)));
+        }
+        return parts;
+    }
+
+    /** The values the guard's parameters are bound to for a golden record's key, in order. */
+    List<String> guardParameters(String goldenKey) {
+        List<String> out = new ArrayList<>();
+        for (String part : matchKey.split(goldenKey)) {
+            out.addAll(dialect.keyParameters(part));
+        }
+        return out;
     }
 
     /** The dialect the statements are written in. */
@@ -165,19 +186,24 @@ public final class SqlStatements {
         return delete;
     }
 
-    /** The types of the mapped attributes, in the order their values are bound. */
-    ValueType[] mappedTypes() {
-        return mappedTypes.clone();
+    /** Binds every mapped attribute's value. */
+    ValueBinder values() {
+        return values;
     }
 
-    /** The mapped columns as the database describes them (null where unknown), in that order. */
-    TableColumns.Column[] mappedColumns() {
-        return mappedColumns.clone();
+    /** Binds the values an UPDATE sets. */
+    ValueBinder updatedValues() {
+        return updatedValues;
     }
 
-    /** Attribute indexes of the mapped columns, in the order their values are bound. */
-    public int[] mappedAttributes() {
-        return mappedAttributes.clone();
+    /** Binds a row's key. */
+    KeyBinder key() {
+        return key;
+    }
+
+    /** The table's primary key as the system maps it. */
+    public PrimaryKey primaryKey() {
+        return primaryKey;
     }
 
     public boolean versioned() {

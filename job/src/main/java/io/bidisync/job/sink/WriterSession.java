@@ -106,8 +106,7 @@ final class WriterSession implements AutoCloseable {
                         new SqlStatements(
                                 system,
                                 system.mapping(config.attributes()),
-                                config.matchKeyIndex(),
-                                config.matchKey().normalizer(),
+                                config.matchKey(),
                                 columns);
             }
         } catch (SQLException e) {

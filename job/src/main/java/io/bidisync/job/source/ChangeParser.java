@@ -6,6 +6,8 @@ import io.bidisync.job.deadletter.DeadLetter;
 import io.bidisync.job.deadletter.DeadLetters;
 import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.mapping.ColumnMapping;
+import io.bidisync.udfs.mapping.PrimaryKey;
+import io.bidisync.udfs.normalize.MatchKey;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -55,8 +57,13 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
 
     private final SystemConfig system;
     private final ColumnMapping mapping;
-    private final int matchKeyIndex;
-    private final SyncConfig.MatchKey matchKey;
+
+    /** No attribute values: every key part read as its column's text. */
+    private static final String[] NO_VALUES = new String[0];
+
+    private final PrimaryKey primaryKey;
+    private final int[] matchKeyIndexes;
+    private final MatchKey matchKey;
     private final String heartbeatTable;
     private final String writesTable;
 
@@ -73,7 +80,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     public ChangeParser(SyncConfig config, SystemConfig system) {
         this.system = system;
         this.mapping = system.mapping(config.attributes());
-        this.matchKeyIndex = config.matchKeyIndex();
+        this.primaryKey = system.key(config.attributes());
+        this.matchKeyIndexes = config.matchKeyIndexes();
         this.matchKey = config.matchKey();
         this.heartbeatTable = config.completeness().heartbeatTable();
         this.writesTable = config.writer().writesTable();
@@ -207,10 +215,10 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         switch (op) {
             case "r", "c", "u" -> {
                 RowImage row = RowImage.of(envelope.get("after"), schema, "after");
-                String localId = primaryKey(row);
-                String[] values = row.attributeValues(mapping, localId);
+                String[] values = row.attributeValues(mapping, primaryKey.of(NO_VALUES, row::text));
+                String localId = primaryKey(row, values);
                 Long version = version(row, localId);
-                String key = matchKey.normalizer().normalize(values[matchKeyIndex]);
+                String key = matchKey.of(values, matchKeyIndexes);
                 return new RecordChange(
                         system.name(),
                         snapshot ? RecordChange.Kind.SNAPSHOT : RecordChange.Kind.UPSERT,
@@ -223,7 +231,10 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             }
             case "d" -> {
                 RowImage row = RowImage.of(envelope.get("before"), schema, "before");
-                String localId = primaryKey(row);
+                String localId =
+                        primaryKey(
+                                row,
+                                row.attributeValues(mapping, primaryKey.of(NO_VALUES, row::text)));
                 return new RecordChange(
                         system.name(),
                         RecordChange.Kind.DELETE,
@@ -314,11 +325,16 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         return jobTransaction.writtenAt(transaction, op, localId, key);
     }
 
-    private String primaryKey(RowImage row) throws UnmappableException {
-        String id = row.text(system.primaryKey());
+    private String primaryKey(RowImage row, String[] values) throws UnmappableException {
+        String id = primaryKey.of(values, row::text);
         if (id == null) {
+            String missing =
+                    primaryKey.columns().stream()
+                            .filter(column -> row.text(column) == null)
+                            .findFirst()
+                            .orElse(primaryKey.columns().get(0));
             throw new UnmappableException(
-                    null, "row has no value for primary key column '" + system.primaryKey() + "'");
+                    null, "row has no value for primary key column '" + missing + "'");
         }
         return id;
     }

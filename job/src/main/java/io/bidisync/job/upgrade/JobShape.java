@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a run's state was built for: the attributes in their order (state keeps values by position),
@@ -22,8 +23,8 @@ import java.util.Map;
  * @param layout the layout of the job's state; a build that keeps its state differently refuses
  *     savepoints of another layout
  * @param attributes the global attributes, in order
- * @param matchKey the match-key attribute
- * @param normalizer the match key's normaliser
+ * @param matchKey the match-key attributes, comma-separated in key order
+ * @param normalizer their normalisers, likewise
  * @param systems per system, in configuration order
  */
 public record JobShape(
@@ -58,9 +59,21 @@ public record JobShape(
         return new JobShape(
                 LAYOUT,
                 List.copyOf(config.attributes().names()),
-                config.matchKey().attribute(),
-                config.matchKey().normalizer().configName(),
+                matchKeyOf(config),
+                normalizersOf(config),
                 systems);
+    }
+
+    /** How the shape names the configuration's match-key attributes. */
+    static String matchKeyOf(SyncConfig config) {
+        return String.join(",", config.matchKey().attributes());
+    }
+
+    /** How the shape names the match key's normalisers. */
+    static String normalizersOf(SyncConfig config) {
+        return config.matchKey().parts().stream()
+                .map(part -> part.normalizer().configName())
+                .collect(Collectors.joining(","));
     }
 
     /** The global attributes a system maps, in attribute order. */

@@ -103,8 +103,8 @@ public record Upgrade(JobShape shape, Map<String, boolean[]> reread) implements 
                             + attributes
                             + ")");
         }
-        if (!config.matchKey().attribute().equals(saved.matchKey())
-                || !config.matchKey().normalizer().configName().equals(saved.normalizer())) {
+        if (!JobShape.matchKeyOf(config).equals(saved.matchKey())
+                || !JobShape.normalizersOf(config).equals(saved.normalizer())) {
             problems.add(
                     from
                             + "match-key: the golden records are keyed by "

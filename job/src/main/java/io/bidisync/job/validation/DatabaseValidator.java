@@ -9,6 +9,7 @@ import io.bidisync.job.database.Database;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
+import io.bidisync.udfs.normalize.MatchKey;
 import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks a configuration against the databases it names, changing nothing: each database is
@@ -184,13 +186,18 @@ public final class DatabaseValidator {
                                 + " types:, or map another column)");
             }
         }
-        if (!dialect.catalog().isSinglePrimaryKey(c, table, system.primaryKey())) {
+        List<String> tableKey = dialect.catalog().primaryKey(c, table);
+        if (!Set.copyOf(tableKey).equals(Set.copyOf(system.primaryKey()))
+                || tableKey.size() != system.primaryKey().size()) {
             problems.add(
                     p
-                            + "primary-key: '"
+                            + "primary-key: "
                             + system.primaryKey()
-                            + "' is not the (single-column) primary key of "
-                            + table);
+                            + " is not the primary key of "
+                            + table
+                            + (tableKey.isEmpty()
+                                    ? " (it has none)"
+                                    : " (that is " + tableKey + ")"));
         }
         if (system.hasVersionColumn()) {
             TableColumns.Column version = columns.column(system.versionColumn());
@@ -305,18 +312,21 @@ public final class DatabaseValidator {
 
     private void checkInsertable(SystemConfig system, TableColumns columns, String p)
             throws SQLException {
-        TableColumns.Column pk = columns.column(system.primaryKey());
-        if (pk != null && !pk.hasDefault()) {
-            problems.add(
-                    p
-                            + "write: insert needs a generated primary key, but '"
-                            + system.primaryKey()
-                            + "' has no default or identity");
+        for (String key : system.primaryKey()) {
+            TableColumns.Column column = columns.column(key);
+            if (column != null && !column.hasDefault() && !system.columns().containsValue(key)) {
+                problems.add(
+                        p
+                                + "write: insert needs every primary-key column generated (default or"
+                                + " identity) or mapped from an attribute, but '"
+                                + key
+                                + "' is neither");
+            }
         }
         for (String name : notNullWithoutDefault(columns)) {
             boolean supplied =
                     system.columns().containsValue(name)
-                            || name.equals(system.primaryKey())
+                            || system.primaryKey().contains(name)
                             || (name.equals(system.versionColumn())
                                     && system.versionManagedBy() == VersionOwner.JOB);
             if (!supplied) {
@@ -335,12 +345,15 @@ public final class DatabaseValidator {
                 .toList();
     }
 
-    /** Without an index on the normalised key, every guarded INSERT scans the whole table. */
+    /**
+     * Without an index on the normalised key, every guarded INSERT scans the whole table. For a key
+     * of several attributes an index on its first part narrows the lookup to a few rows.
+     */
     private void checkKeyIndex(Connection c, SqlDialect dialect, SystemConfig system, String p)
             throws SQLException {
-        String column = system.columns().get(config.matchKey().attribute());
-        String expression =
-                dialect.normalized(config.matchKey().normalizer(), dialect.quote(column));
+        MatchKey.Part first = config.matchKey().parts().get(0);
+        String column = system.columns().get(first.attribute());
+        String expression = dialect.normalized(first.normalizer(), dialect.quote(column));
         if (!dialect.catalog().keyLookupUsesIndex(c, system.table(), expression)) {
             warnings.add(
                     p
@@ -357,9 +370,13 @@ public final class DatabaseValidator {
         for (WriteOperation op : system.write()) {
             needed.add(op.name());
         }
-        String column = system.columns().get(config.matchKey().attribute());
         for (String privilege : needed) {
-            if (!dialect.catalog().hasPrivilege(c, system.table(), privilege, column)) {
+            boolean granted = true;
+            for (String attribute : config.matchKey().attributes()) {
+                String column = system.columns().get(attribute);
+                granted &= dialect.catalog().hasPrivilege(c, system.table(), privilege, column);
+            }
+            if (!granted) {
                 problems.add(
                         p
                                 + "table: user '"

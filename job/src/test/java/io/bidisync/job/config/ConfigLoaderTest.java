@@ -1,6 +1,7 @@
 package io.bidisync.job.config;
 
 import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.udfs.normalize.MatchKey;
 import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.survivorship.Rule;
 import io.bidisync.udfs.types.ValueType;
@@ -90,7 +91,7 @@ class ConfigLoaderTest {
         SyncConfig config =
                 ConfigLoader.parse(yaml, Map.of("CRM_URL", "jdbc:postgresql://h/db")::get);
         assertThat(config.name()).isEqualTo("customers");
-        assertThat(config.matchKey().normalizer()).isEqualTo(Normalizer.EMAIL);
+        assertThat(config.matchKey()).isEqualTo(MatchKey.of("email", Normalizer.EMAIL));
         assertThat(config.survivorship().rule(1)).isEqualTo(Rule.PRIORITY);
         assertThat(config.survivorship().rule(0)).isEqualTo(Rule.MOST_RECENT);
         assertThat(config.comparison().normalizer(3)).isEqualTo(Normalizer.LOWER);
@@ -181,6 +182,51 @@ class ConfigLoaderTest {
                                 "columns: { name: name, phone: phone, city: town }");
         assertThat(problems(yaml))
                 .containsExactly("systems.erp.columns: must map the match-key attribute 'email'");
+    }
+
+    @Test
+    void readsAMatchKeyOfSeveralAttributesAndACompositePrimaryKey() throws Exception {
+        String yaml =
+                TestConfigs.crmErpYaml("jdbc:postgresql://h/crm", "jdbc:postgresql://h/erp", "")
+                        .replace(
+                                "match-key: { attribute: email, normalize: email }",
+                                "match-key: { attributes: [name, city], normalize: { name: lower } }")
+                        .replace("primary-key: client_no", "primary-key: [client_no, town]");
+        SyncConfig config = ConfigLoader.parse(yaml, Map.<String, String>of()::get);
+        assertThat(config.matchKey())
+                .isEqualTo(
+                        new MatchKey(
+                                List.of(
+                                        new MatchKey.Part("name", Normalizer.LOWER),
+                                        new MatchKey.Part("city", Normalizer.TRIM))));
+        assertThat(config.matchKeyIndexes()).containsExactly(1, 3);
+        assertThat(config.system("erp").primaryKey()).containsExactly("client_no", "town");
+        assertThat(config.system("crm").primaryKey()).containsExactly("id");
+        // The key column town carries the city: inserts can fill it, updates leave it alone.
+        assertThat(config.system("erp").key(config.attributes()).attributeOf(1)).isEqualTo(3);
+    }
+
+    @Test
+    void aMatchKeyOfSeveralAttributesIsCheckedPartByPart() {
+        String yaml =
+                TestConfigs.crmErpYaml("jdbc:postgresql://h/crm", "jdbc:postgresql://h/erp", "")
+                        .replace(
+                                "match-key: { attribute: email, normalize: email }",
+                                "match-key: { attributes: [name, birth], normalize: { name: lowr,"
+                                        + " phone: digits } }")
+                        .replace(
+                                "columns: { email: mail, name: name, phone: phone, city: town }",
+                                "columns: { email: mail, phone: phone, city: town }")
+                        .replace("primary-key: client_no", "primary-key: [client_no, client_no]");
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "match-key.normalize.name: unknown normaliser 'lowr' (use email, phone,"
+                                + " digits, lower, trim or none)",
+                        "match-key.attributes: 'birth' is not one of the attributes [email, name,"
+                                + " phone, city]",
+                        "match-key.normalize: names 'phone', which is not part of the key",
+                        "systems.erp.primary-key: expected one column or a list of distinct"
+                                + " columns, got [client_no, client_no]");
     }
 
     @Test
@@ -373,7 +419,8 @@ class ConfigLoaderTest {
                     connection: { url: "jdbc:postgresql://h/crm", username: sync }
                     table: customer
                     primary-key: id
-                    columns: { email: email, name: id }
+                    version-column: v
+                    columns: { email: email, name: v }
                 dead-letters: { system: hr }
                 golden-output: { topic: g }
                 audit: { system: hr }
@@ -392,8 +439,7 @@ class ConfigLoaderTest {
                         "completeness.delay: not a duration: 'soon' (use e.g. 500ms, 1s, 2min)",
                         "writer.batch-size: must be a whole number ≥ 1, got '0'",
                         "loop-breaker.freeze: not a duration: '-1s' (use e.g. 500ms, 1s, 2min)",
-                        "systems.crm.columns: maps the primary key 'id' to an attribute; keys are"
-                                + " local to each system",
+                        "systems.crm.columns: maps the version column 'v' to an attribute",
                         "survivorship.priority: names unknown system 'sap' (systems: [crm])",
                         "dead-letters.system: names unknown system 'hr' (systems: [crm])",
                         "golden-output.bootstrap-servers: is missing",

@@ -69,10 +69,7 @@ class GeneratedSqlQuotingTest {
             all.put(
                     s + "guarded keys (plan)",
                     SqlStatements.guardedKeys(
-                            system,
-                            system.mapping(config.attributes()),
-                            config.matchKeyIndex(),
-                            config.matchKey().normalizer()));
+                            system, system.mapping(config.attributes()), config.matchKey()));
             all.put(s + "heartbeat", JobTables.beatSql(config, system));
             all.put(s + "mark writes", JobTables.markWritesSql(config, system));
             all.put(
@@ -87,8 +84,10 @@ class GeneratedSqlQuotingTest {
             all.put(
                     s + "create held-writes table",
                     dialect.ddl().createHeldWritesTable(JobTables.heldWrites(system)));
-            String column = system.columns().get(config.matchKey().attribute());
-            String key = dialect.normalized(config.matchKey().normalizer(), dialect.quote(column));
+            String column = system.columns().get(config.matchKey().parts().get(0).attribute());
+            String key =
+                    dialect.normalized(
+                            config.matchKey().parts().get(0).normalizer(), dialect.quote(column));
             String advice = dialect.catalog().keyIndexAdvice(system.table(), column, key);
             // The advice may end in prose for the reader.
             all.put(s + "key index advice", advice.replaceFirst(" \\((MySQL|MariaDB).*$", ""));
@@ -156,8 +155,7 @@ class GeneratedSqlQuotingTest {
         return new SqlStatements(
                 system,
                 system.mapping(config.attributes()),
-                config.matchKeyIndex(),
-                config.matchKey().normalizer(),
+                config.matchKey(),
                 TableColumns.read(dialect, catalog.connection(), system.table()));
     }
 }

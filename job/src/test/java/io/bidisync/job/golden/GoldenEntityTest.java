@@ -98,6 +98,65 @@ class GoldenEntityTest {
     }
 
     @Test
+    void aValueInAKeyColumnIsNeverUpdatedButTheRestOfTheRowIs() {
+        // ERP's key is (client_no, town): the town carries the city, which survives from CRM.
+        SyncConfig keyed =
+                TestConfigs.offline(
+                        yaml ->
+                                yaml.replace(
+                                        "primary-key: client_no",
+                                        "primary-key: [client_no, town]"));
+        GoldenEntity keyedEntity = new GoldenEntity(new GoldenRules(keyed, false));
+        keyedEntity.load(ANN, null);
+        keyedEntity.apply(
+                row(
+                        "erp",
+                        "[\"9\",\"oslo\"]",
+                        1,
+                        1_000,
+                        LinkChange.Origin.OUTSIDE,
+                        ANN,
+                        "Ann",
+                        "1",
+                        "oslo"),
+                0,
+                out);
+        keyedEntity.apply(
+                row("crm", "1", 1, 2_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "2", "Oslo"),
+                0,
+                out);
+        keyedEntity.fire(3_000, 3_000, out);
+        assertThat(out.writes)
+                .singleElement()
+                .satisfies(
+                        w -> {
+                            assertThat(w.system()).isEqualTo("erp");
+                            assertThat(w.operation()).isEqualTo(WriteIntent.Operation.UPDATE);
+                            assertThat(w.localId()).isEqualTo("[\"9\",\"oslo\"]");
+                            assertThat(w.values()).containsExactly(ANN, "Ann", "2", "Oslo");
+                        });
+
+        // The phone's echo: the row still says "oslo" in its key, and that is no difference.
+        out.writes.clear();
+        keyedEntity.apply(
+                row(
+                        "erp",
+                        "[\"9\",\"oslo\"]",
+                        2,
+                        3_500,
+                        LinkChange.Origin.JOB,
+                        ANN,
+                        "Ann",
+                        "2",
+                        "oslo"),
+                3_000,
+                out);
+        keyedEntity.fire(5_000, 5_000, out);
+        assertThat(out.writes).isEmpty();
+        assertThat(out.echoes).isEqualTo(1);
+    }
+
+    @Test
     void aRowInOneSystemIsInsertedIntoTheOtherOnceCompleteAndTheInsertAwaitsItsEcho() {
         apply(row("crm", "1", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"), 0);
         entity.load(ANN, state);

@@ -111,8 +111,7 @@ class MySqlStatementsTest {
         return new SqlStatements(
                 system,
                 system.mapping(config.attributes()),
-                config.matchKeyIndex(),
-                config.matchKey().normalizer(),
+                config.matchKey(),
                 TableColumns.read(SqlDialect.MYSQL, connection, system.table()));
     }
 

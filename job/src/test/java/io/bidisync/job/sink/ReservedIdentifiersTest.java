@@ -206,8 +206,7 @@ class ReservedIdentifiersTest {
                                     SqlStatements.guardedKeys(
                                             crm,
                                             crm.mapping(config.attributes()),
-                                            config.matchKeyIndex(),
-                                            config.matchKey().normalizer())))
+                                            config.matchKey())))
                     .containsExactlyInAnyOrder(
                             "ann@example.com", "eve@example.com", "cid@example.com");
         }

@@ -60,8 +60,7 @@ class SqlStatementsTest {
         return new SqlStatements(
                 system,
                 system.mapping(config.attributes()),
-                config.matchKeyIndex(),
-                config.matchKey().normalizer(),
+                config.matchKey(),
                 TableColumns.read(SqlDialect.POSTGRES, connection, system.table()));
     }
 

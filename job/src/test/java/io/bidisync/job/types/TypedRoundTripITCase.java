@@ -3,6 +3,7 @@ package io.bidisync.job.types;
 import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.JobWrites;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
@@ -15,10 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,8 +82,14 @@ class TypedRoundTripITCase extends MiniClusterITCase {
         erp.createDatabase(database);
         crm.execute(
                 database,
-                TABLE.apply(TypedPeople.POSTGRES) + zone(database, "Asia/Tokyo") + audit());
-        erp.execute(database, TABLE.apply(ERP) + zone(database, "America/Los_Angeles") + audit());
+                TABLE.apply(TypedPeople.POSTGRES)
+                        + zone(database, "Asia/Tokyo")
+                        + JobWrites.counter("person"));
+        erp.execute(
+                database,
+                TABLE.apply(ERP)
+                        + zone(database, "America/Los_Angeles")
+                        + JobWrites.counter("person"));
         crm.execute(
                 database,
                 TypedPeople.ANN
@@ -168,9 +172,9 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                 () -> TypedPeople.difference(rows(crm, database), rows(erp, database)));
 
         // Quiet: the job's writes came back as echoes. Nothing changes any more.
-        long writes = jobWrites(crm, database) + jobWrites(erp, database);
+        long writes = JobWrites.count(crm, database) + JobWrites.count(erp, database);
         assertThat(writes).as("one insert per person and system that lacked it").isEqualTo(4);
-        assertQuiet(crm, erp, database, writes);
+        JobWrites.assertQuiet(crm, erp, database, writes);
 
         // Changes carry what the initial snapshot cannot (it reads through java.sql types): a
         // year BC, a time to the microsecond.
@@ -195,7 +199,7 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                 .containsEntry("stamp", "2024-03-31T02:30:00.000001")
                 .containsEntry("balance", "99.99");
         assertThat(rows(erp, database).get("cy@example.com")).containsEntry("active", "true");
-        assertQuiet(crm, erp, database, writes + 2);
+        JobWrites.assertQuiet(crm, erp, database, writes + 2);
         assertThat(rows(erp, database).get("cy@example.com").get("note"))
                 .isEqualTo("x".repeat(1 << 20));
         assertThat(rows(erp, database).get("bob@example.com"))
@@ -204,15 +208,6 @@ class TypedRoundTripITCase extends MiniClusterITCase {
                 .containsEntry("score", "NaN")
                 .containsEntry("note", "")
                 .containsEntry("data", "");
-    }
-
-    /** The job writes nothing for a while: every write it made came back as an echo. */
-    private static void assertQuiet(
-            LocalPostgres crm, LocalPostgres erp, String database, long writes) throws Exception {
-        Thread.sleep(Duration.ofSeconds(10).toMillis());
-        assertThat(jobWrites(crm, database) + jobWrites(erp, database))
-                .as("the job's writes after convergence")
-                .isEqualTo(writes);
     }
 
     private static String system(String url) {
@@ -232,24 +227,5 @@ class TypedRoundTripITCase extends MiniClusterITCase {
 
     private static String zone(String database, String zone) {
         return "ALTER DATABASE " + database + " SET timezone = '" + zone + "';";
-    }
-
-    /** Counts the job's own inserts and updates (its sessions are named bidisync). */
-    private static String audit() {
-        return "CREATE TABLE job_writes (n bigserial);"
-                + " CREATE FUNCTION job_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                + " IF current_setting('application_name') = 'bidisync' THEN"
-                + " INSERT INTO job_writes DEFAULT VALUES; END IF; RETURN NULL; END $$;"
-                + " CREATE TRIGGER job_write AFTER INSERT OR UPDATE ON person"
-                + " FOR EACH ROW EXECUTE FUNCTION job_write();";
-    }
-
-    private static long jobWrites(LocalPostgres server, String database) throws SQLException {
-        try (Connection c = server.connect(database);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM job_writes")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -144,7 +144,7 @@ class MySqlValidatorTest {
                         "systems.crm.table: table public.customer does not exist (or the user cannot see it); in MySQL/MariaDB write the table as database.table",
                         "systems.erp.table: erp.client is a MyISAM table; the conditional writes need InnoDB (transactions, row locks)",
                         "systems.erp.version-column: 'row_version' is varchar, expected an integer counter",
-                        "systems.erp.write: insert needs a generated primary key, but 'client_no' has no default or identity",
+                        "systems.erp.write: insert needs every primary-key column generated (default or identity) or mapped from an attribute, but 'client_no' is neither",
                         "systems.erp.write: insert cannot fill NOT NULL column 'legacy_code' (no default, not mapped)");
     }
 
