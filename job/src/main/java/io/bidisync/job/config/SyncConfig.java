@@ -56,6 +56,15 @@ public record SyncConfig(
 
     /** This configuration with other attribute types (taken from the tables). */
     public SyncConfig withAttributes(Attributes typed) {
+        return with(typed, systems);
+    }
+
+    /** The configuration with these systems (read from their databases). */
+    public SyncConfig withSystems(Map<String, SystemConfig> read) {
+        return with(attributes, read);
+    }
+
+    private SyncConfig with(Attributes typed, Map<String, SystemConfig> read) {
         return new SyncConfig(
                 name,
                 typed,
@@ -72,7 +81,7 @@ public record SyncConfig(
                 goldenOutput,
                 audit,
                 safety,
-                systems);
+                read);
     }
 
     /**

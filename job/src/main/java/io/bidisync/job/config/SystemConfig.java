@@ -3,6 +3,7 @@ package io.bidisync.job.config;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.types.StoredType;
 
 import java.io.Serializable;
 import java.util.List;
@@ -28,6 +29,9 @@ import java.util.Set;
  *     when a DBA created it, so the job's user needs no ownership of the tables
  * @param changeTopic where the system's changes arrive when they are not read by CDC from its
  *     PostgreSQL database (source kind {@code kafka-debezium}); {@code null} for CDC
+ * @param lossy the attributes whose column in this system holds less than their values (marked
+ *     {@code lossy}), with what the column stores once read from the database ({@link
+ *     StoredType#UNREAD} before)
  */
 public record SystemConfig(
         String name,
@@ -42,8 +46,38 @@ public record SystemConfig(
         Set<WriteOperation> write,
         DeletePolicy deletes,
         boolean createPublication,
-        DebeziumTopic changeTopic)
+        DebeziumTopic changeTopic,
+        Map<String, StoredType> lossy)
         implements Serializable {
+
+    /** The system with what its lossy columns store, as read from its database. */
+    public SystemConfig withLossy(Map<String, StoredType> stored) {
+        return new SystemConfig(
+                name,
+                url,
+                username,
+                password,
+                table,
+                primaryKey,
+                versionColumn,
+                versionManagedBy,
+                columns,
+                write,
+                deletes,
+                createPublication,
+                changeTopic,
+                Map.copyOf(stored));
+    }
+
+    /**
+     * Per attribute index, what its column stores where the mapping is lossy; {@code null} where
+     * the column holds every value.
+     */
+    public StoredType[] storedTypes(Attributes attributes) {
+        StoredType[] stored = new StoredType[attributes.size()];
+        lossy.forEach((attribute, type) -> stored[attributes.require(attribute)] = type);
+        return stored;
+    }
 
     /** Whether the job reads the system's changes by CDC from its PostgreSQL database. */
     public boolean readByCdc() {

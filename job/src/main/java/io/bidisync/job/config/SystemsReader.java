@@ -2,6 +2,7 @@ package io.bidisync.job.config;
 
 import io.bidisync.udfs.model.Attributes;
 import io.bidisync.udfs.normalize.MatchKey;
+import io.bidisync.udfs.types.StoredType;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -28,7 +29,8 @@ final class SystemsReader {
                     "write",
                     "deletes",
                     "create-publication",
-                    "source");
+                    "source",
+                    "lossy");
     static final Set<String> CONNECTION_KEYS = Set.of("url", "username", "password");
 
     private final String syncName;
@@ -118,6 +120,7 @@ final class SystemsReader {
             deletes = node.enumValue(DeletePolicy.class, "deletes", deletesText);
         }
         boolean createPublication = node.bool("create-publication", true);
+        Map<String, StoredType> lossy = lossy(node, columns);
         YamlNode source = node.map("source", false);
         DebeziumTopic changeTopic = SourceReader.changeTopic(source, syncName, name);
         // The kind as written, without ${VAR} replaced, as the loader always judged it: a kind
@@ -145,7 +148,25 @@ final class SystemsReader {
                 Collections.unmodifiableSet(write),
                 deletes,
                 createPublication,
-                changeTopic);
+                changeTopic,
+                Collections.unmodifiableMap(lossy));
+    }
+
+    /** {@code lossy}: mapped attributes whose column holds less than their values. */
+    private Map<String, StoredType> lossy(YamlNode node, Map<String, String> columns) {
+        Map<String, StoredType> lossy = new LinkedHashMap<>();
+        if (!node.has("lossy")) {
+            return lossy;
+        }
+        List<String> names = node.stringList("lossy", false);
+        for (String attribute : names == null ? List.<String>of() : names) {
+            if (!columns.containsKey(attribute)) {
+                node.problem("lossy", "'" + attribute + "' is not an attribute this system maps");
+            } else {
+                lossy.put(attribute, StoredType.UNREAD);
+            }
+        }
+        return lossy;
     }
 
     /** {@code password}: only a {@code ${VAR}} reference, which stays one (see {@link Secret}). */

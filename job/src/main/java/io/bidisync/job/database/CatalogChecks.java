@@ -37,7 +37,8 @@ public interface CatalogChecks {
 
     /**
      * The catalog query for a table's columns: parameters schema and table; one row per column with
-     * its name, base type, whether it has a default (or is generated) and whether it is NOT NULL.
+     * its name, base type, whether it has a default (or is generated), whether it is NOT NULL, and
+     * its limits as {@link TableColumns.Column} has them.
      */
     String columnsSql();
 

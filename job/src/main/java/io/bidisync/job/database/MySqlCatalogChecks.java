@@ -35,7 +35,13 @@ record MySqlCatalogChecks(MySqlDialect dialect) implements CatalogChecks {
         return "SELECT COLUMN_NAME, LOWER(DATA_TYPE),"
                 + " COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%'"
                 + " OR COALESCE(GENERATION_EXPRESSION, '') <> '',"
-                + " IS_NULLABLE = 'NO'"
+                + " IS_NULLABLE = 'NO',"
+                + " CASE WHEN DATA_TYPE IN ('char', 'varchar', 'tinytext')"
+                + " THEN CHARACTER_MAXIMUM_LENGTH ELSE -1 END,"
+                + " CASE WHEN DATA_TYPE IN ('decimal', 'tinyint', 'smallint', 'mediumint', 'int', 'bigint')"
+                + " THEN COALESCE(NUMERIC_SCALE, 0) ELSE -1 END,"
+                + " CASE WHEN DATA_TYPE IN ('time', 'datetime', 'timestamp') AND DATETIME_PRECISION < 6"
+                + " THEN DATETIME_PRECISION ELSE -1 END"
                 + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
     }
 

@@ -43,7 +43,14 @@ record PostgresCatalogChecks(PostgresDialect dialect) implements CatalogChecks {
 
     @Override
     public String columnsSql() {
-        return "SELECT a.attname, format_type(a.atttypid, NULL), a.atthasdef OR a.attidentity <> '', a.attnotnull"
+        // Limits from the type modifier: varchar/bpchar length + 4; numeric (precision << 16 |
+        // scale) + 4; time and timestamp types the digits of a second.
+        return "SELECT a.attname, format_type(a.atttypid, NULL), a.atthasdef OR a.attidentity <> '', a.attnotnull,"
+                + " CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod >= 4 THEN a.atttypmod - 4 ELSE -1 END,"
+                + " CASE WHEN a.atttypid = 1700 AND a.atttypmod >= 4 THEN (a.atttypmod - 4) & 65535"
+                + " WHEN a.atttypid IN (20, 21, 23) THEN 0 ELSE -1 END,"
+                + " CASE WHEN a.atttypid IN (1083, 1114, 1184, 1266) AND a.atttypmod BETWEEN 0 AND 5"
+                + " THEN a.atttypmod ELSE -1 END"
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped";

@@ -1,6 +1,8 @@
 package io.bidisync.job.database;
 
 import io.bidisync.job.config.TableName;
+import io.bidisync.udfs.types.StoredType;
+import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,10 +17,32 @@ import java.util.Set;
  */
 public final class TableColumns {
     /**
-     * A column's base type (without length or precision, as the dialect's catalog names it) and
-     * whether it has a default.
+     * A column's base type (without length or precision, as the dialect's catalog names it),
+     * whether it has a default, and its limits ({@code -1}: none): characters of a char or varchar,
+     * decimal places of a number (0 for integers), digits of a second below six.
      */
-    public record Column(String type, boolean hasDefault, boolean notNull) {}
+    public record Column(
+            String type, boolean hasDefault, boolean notNull, int length, int scale, int fraction) {
+
+        /** What the column stores, for its dialect's catalog. */
+        public StoredType stored(CatalogChecks catalog) {
+            ValueType valueType = catalog.valueType(type);
+            return valueType == null
+                    ? StoredType.UNREAD
+                    : new StoredType(valueType, length, scale, fraction);
+        }
+
+        /** The type as a user reads it: {@code character varying(20)}, {@code numeric(·,2)}. */
+        public String describe() {
+            if (length >= 0) {
+                return type + "(" + length + ")";
+            }
+            if (scale > 0) {
+                return type + "(·," + scale + ")";
+            }
+            return fraction >= 0 ? type + "(" + fraction + ")" : type;
+        }
+    }
 
     private final Map<String, Column> columns;
 
@@ -37,7 +61,13 @@ public final class TableColumns {
                 while (rs.next()) {
                     columns.put(
                             rs.getString(1),
-                            new Column(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                            new Column(
+                                    rs.getString(2),
+                                    rs.getBoolean(3),
+                                    rs.getBoolean(4),
+                                    rs.getInt(5),
+                                    rs.getInt(6),
+                                    rs.getInt(7)));
                 }
             }
         }

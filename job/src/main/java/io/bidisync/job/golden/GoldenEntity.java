@@ -358,7 +358,9 @@ final class GoldenEntity {
                                 .get(linkId)
                                 .withWrite(
                                         rules.fingerprint(
-                                                intent.values(), rules.updateMask(intent.system())),
+                                                intent.system(),
+                                                intent.values(),
+                                                rules.updateMask(intent.system())),
                                         intent.valueTimes()));
             }
             case INSERT ->
@@ -368,7 +370,8 @@ final class GoldenEntity {
                                     .of(intent.system())
                                     .withInsert(
                                             intent.eventTime(),
-                                            rules.fingerprint(intent.values(), mask),
+                                            rules.fingerprint(
+                                                    intent.system(), intent.values(), mask),
                                             intent.valueTimes()));
             case DELETE -> {
                 // Nothing to remember: the row's delete comes back through CDC.

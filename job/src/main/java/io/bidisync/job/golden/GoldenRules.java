@@ -7,6 +7,7 @@ import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Survivorship;
+import io.bidisync.udfs.types.StoredType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ final class GoldenRules {
     private final Map<String, boolean[]> masks = new HashMap<>();
     private final Map<String, boolean[]> updateMasks = new HashMap<>();
 
+    /** Per system with lossy mappings: per attribute, what its column stores (else null). */
+    private final Map<String, StoredType[]> stored = new HashMap<>();
+
     /**
      * @param publishing whether golden records are published (golden output)
      */
@@ -47,26 +51,90 @@ final class GoldenRules {
                 }
             }
             updateMasks.put(system.name(), updatable);
+            if (!system.lossy().isEmpty()) {
+                stored.put(system.name(), system.storedTypes(config.attributes()));
+            }
         }
     }
 
     /**
      * What recognises the job's own write when it comes back: the values the target's mapping
-     * covers, compared as the comparison rules compare them.
+     * covers, as the target stores them, compared as the comparison rules compare them.
      */
-    long fingerprint(String[] values, boolean[] mask) {
-        return ValueHash.of(comparison.canonical(values, mask));
+    long fingerprint(String system, String[] values, boolean[] mask) {
+        return ValueHash.of(comparison.canonical(asStored(system, values), mask));
     }
 
-    /** The golden record of these links, by survivorship. */
+    /** Whether two rows' values are the same for the system, as it stores them. */
+    boolean same(String system, String[] a, String[] b, boolean[] mask) {
+        return comparison.sameAll(asStored(system, a), asStored(system, b), mask);
+    }
+
+    /** The values as the system's columns store them: lossy mappings narrowed. */
+    String[] asStored(String system, String[] values) {
+        StoredType[] columns = stored.get(system);
+        if (columns == null) {
+            return values;
+        }
+        String[] out = values.clone();
+        for (int i = 0; i < out.length && i < columns.length; i++) {
+            if (columns[i] != null) {
+                out[i] = columns[i].narrow(config.attributes().type(i), out[i]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The golden record of these links, by survivorship. A value of a lossy mapping takes part only
+     * where it is not what the golden record's value becomes in that column: otherwise it is the
+     * job's own write (or an old copy) cut by the column, and would beat the full value it came
+     * from wherever it ties.
+     */
     Survivorship.Golden resolve(Collection<Link> links) {
+        if (stored.isEmpty()) {
+            return survivorship.resolveGolden(contributions(links, null));
+        }
+        Survivorship.Golden without = survivorship.resolveGolden(contributions(links, noLossy()));
+        return survivorship.resolveGolden(contributions(links, changedFrom(without.values())));
+    }
+
+    /** Which value of a link takes part in survivorship. */
+    @FunctionalInterface
+    private interface TakesPart {
+        boolean test(StoredType column, int attribute, String value);
+    }
+
+    private static TakesPart noLossy() {
+        return (column, attribute, value) -> false;
+    }
+
+    /** A lossy value takes part where it is not {@code golden}'s value as its column stores it. */
+    private TakesPart changedFrom(String[] golden) {
+        return (column, i, value) ->
+                !comparison.same(i, value, column.narrow(config.attributes().type(i), golden[i]));
+    }
+
+    /** The links as contributions; a lossy value only where {@code takesPart} says so. */
+    private List<Contribution> contributions(Collection<Link> links, TakesPart takesPart) {
         List<Contribution> contributions = new ArrayList<>(links.size());
         for (Link link : links) {
+            String[] values = link.values();
+            StoredType[] columns = stored.get(link.system());
+            if (takesPart != null && columns != null) {
+                values = values.clone();
+                for (int i = 0; i < values.length && i < columns.length; i++) {
+                    if (columns[i] != null
+                            && values[i] != null
+                            && !takesPart.test(columns[i], i, values[i])) {
+                        values[i] = null;
+                    }
+                }
+            }
             contributions.add(
-                    new Contribution(
-                            link.system(), link.localId(), link.values(), link.changedAt()));
+                    new Contribution(link.system(), link.localId(), values, link.changedAt()));
         }
-        return survivorship.resolveGolden(contributions);
+        return contributions;
     }
 
     Survivorship survivorship() {

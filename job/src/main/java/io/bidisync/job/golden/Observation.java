@@ -22,7 +22,8 @@ record Observation(long[] changedAt, boolean echo, boolean outside) {
         boolean[] mask = rules.mask(change.system());
         if (previous == null) {
             if (target.insertPending()
-                    && target.insertedHash() == rules.fingerprint(change.values(), mask)) {
+                    && target.insertedHash()
+                            == rules.fingerprint(change.system(), change.values(), mask)) {
                 // Our own insert: its values are the golden record's, as old as at their source.
                 return new Observation(
                         withTimes(new long[change.values().length], target.insertedAt(), mask),
@@ -35,7 +36,8 @@ record Observation(long[] changedAt, boolean echo, boolean outside) {
         }
         boolean[] updatable = rules.updateMask(change.system());
         if (previous.writePending()
-                && previous.writtenHash() == rules.fingerprint(change.values(), updatable)) {
+                && previous.writtenHash()
+                        == rules.fingerprint(change.system(), change.values(), updatable)) {
             // Our own write: the row now holds values as old as they are at their source.
             return new Observation(
                     withTimes(previous.changedAt(), previous.writtenAt(), updatable), true, false);

@@ -40,9 +40,10 @@ final class WriteDecisions {
                 }
                 linked = true;
                 if (!system.mayWrite(WriteOperation.UPDATE)
-                        || rules.comparison().sameAll(link.values(), desired, updatable)
+                        || rules.same(system.name(), link.values(), desired, updatable)
                         || (link.writePending()
-                                && link.writtenHash() == rules.fingerprint(desired, updatable))) {
+                                && link.writtenHash()
+                                        == rules.fingerprint(system.name(), desired, updatable))) {
                     continue;
                 }
                 intents.add(
@@ -61,7 +62,7 @@ final class WriteDecisions {
                 TargetState target = targets.of(system.name());
                 if (!target.left()
                         && !target.insertPending()
-                        && !target.refuses(rules.fingerprint(desired, mask))) {
+                        && !target.refuses(rules.fingerprint(system.name(), desired, mask))) {
                     intents.add(
                             new WriteIntent(
                                     system.name(),

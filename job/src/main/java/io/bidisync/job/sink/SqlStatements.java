@@ -7,6 +7,7 @@ import io.bidisync.job.database.TableColumns;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.normalize.MatchKey;
+import io.bidisync.udfs.types.StoredType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +66,9 @@ public final class SqlStatements {
                 }
             }
         }
-        this.values = new ValueBinder(dialect, mapping, mapped, columns);
-        this.updatedValues = new ValueBinder(dialect, mapping, updated, columns);
+        StoredType[] stored = system.storedTypes(mapping.attributes());
+        this.values = new ValueBinder(dialect, mapping, mapped, stored, columns);
+        this.updatedValues = new ValueBinder(dialect, mapping, updated, stored, columns);
         this.key = new KeyBinder(dialect, mapping, primaryKey, columns);
         this.versioned = system.hasVersionColumn();
         String version = versioned ? dialect.quote(system.versionColumn()) : null;

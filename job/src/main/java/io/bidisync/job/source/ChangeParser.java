@@ -8,6 +8,7 @@ import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.normalize.MatchKey;
+import io.bidisync.udfs.types.StoredType;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -62,6 +63,10 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     private static final String[] NO_VALUES = new String[0];
 
     private final PrimaryKey primaryKey;
+
+    /** Per attribute, what the system's column stores where the mapping is lossy. */
+    private final StoredType[] stored;
+
     private final int[] matchKeyIndexes;
     private final MatchKey matchKey;
     private final String heartbeatTable;
@@ -81,6 +86,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         this.system = system;
         this.mapping = system.mapping(config.attributes());
         this.primaryKey = system.key(config.attributes());
+        this.stored = system.storedTypes(config.attributes());
         this.matchKeyIndexes = config.matchKeyIndexes();
         this.matchKey = config.matchKey();
         this.heartbeatTable = config.completeness().heartbeatTable();
@@ -215,7 +221,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         switch (op) {
             case "r", "c", "u" -> {
                 RowImage row = RowImage.of(envelope.get("after"), schema, "after");
-                String[] values = row.attributeValues(mapping, primaryKey.of(NO_VALUES, row::text));
+                String[] values =
+                        row.attributeValues(mapping, stored, primaryKey.of(NO_VALUES, row::text));
                 String localId = primaryKey(row, values);
                 Long version = version(row, localId);
                 String key = matchKey.of(values, matchKeyIndexes);
@@ -234,7 +241,8 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                 String localId =
                         primaryKey(
                                 row,
-                                row.attributeValues(mapping, primaryKey.of(NO_VALUES, row::text)));
+                                row.attributeValues(
+                                        mapping, stored, primaryKey.of(NO_VALUES, row::text)));
                 return new RecordChange(
                         system.name(),
                         RecordChange.Kind.DELETE,

@@ -3,6 +3,7 @@ package io.bidisync.job.source;
 import io.bidisync.job.source.ChangeParser.UnmappableException;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.types.StoredType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -56,9 +57,11 @@ final class RowImage {
      * The row's attribute values, each in its type's canonical form; {@link
      * RecordChange#UNAVAILABLE} where Debezium sent its placeholder.
      *
+     * @param stored per attribute, what a lossy column stores; {@code null} elsewhere
      * @throws UnmappableException naming the column and the type, for a value not of its type
      */
-    String[] attributeValues(ColumnMapping mapping, String localId) throws UnmappableException {
+    String[] attributeValues(ColumnMapping mapping, StoredType[] stored, String localId)
+            throws UnmappableException {
         Attributes attributes = mapping.attributes();
         String[] values = new String[attributes.size()];
         for (int i = 0; i < values.length; i++) {
@@ -72,7 +75,13 @@ final class RowImage {
                 continue;
             }
             try {
-                values[i] = attributes.type(i).canonical(raw);
+                StoredType lossy = stored[i];
+                values[i] =
+                        lossy == null || lossy.type() == null
+                                ? attributes.type(i).canonical(raw)
+                                // A lossy column: its value as the column's type, then as the
+                                // attribute's.
+                                : lossy.read(attributes.type(i), lossy.type().canonical(raw));
             } catch (IllegalArgumentException e) {
                 throw new UnmappableException(
                         localId,

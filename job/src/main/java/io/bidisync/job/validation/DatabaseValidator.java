@@ -10,6 +10,7 @@ import io.bidisync.job.database.JobTables;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
 import io.bidisync.udfs.normalize.MatchKey;
+import io.bidisync.udfs.types.StoredType;
 import io.bidisync.udfs.types.ValueType;
 
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +47,12 @@ public final class DatabaseValidator {
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
+    /** Per attribute, what each system's column stores (where its table could be read). */
+    private final Map<String, Map<String, StoredType>> stored;
+
     private DatabaseValidator(SyncConfig config) {
         this.config = config;
+        this.stored = storedTypes(config);
     }
 
     public static Report check(SyncConfig config) {
@@ -74,6 +80,106 @@ public final class DatabaseValidator {
             // contain host and user.
             problems.add(
                     p + "connection: cannot connect to " + system.url() + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Map<String, StoredType>> storedTypes(SyncConfig config) {
+        Map<String, Map<String, StoredType>> stored = new HashMap<>();
+        for (SystemConfig system : config.systems().values()) {
+            SqlDialect dialect = SqlDialect.of(system);
+            try (Connection c = Database.connect(system)) {
+                TableColumns columns = TableColumns.read(dialect, c, system.table());
+                system.columns()
+                        .forEach(
+                                (attribute, name) -> {
+                                    TableColumns.Column column = columns.column(name);
+                                    if (column != null) {
+                                        stored.computeIfAbsent(attribute, a -> new HashMap<>())
+                                                .put(
+                                                        system.name(),
+                                                        column.stored(dialect.catalog()));
+                                    }
+                                });
+            } catch (SQLException e) {
+                // The system's own check reports that its database cannot be reached.
+            }
+        }
+        return stored;
+    }
+
+    /** What the other systems' columns of the attribute store. */
+    private List<StoredType> others(String attribute, SystemConfig system) {
+        List<StoredType> others = new ArrayList<>();
+        stored.getOrDefault(attribute, Map.of())
+                .forEach(
+                        (name, type) -> {
+                            if (!name.equals(system.name())) {
+                                others.add(type);
+                            }
+                        });
+        return others;
+    }
+
+    /**
+     * A column that would silently change some of its attribute's values (an instant into a date,
+     * fewer decimals or digits of a second than another system's column) is refused unless the
+     * mapping is marked lossy; one that is shorter than another is a warning, as the database
+     * refuses a value too long for it.
+     */
+    private void checkHolds(
+            SystemConfig system,
+            String attribute,
+            TableColumns.Column column,
+            SqlDialect dialect,
+            String p) {
+        ValueType type = config.attributes().type(config.attributes().require(attribute));
+        StoredType mine = column.stored(dialect.catalog());
+        List<StoredType> others = others(attribute, system);
+        boolean lossy = system.lossy().containsKey(attribute);
+        String where =
+                p
+                        + "columns."
+                        + attribute
+                        + ": column '"
+                        + system.columns().get(attribute)
+                        + "' is "
+                        + column.describe();
+        if (!mine.holdsAll(type, others)) {
+            if (!lossy) {
+                problems.add(
+                        where
+                                + ", which cannot hold every "
+                                + type.configName()
+                                + " value of attribute '"
+                                + attribute
+                                + "' the other systems hold and give it back unchanged (declare"
+                                + " its type under types:, map another column, or mark the mapping"
+                                + " lossy: ["
+                                + attribute
+                                + "] to write the values as the column stores them)");
+            } else if (!mine.canNarrow(type)) {
+                problems.add(
+                        where
+                                + ", which cannot give back a "
+                                + type.configName()
+                                + " value even as a lossy mapping; map another column");
+            }
+        } else if (mine.shorterThan(others)) {
+            if (!lossy) {
+                warnings.add(
+                        where
+                                + ", shorter than another system's column: a longer value is a"
+                                + " dead letter there (mark it lossy: ["
+                                + attribute
+                                + "] to write it cut)");
+            }
+        } else if (lossy) {
+            warnings.add(
+                    p
+                            + "lossy: '"
+                            + attribute
+                            + "' is marked lossy, but its column holds every value the others"
+                            + " hold");
         }
     }
 
@@ -166,25 +272,7 @@ public final class DatabaseValidator {
                                 + table);
                 continue;
             }
-            ValueType attributeType =
-                    config.attributes().type(config.attributes().require(e.getKey()));
-            ValueType holds = dialect.catalog().valueType(column.type());
-            if (holds != null && !holds.holds(attributeType)) {
-                problems.add(
-                        p
-                                + "columns."
-                                + e.getKey()
-                                + ": column '"
-                                + e.getValue()
-                                + "' is "
-                                + column.type()
-                                + ", which cannot hold every "
-                                + attributeType.configName()
-                                + " value of attribute '"
-                                + e.getKey()
-                                + "' and give it back unchanged (declare its type under"
-                                + " types:, or map another column)");
-            }
+            checkHolds(system, e.getKey(), column, dialect, p);
         }
         List<String> tableKey = dialect.catalog().primaryKey(c, table);
         if (!Set.copyOf(tableKey).equals(Set.copyOf(system.primaryKey()))

@@ -109,8 +109,9 @@ class ConfigSchemaTest {
               erp:
                 connection: { url: "jdbc:mariadb://erp-db:3306/erp", username: sync }
                 table: erp.client
-                primary-key: client_no
+                primary-key: [client_no, town]
                 columns: { email: mail, name: name, phone: phone, city: town }
+                lossy: [name]
                 write: []
                 source:
                   kind: kafka-debezium
@@ -247,7 +248,8 @@ class ConfigSchemaTest {
         rejected.add(EVERY_KEY.replace("deletes: propagate", "deletes: cascade"));
         rejected.add(EVERY_KEY.replace("\"${CRM_PASSWORD}\"", "hunter2"));
         rejected.add(EVERY_KEY.replace("\"${KAFKA_JAAS}\"", "literal"));
-        rejected.add(EVERY_KEY.replace("    primary-key: client_no\n", ""));
+        rejected.add(EVERY_KEY.replace("    primary-key: [client_no, town]\n", ""));
+        rejected.add(EVERY_KEY.replace("[client_no, town]", "[client_no, client_no]"));
         rejected.add(EVERY_KEY.replace("kind: kafka-debezium", "kind: oracle"));
         for (String yaml : rejected) {
             assertThatThrownBy(() -> ConfigLoader.parse(yaml, ENVIRONMENT::get))

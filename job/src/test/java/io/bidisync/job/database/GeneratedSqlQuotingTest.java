@@ -145,13 +145,29 @@ class GeneratedSqlQuotingTest {
                         sql ->
                                 List.of(
                                         new Object[] {
-                                            ReservedNames.PRIMARY_KEY, integer, true, true
+                                            ReservedNames.PRIMARY_KEY,
+                                            integer,
+                                            true,
+                                            true,
+                                            -1,
+                                            -1,
+                                            -1
                                         },
-                                        new Object[] {ReservedNames.VERSION, integer, true, true},
-                                        new Object[] {ReservedNames.EMAIL, text, false, false},
-                                        new Object[] {ReservedNames.NAME, text, false, false},
-                                        new Object[] {ReservedNames.PHONE, text, false, false},
-                                        new Object[] {ReservedNames.CITY, text, false, false}));
+                                        new Object[] {
+                                            ReservedNames.VERSION, integer, true, true, -1, -1, -1
+                                        },
+                                        new Object[] {
+                                            ReservedNames.EMAIL, text, false, false, -1, -1, -1
+                                        },
+                                        new Object[] {
+                                            ReservedNames.NAME, text, false, false, -1, -1, -1
+                                        },
+                                        new Object[] {
+                                            ReservedNames.PHONE, text, false, false, -1, -1, -1
+                                        },
+                                        new Object[] {
+                                            ReservedNames.CITY, text, false, false, -1, -1, -1
+                                        }));
         return new SqlStatements(
                 system,
                 system.mapping(config.attributes()),

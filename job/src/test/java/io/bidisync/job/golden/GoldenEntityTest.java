@@ -1,14 +1,18 @@
 package io.bidisync.job.golden;
 
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.udfs.types.StoredType;
+import io.bidisync.udfs.types.ValueType;
 
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -154,6 +158,69 @@ class GoldenEntityTest {
         keyedEntity.fire(5_000, 5_000, out);
         assertThat(out.writes).isEmpty();
         assertThat(out.echoes).isEqualTo(1);
+    }
+
+    @Test
+    void aLossyColumnGetsTheCutValueWhoseEchoIsNoChangeButItsOwnChangeIs() {
+        // ERP's town holds three characters; CRM's city any number.
+        SyncConfig declared =
+                TestConfigs.offline(
+                        yaml ->
+                                yaml.replace(
+                                        "    table: public.client\n",
+                                        "    table: public.client\n    lossy: [city]\n"));
+        SystemConfig erp =
+                declared.system("erp")
+                        .withLossy(Map.of("city", new StoredType(ValueType.TEXT, 3, -1, -1)));
+        SyncConfig lossy = declared.withSystems(Map.of("crm", declared.system("crm"), "erp", erp));
+        GoldenEntity cut = new GoldenEntity(new GoldenRules(lossy, false));
+        cut.load(ANN, null);
+        cut.apply(
+                row("crm", "1", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Oslo"),
+                0,
+                out);
+        cut.apply(
+                row("erp", "9", 1, 1_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Osl"),
+                0,
+                out);
+        cut.fire(2_000, 2_000, out);
+        assertThat(out.writes).as("Osl is Oslo as ERP stores it: nothing to write").isEmpty();
+
+        // A new city in CRM: written to ERP; its echo, cut, changes nothing in CRM.
+        cut.apply(
+                row("crm", "1", 2, 3_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Bergen"),
+                2_000,
+                out);
+        cut.fire(4_000, 4_000, out);
+        assertThat(out.writes)
+                .singleElement()
+                .satisfies(
+                        w -> {
+                            assertThat(w.system()).isEqualTo("erp");
+                            assertThat(w.values()[3]).isEqualTo("Bergen");
+                        });
+        out.writes.clear();
+        cut.apply(
+                row("erp", "9", 2, 4_500, LinkChange.Origin.JOB, ANN, "Ann", "1", "Ber"),
+                4_000,
+                out);
+        cut.fire(6_000, 6_000, out);
+        assertThat(out.writes).isEmpty();
+        assertThat(out.echoes).isEqualTo(1);
+
+        // A city entered in ERP is a change, even cut: CRM gets it.
+        cut.apply(
+                row("erp", "9", 3, 7_000, LinkChange.Origin.OUTSIDE, ANN, "Ann", "1", "Rom"),
+                6_000,
+                out);
+        cut.fire(8_000, 8_000, out);
+        assertThat(out.writes)
+                .singleElement()
+                .satisfies(
+                        w -> {
+                            assertThat(w.system()).isEqualTo("crm");
+                            assertThat(w.values()[3]).isEqualTo("Rom");
+                        });
     }
 
     @Test

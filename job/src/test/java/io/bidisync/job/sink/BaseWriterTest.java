@@ -3,6 +3,7 @@ package io.bidisync.job.sink;
 import io.bidisync.embedded.CustomerTables;
 import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.golden.WriteIntent.Operation;
 
@@ -18,7 +19,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -182,6 +185,52 @@ abstract class BaseWriterTest {
                 .extracting(Row::id, Row::city)
                 .containsExactly(tuple("1", "Oslo"), tuple("2", "Molde"));
         assertThat(onlyWritesPayload()).isEqualTo("{\"r\":[\"eve@example.com\"]}");
+    }
+
+    /**
+     * ERP keyed by number and town, the town carrying the city: a row is found by both, its town is
+     * never updated, and an insert fills both (the number generated, the town from the city).
+     */
+    @Test
+    void aRowKeyedBySeveralColumnsIsFoundByAllOfThemAndKeepsItsKey() throws Exception {
+        SystemConfig erp = config().system("erp");
+        Map<String, SystemConfig> systems = new LinkedHashMap<>(config().systems());
+        systems.put(
+                "erp",
+                new SystemConfig(
+                        erp.name(),
+                        erp.url(),
+                        erp.username(),
+                        erp.password(),
+                        erp.table(),
+                        List.of("client_no", "town"),
+                        erp.versionColumn(),
+                        erp.versionManagedBy(),
+                        erp.columns(),
+                        erp.write(),
+                        erp.deletes(),
+                        erp.createPublication(),
+                        erp.changeTopic(),
+                        erp.lossy()));
+        JdbcSyncWriter writer = writer(config().withSystems(systems), 0);
+        writer.write(
+                update("[\"1\",\"Oslo\"]", 1, "ann@example.com", "Ann", "555", "Drammen"), null);
+        writer.write(update("[\"2\",\"Oslo\"]", 1, "bob@example.com", "Bob", "666", "Oslo"), null);
+        writer.write(insert("cid@example.com", "cid@example.com", "Cid", null, "Hamar"), null);
+        writer.flush(false);
+
+        assertThat(rows())
+                .extracting(Row::id, Row::phone, Row::city, Row::version)
+                .containsExactly(
+                        tuple("1", "555", "Oslo", 2L),
+                        tuple("2", null, "Bergen", 1L),
+                        tuple("3", null, "Hamar", 1L));
+        assertThat(writer.counters().updates.getCount()).isEqualTo(1);
+        assertThat(writer.counters().conflicts.getCount()).as("Bob is not in Oslo").isEqualTo(1);
+        assertThat(writer.counters().inserts.getCount()).isEqualTo(1);
+        writer.write(delete("[\"3\",\"Hamar\"]", 1), null);
+        writer.flush(false);
+        assertThat(rows()).extracting(Row::id).containsExactly("1", "2");
     }
 
     @Test

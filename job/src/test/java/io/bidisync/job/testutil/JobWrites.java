@@ -38,10 +38,17 @@ public final class JobWrites {
         }
     }
 
-    /** The job writes nothing for ten seconds: every write it made came back as an echo. */
+    /** How long the matrix tests watch for writes after convergence. */
+    public static final Duration QUIET_MINUTE = Duration.ofMinutes(1);
+
+    /** How long the other tests watch. */
+    public static final Duration QUIET = Duration.ofSeconds(10);
+
+    /** The job writes nothing for a while: every write it made came back as an echo. */
     public static void assertQuiet(
-            LocalPostgres one, LocalPostgres other, String database, long writes) throws Exception {
-        Thread.sleep(Duration.ofSeconds(10).toMillis());
+            LocalPostgres one, LocalPostgres other, String database, long writes, Duration quiet)
+            throws Exception {
+        Thread.sleep(quiet.toMillis());
         Assertions.assertThat(count(one, database) + count(other, database))
                 .as("the job's writes after convergence")
                 .isEqualTo(writes);

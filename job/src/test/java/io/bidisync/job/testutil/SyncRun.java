@@ -10,6 +10,7 @@ import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.upgrade.Upgrade;
+import io.bidisync.job.validation.TableTypes;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -218,7 +219,9 @@ public final class SyncRun implements AutoCloseable {
      * Submits the job of {@code config} to the test cluster as a start does (slots created, from
      * the savepoint the settings name, if any) and returns at once.
      */
-    public static JobClient submit(SyncConfig config, Configuration settings) throws Exception {
+    public static JobClient submit(SyncConfig declared, Configuration settings) throws Exception {
+        // As a start does: the types not declared, and what lossy columns store, from the tables.
+        SyncConfig config = TableTypes.infer(declared).config();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(settings);
         Upgrade upgrade = Upgrade.of(config, env);

@@ -5,6 +5,7 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.DebeziumFeed;
+import io.bidisync.job.testutil.JobWrites;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -200,7 +200,7 @@ class TypedMariaDbRoundTripITCase extends MiniClusterITCase {
                                                 .contains("MySQL and MariaDB have no NaN double"));
 
                 long writes = writes(pg) + writes(maria);
-                Thread.sleep(Duration.ofSeconds(10).toMillis());
+                Thread.sleep(JobWrites.QUIET_MINUTE.toMillis());
                 assertThat(writes(pg) + writes(maria))
                         .as("writes after convergence")
                         .isEqualTo(writes);

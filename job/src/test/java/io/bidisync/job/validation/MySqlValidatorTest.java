@@ -83,7 +83,13 @@ class MySqlValidatorTest {
         // to create one, and the advice is valid DDL.
         String prefix =
                 "systems.erp.table: no index on the normalised match key; every guarded INSERT scans erp.client. Create one: ";
-        assertThat(after.warnings()).anyMatch(w -> w.startsWith(prefix)).hasSize(2);
+        assertThat(after.warnings())
+                .anyMatch(w -> w.startsWith(prefix))
+                .contains(
+                        "systems.erp.columns.name: column 'name' is varchar(10), shorter than"
+                                + " another system's column: a longer value is a dead letter there"
+                                + " (mark it lossy: [name] to write it cut)")
+                .hasSize(3);
         String advice =
                 after.warnings().stream()
                         .filter(w -> w.startsWith(prefix))
@@ -113,12 +119,24 @@ class MySqlValidatorTest {
         assertThat(DatabaseValidator.check(config).problems())
                 .containsExactlyInAnyOrder(
                         "systems.erp.columns.phone: column 'phone' is int, which cannot hold every"
-                                + " text value of attribute 'phone' and give it back unchanged"
-                                + " (declare its type under types:, or map another column)",
+                                + " text value of attribute 'phone' the other systems hold and"
+                                + " give it back unchanged (declare its type under types:, map"
+                                + " another column, or mark the mapping lossy: [phone] to write"
+                                + " the values as the column stores them)",
                         "systems.erp.columns.city: column 'town' is date, which cannot hold every"
-                                + " timestamptz value of attribute 'city' and give it back"
-                                + " unchanged (declare its type under types:, or map another"
-                                + " column)");
+                                + " timestamptz value of attribute 'city' the other systems hold"
+                                + " and give it back unchanged (declare its type under types:, map"
+                                + " another column, or mark the mapping lossy: [city] to write the"
+                                + " values as the column stores them)");
+
+        // Marked lossy, both are written as the columns store them (a day, a number).
+        SyncConfig lossy =
+                TestConfigs.parse(
+                        db.crmErpYaml("types: { city: timestamptz }\n")
+                                .replace(
+                                        "    table: erp.client\n",
+                                        "    table: erp.client\n    lossy: [phone, city]\n"));
+        assertThat(DatabaseValidator.check(lossy).problems()).isEmpty();
 
         // Columns of other types that hold the values exactly: an instant in a datetime (as UTC),
         // a whole number in an int, both as their text in CRM's varchar columns.
