@@ -55,6 +55,14 @@ class BadRecordsITCase extends MiniClusterITCase {
                         .seed(
                                 "billing",
                                 "INSERT INTO account (email, holder, city, ver) VALUES ('odd@example.com', 'Odd', 'Oslo', 'v1')")
+                        // Phone declared text: ERP's bigint column (which validate would refuse)
+                        // rejects '+47 22' at the write, where the job does not see it coming.
+                        .settings(
+                                yaml ->
+                                        yaml.replace(
+                                                "attributes: [email, name, phone, city]",
+                                                "attributes: [email, name, phone, city]\n"
+                                                        + "types: { phone: text }"))
                         .extra("dead-letters: { system: crm }\n")
                         .create()) {
             run.start();

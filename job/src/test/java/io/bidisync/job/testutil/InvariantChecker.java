@@ -4,7 +4,6 @@ import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.WriteOperation;
-import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Contribution;
 import io.bidisync.udfs.survivorship.Rule;
@@ -204,11 +203,17 @@ public final class InvariantChecker {
         return new Report(figures, List.copyOf(details));
     }
 
-    private static String key(Row row) {
-        return Normalizer.EMAIL.normalize(row.email());
+    /** A row's normalised match key, as the job computes it from the configuration. */
+    private String key(Row row) {
+        return key(row.values().toArray(String[]::new));
     }
 
-    private static Map<String, List<Row>> byKey(List<Row> rows) {
+    /** The match key of values in attribute order; null without values or with a blank part. */
+    private String key(String[] values) {
+        return values == null ? null : config.matchKey().of(values, config.matchKeyIndexes());
+    }
+
+    private Map<String, List<Row>> byKey(List<Row> rows) {
         Map<String, List<Row>> out = new LinkedHashMap<>();
         for (Row row : rows) {
             String key = key(row);
@@ -219,7 +224,7 @@ public final class InvariantChecker {
         return out;
     }
 
-    private static int several(List<Row> rows) {
+    private int several(List<Row> rows) {
         return (int) byKey(rows).values().stream().filter(r -> r.size() > 1).count();
     }
 
@@ -230,7 +235,7 @@ public final class InvariantChecker {
             Map<String, String> keyOfRow = new HashMap<>();
             Map<String, Integer> rowsOfKey = new HashMap<>();
             for (AuditEvent e : audit.getValue()) {
-                String key = e.keyAfter();
+                String key = key(e.after());
                 if (e.isInsert()
                         && e.byJob()
                         && key != null
@@ -266,8 +271,8 @@ public final class InvariantChecker {
             }
             Set<String> everHad = new HashSet<>();
             for (AuditEvent e : audits.get(system)) {
-                everHad.add(e.keyBefore());
-                everHad.add(e.keyAfter());
+                everHad.add(key(e.before()));
+                everHad.add(key(e.after()));
             }
             Set<String> has = byKey(after.get(system)).keySet();
             for (String key : allKeys) {
@@ -535,8 +540,8 @@ public final class InvariantChecker {
         Map<String, Set<String>> left = new HashMap<>();
         Map<String, Integer> out = new HashMap<>();
         for (AuditEvent e : all) {
-            String before = e.keyBefore();
-            String after = e.keyAfter();
+            String before = key(e.before());
+            String after = key(e.after());
             if (e.isInsert()
                     && e.byJob()
                     && after != null
