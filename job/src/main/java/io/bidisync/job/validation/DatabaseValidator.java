@@ -75,6 +75,9 @@ public final class DatabaseValidator {
                 checkServer(c, system, p);
             }
             checkTable(c, dialect, system, p);
+            if (system.readByCdc()) {
+                checkOutOfLineValues(c, system, p);
+            }
         } catch (SQLException e) {
             // Messages of pgjdbc and the MariaDB driver never contain the password; they may
             // contain host and user.
@@ -474,6 +477,52 @@ public final class DatabaseValidator {
                                 + " on "
                                 + system.table());
             }
+        }
+    }
+
+    /**
+     * With the table's default replica identity, an UPDATE that leaves a value stored out of line
+     * (TOAST: long text, bytes, JSON, arrays) unchanged sends Debezium's placeholder instead of it.
+     * The job then keeps the value it knew; one it never saw stays unknown until the next change.
+     */
+    private void checkOutOfLineValues(Connection c, SystemConfig system, String p)
+            throws SQLException {
+        String quoted = SqlDialect.POSTGRES.quote(system.table());
+        if ("f"
+                .equals(
+                        single(
+                                c,
+                                "SELECT relreplident::text FROM pg_class WHERE oid = CAST(? AS regclass)",
+                                quoted))) {
+            return;
+        }
+        List<String> outOfLine = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT attname FROM pg_attribute WHERE attrelid = CAST(? AS regclass)"
+                                + " AND attnum > 0 AND NOT attisdropped AND attstorage IN ('x', 'e')"
+                                + " ORDER BY attnum")) {
+            ps.setString(1, quoted);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (system.columns().containsValue(rs.getString(1))) {
+                        outOfLine.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        if (!outOfLine.isEmpty()) {
+            warnings.add(
+                    p
+                            + "table: "
+                            + system.table()
+                            + " has the default replica identity, and "
+                            + outOfLine
+                            + " can be stored out of line: a change that leaves such a long value"
+                            + " as it is does not carry it, and the job keeps the value it knew (ALTER"
+                            + " TABLE "
+                            + quoted
+                            + " REPLICA IDENTITY FULL makes every change carry every value)");
         }
     }
 

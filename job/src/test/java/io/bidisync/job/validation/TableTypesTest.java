@@ -121,7 +121,12 @@ class TableTypesTest {
                 .anyMatch(
                         w ->
                                 w.startsWith(
-                                        "systems.b.columns.email: column 'email' is character varying(20), shorter"));
+                                        "systems.b.columns.email: column 'email' is character varying(20), shorter"))
+                .anyMatch(
+                        w ->
+                                w.startsWith(
+                                        "systems.a.table: public.a has the default replica"
+                                                + " identity, and [email] can be stored out of line"));
 
         SyncConfig lossy =
                 TableTypes.infer(
