@@ -43,7 +43,6 @@ public final class SqlStatements {
     /** Binds a row's primary key, part by part. */
     private final KeyBinder key;
 
-    private final PrimaryKey primaryKey;
     private final MatchKey matchKey;
     private final boolean versioned;
 
@@ -54,7 +53,7 @@ public final class SqlStatements {
         SqlDialect dialect = SqlDialect.of(system);
         this.dialect = dialect;
         this.matchKey = matchKey;
-        this.primaryKey = new PrimaryKey(system.primaryKey(), mapping);
+        PrimaryKey primaryKey = new PrimaryKey(system.primaryKey(), mapping);
         String table = dialect.quote(system.table());
         List<Integer> mapped = new ArrayList<>();
         List<Integer> updated = new ArrayList<>();
@@ -171,11 +170,6 @@ public final class SqlStatements {
         return out;
     }
 
-    /** The dialect the statements are written in. */
-    public SqlDialect dialect() {
-        return dialect;
-    }
-
     public String update() {
         return update;
     }
@@ -201,11 +195,6 @@ public final class SqlStatements {
     /** Binds a row's key. */
     KeyBinder key() {
         return key;
-    }
-
-    /** The table's primary key as the system maps it. */
-    public PrimaryKey primaryKey() {
-        return primaryKey;
     }
 
     public boolean versioned() {

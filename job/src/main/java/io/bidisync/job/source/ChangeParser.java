@@ -221,8 +221,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         switch (op) {
             case "r", "c", "u" -> {
                 RowImage row = RowImage.of(envelope.get("after"), schema, "after");
-                String[] values =
-                        row.attributeValues(mapping, stored, primaryKey.of(NO_VALUES, row::text));
+                String[] values = attributeValues(row);
                 String localId = primaryKey(row, values);
                 Long version = version(row, localId);
                 String key = matchKey.of(values, matchKeyIndexes);
@@ -238,11 +237,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             }
             case "d" -> {
                 RowImage row = RowImage.of(envelope.get("before"), schema, "before");
-                String localId =
-                        primaryKey(
-                                row,
-                                row.attributeValues(
-                                        mapping, stored, primaryKey.of(NO_VALUES, row::text)));
+                String localId = primaryKey(row, attributeValues(row));
                 return new RecordChange(
                         system.name(),
                         RecordChange.Kind.DELETE,
@@ -331,6 +326,18 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                     jobTransaction.id());
         }
         return jobTransaction.writtenAt(transaction, op, localId, key);
+    }
+
+    /**
+     * The row's attribute values; a value not of its type is reported under the row's key as its
+     * columns' text (computed only then: this runs for every event).
+     */
+    private String[] attributeValues(RowImage row) throws UnmappableException {
+        try {
+            return row.attributeValues(mapping, stored);
+        } catch (UnmappableException e) {
+            throw new UnmappableException(primaryKey.of(NO_VALUES, row::text), e.getMessage());
+        }
     }
 
     private String primaryKey(RowImage row, String[] values) throws UnmappableException {

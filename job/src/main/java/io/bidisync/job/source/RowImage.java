@@ -60,7 +60,7 @@ final class RowImage {
      * @param stored per attribute, what a lossy column stores; {@code null} elsewhere
      * @throws UnmappableException naming the column and the type, for a value not of its type
      */
-    String[] attributeValues(ColumnMapping mapping, StoredType[] stored, String localId)
+    String[] attributeValues(ColumnMapping mapping, StoredType[] stored)
             throws UnmappableException {
         Attributes attributes = mapping.attributes();
         String[] values = new String[attributes.size()];
@@ -84,7 +84,7 @@ final class RowImage {
                                 : lossy.read(attributes.type(i), lossy.type().canonical(raw));
             } catch (IllegalArgumentException e) {
                 throw new UnmappableException(
-                        localId,
+                        null,
                         "column '"
                                 + column
                                 + "' (attribute "
