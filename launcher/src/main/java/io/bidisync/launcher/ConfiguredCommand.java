@@ -1,5 +1,6 @@
 package io.bidisync.launcher;
 
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.submit.Preflight;
 
@@ -29,10 +30,28 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         Path file = configFile.file;
-        SyncConfig config = Preflight.check(file, out, err);
-        return config == null ? Main.PROBLEMS : run(file, config);
+        JobConfig job = Preflight.check(file, out, err);
+        return job == null ? Main.PROBLEMS : run(file, job);
     }
 
-    /** The command's work on a configuration that passed the checks; returns the exit code. */
-    abstract int run(Path file, SyncConfig config) throws Exception;
+    /**
+     * The command's work on a configuration that passed the checks; returns the exit code. By
+     * default a command works on a file of one entity type.
+     */
+    int run(Path file, JobConfig job) throws Exception {
+        if (job.hasEntityTypes()) {
+            err.println(
+                    file
+                            + ": this command takes a file of one entity type for now; the file"
+                            + " declares "
+                            + job.entities().stream().map(SyncConfig::entity).toList());
+            return Main.PROBLEMS;
+        }
+        return run(file, job.entities().get(0));
+    }
+
+    /** The command's work on a configuration of one entity type that passed the checks. */
+    int run(Path file, SyncConfig config) throws Exception {
+        throw new UnsupportedOperationException("takes the whole job");
+    }
 }

@@ -1,6 +1,7 @@
 package io.bidisync.launcher;
 
 import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.submit.Preflight;
 import io.bidisync.job.upgrade.Upgrade;
@@ -17,6 +18,7 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code bidisync run --config FILE}: the job in a local MiniCluster with the dashboard. */
 @Command(
@@ -43,27 +45,36 @@ final class RunCommand extends ConfiguredCommand {
     }
 
     @Override
-    int run(Path file, SyncConfig config) throws Exception {
+    int run(Path file, JobConfig job) throws Exception {
         Configuration flink = LocalFlink.local(LocalFlink.freePort(port));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         // Local settings may name a savepoint to start from (execution.savepoint.path).
-        Upgrade upgrade = Preflight.upgrade(file, config, env, err);
-        if (upgrade == null) {
+        List<Upgrade> upgrades = Preflight.upgrade(file, job, env, err);
+        if (upgrades == null) {
             return Main.PROBLEMS;
         }
-        SyncJob.prepareDatabases(config);
-        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
+        SyncJob.prepareDatabases(job);
+        SyncJob.ofDatabases(job).continuing(upgrades).build(env);
         out.println(
                 "bidisync: syncing '"
-                        + config.name()
+                        + job.name()
                         + "' between "
-                        + String.join(", ", config.systems().keySet()));
+                        + String.join(", ", job.systems().keySet())
+                        + (job.hasEntityTypes()
+                                ? " ("
+                                        + String.join(
+                                                ", ",
+                                                job.entities().stream()
+                                                        .map(SyncConfig::entity)
+                                                        .toList())
+                                        + ")"
+                                : ""));
         out.println(
                 "Dashboard: http://127.0.0.1:"
                         + flink.get(RestOptions.PORT)
                         + "  (Ctrl-C stops the job)");
-        env.execute("bidisync " + config.name());
+        env.execute("bidisync " + job.name());
         return Main.OK;
     }
 

@@ -1,5 +1,6 @@
 package io.bidisync.launcher;
 
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 
 import picocli.CommandLine.Command;
@@ -28,13 +29,21 @@ final class ValidateCommand extends ConfiguredCommand {
     }
 
     @Override
-    int run(Path file, SyncConfig config) {
+    int run(Path file, JobConfig job) {
         out.println(
                 file
                         + ": OK ("
-                        + config.systems().size()
+                        + job.systems().size()
                         + " systems: "
-                        + String.join(", ", config.systems().keySet())
+                        + String.join(", ", job.systems().keySet())
+                        + (job.hasEntityTypes()
+                                ? "; entity types: "
+                                        + String.join(
+                                                ", ",
+                                                job.entities().stream()
+                                                        .map(SyncConfig::entity)
+                                                        .toList())
+                                : "")
                         + ")");
         return Main.OK;
     }

@@ -48,22 +48,62 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** Reads a configuration file, resolving {@code ${VAR}} from the process environment. */
+    /**
+     * Reads a configuration file of one entity type, resolving {@code ${VAR}} from the process
+     * environment.
+     */
     public static SyncConfig load(Path file) throws ConfigException {
+        return single(loadJob(file));
+    }
+
+    /**
+     * Reads a configuration file, of one entity type or several, resolving {@code ${VAR}} from the
+     * process environment.
+     */
+    public static JobConfig loadJob(Path file) throws ConfigException {
         String yaml;
         try {
             yaml = Files.readString(file);
         } catch (IOException e) {
             throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
         }
-        return parse(yaml, System::getenv);
+        return parseJob(yaml, System::getenv);
     }
 
-    /** Parses configuration text, resolving {@code ${VAR}} with {@code environment}. */
+    /**
+     * Parses the text of a file of one entity type, resolving {@code ${VAR}} with {@code
+     * environment}.
+     */
     public static SyncConfig parse(String yaml, Function<String, String> environment)
             throws ConfigException {
+        return single(parseJob(yaml, environment));
+    }
+
+    /** Parses configuration text of one entity type or several. */
+    public static JobConfig parseJob(String yaml, Function<String, String> environment)
+            throws ConfigException {
+        Map<?, ?> root = mapping(yaml);
+        return root.containsKey("entities")
+                ? EntitiesReader.read(root, environment)
+                : JobConfig.of(parse(root, environment));
+    }
+
+    private static SyncConfig single(JobConfig job) throws ConfigException {
+        if (job.hasEntityTypes()) {
+            throw new ConfigException(
+                    List.of(
+                            "entities: this command takes a file of one entity type; the file"
+                                    + " declares "
+                                    + job.entities().stream().map(SyncConfig::entity).toList()));
+        }
+        return job.entities().get(0);
+    }
+
+    /** Reads the top-level mapping of a file of one entity type. */
+    static SyncConfig parse(Map<?, ?> root, Function<String, String> environment)
+            throws ConfigException {
         Problems problems = new Problems();
-        YamlNode file = YamlNode.root(mapping(yaml), environment, problems);
+        YamlNode file = YamlNode.root(root, environment, problems);
         file.rejectUnknownKeys(TOP_KEYS);
 
         ModelReader.Model model = ModelReader.read(file);
@@ -89,6 +129,7 @@ public final class ConfigLoader {
         problems.throwIfAny();
         return new SyncConfig(
                 model.name(),
+                null,
                 model.attributes(),
                 model.matchKey(),
                 model.defaultRule(),
@@ -103,7 +144,8 @@ public final class ConfigLoader {
                 goldenOutput,
                 audit,
                 safety,
-                Collections.unmodifiableMap(systems));
+                Collections.unmodifiableMap(systems),
+                Map.of());
     }
 
     /** The file's top-level mapping; a file that is not one has no other problem worth reading. */

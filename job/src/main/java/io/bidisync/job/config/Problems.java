@@ -23,6 +23,11 @@ final class Problems {
         return lines.size();
     }
 
+    /** The problems found so far, {@code path: problem} each. */
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
     /** Fails with every problem found, if there is one. */
     void throwIfAny() throws ConfigException {
         if (!lines.isEmpty()) {

@@ -13,10 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the job needs to sync one entity type, read from one YAML file by {@link
- * ConfigLoader}. Immutable and serialisable, so operators receive it as it was validated.
+ * Everything the job needs to sync one entity type, read by {@link ConfigLoader} from a file of one
+ * entity type or as one of the entity types of a {@link JobConfig}. Immutable and serialisable, so
+ * operators receive it as it was validated.
  *
- * @param name the entity type's sync name; part of replication slot and operator names
+ * @param name the sync's name (the file's {@code name}); part of replication slot names
+ * @param entity the entity type's name in a file of several ({@code entities:}); {@code null} in a
+ *     file of one entity type
  * @param attributes the global attributes, in order
  * @param matchKey which attribute identifies an entity, and how it is normalised
  * @param defaultRule the survivorship rule for attributes without their own
@@ -33,10 +36,13 @@ import java.util.Map;
  * @param goldenOutput where golden records are published; {@code null} for nowhere
  * @param audit where the write audit goes; {@code null} when the audit is off
  * @param safety the mass-change circuit breaker; {@code null} when off
- * @param systems the systems by name, in configuration order
+ * @param systems the systems by name, in configuration order: for an entity type of a file of
+ *     several, the systems that hold a table of it, each with that table
+ * @param references reference attribute → what it points at
  */
 public record SyncConfig(
         String name,
+        String entity,
         Attributes attributes,
         MatchKey matchKey,
         Rule defaultRule,
@@ -51,12 +57,36 @@ public record SyncConfig(
         GoldenOutput goldenOutput,
         Audit audit,
         Safety safety,
-        Map<String, SystemConfig> systems)
+        Map<String, SystemConfig> systems,
+        Map<String, Reference> references)
         implements Serializable {
 
     /** This configuration with other attribute types (taken from the tables). */
     public SyncConfig withAttributes(Attributes typed) {
         return with(typed, systems);
+    }
+
+    /** This configuration as entity type {@code entity} of a file of several. */
+    SyncConfig asEntity(String entityName, Map<String, Reference> declared) {
+        return new SyncConfig(
+                name,
+                entityName,
+                attributes,
+                matchKey,
+                defaultRule,
+                priority,
+                rules,
+                compare,
+                completeness,
+                writer,
+                loopBreaker,
+                deadLetterTable,
+                deadLetterTopic,
+                goldenOutput,
+                audit,
+                safety,
+                systems,
+                Map.copyOf(declared));
     }
 
     /** The configuration with these systems (read from their databases). */
@@ -67,6 +97,7 @@ public record SyncConfig(
     private SyncConfig with(Attributes typed, Map<String, SystemConfig> read) {
         return new SyncConfig(
                 name,
+                entity,
                 typed,
                 matchKey,
                 defaultRule,
@@ -81,7 +112,8 @@ public record SyncConfig(
                 goldenOutput,
                 audit,
                 safety,
-                read);
+                read,
+                references);
     }
 
     /**
@@ -193,6 +225,34 @@ public record SyncConfig(
                                     : String.valueOf(percent))
                             + "%";
         }
+    }
+
+    /**
+     * A reference attribute: in each system its column holds that system's primary key of a row of
+     * another entity type; in the job it holds that row's golden record (its match key).
+     *
+     * @param entity the entity type it points at
+     * @param maxWait how long (event time) a change waits for the row it points at to be known, and
+     *     a write for the golden record it points at to be linked in the target, before either is
+     *     reported as an unresolved reference
+     * @param writeNull whether a write whose reference stays unresolved writes NULL there (else it
+     *     stays a dead letter until the reference resolves)
+     */
+    public record Reference(String entity, Duration maxWait, boolean writeNull)
+            implements Serializable {}
+
+    /** Whether attribute {@code attribute} (by index) holds a reference to another entity type. */
+    public boolean isReference(int attribute) {
+        return references.containsKey(attributes.name(attribute));
+    }
+
+    /**
+     * A name for this entity type's operators, metrics and messages: the operator's {@code base}
+     * name alone in a file of one entity type (so savepoints of such a job keep their uids), else
+     * prefixed with the entity type.
+     */
+    public String scoped(String base) {
+        return entity == null ? base : entity + ":" + base;
     }
 
     /** The match key's attribute indexes, in key order. */

@@ -1,5 +1,6 @@
 package io.bidisync.job.database;
 
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.TableName;
@@ -12,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The job's own small tables in each system's database, in the synced table's schema, both read by
@@ -167,6 +170,21 @@ public final class JobTables {
             tables.add(writes(config, system).toString());
         }
         return tables;
+    }
+
+    /**
+     * The tables the system's one change source reads in a job: the table of every entity type
+     * there and the job's tables (every entity type's tables of a system share its schema).
+     */
+    public static List<String> captured(JobConfig job, String system) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (SyncConfig entity : job.entitiesIn(system)) {
+            tables.add(entity.system(system).table().toString());
+        }
+        SyncConfig first = job.entitiesIn(system).get(0);
+        List<String> own = captured(first, first.system(system));
+        tables.addAll(own.subList(1, own.size()));
+        return new ArrayList<>(tables);
     }
 
     /** The statement that writes one heartbeat; it stamps the database's own clock. */

@@ -49,6 +49,11 @@ public final class SyncMetrics {
     /** Conditional INSERTs that found a row with the same match key: not applied. */
     public static final String INSERTS_BLOCKED = "insertsBlocked";
 
+    /**
+     * Changes and writes whose reference stayed unresolved past its wait (each also a dead letter).
+     */
+    public static final String UNRESOLVED_REFERENCES = "unresolvedReferences";
+
     /** Records sent to the dead-letter output. */
     public static final String DEAD_LETTERS = "deadLetters";
 

@@ -96,7 +96,7 @@ public final class Planner {
                                                 config, system, slots.get(system.name()))
                                         : DebeziumTopicSource.toTheEnd(
                                                 system, "bidisync-plan-" + id),
-                        system -> new DiscardingSink<>(),
+                        (entity, system) -> new DiscardingSink<>(),
                         new DiscardingSink<>(),
                         new DiscardingSink<>(),
                         null);

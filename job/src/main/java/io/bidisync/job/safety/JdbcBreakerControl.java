@@ -52,6 +52,9 @@ final class JdbcBreakerControl implements BreakerControl {
         BreakerTables.held(c, system, writes, total);
         ObjectNode payload = JSON.createObjectNode();
         payload.put("at", System.nanoTime());
+        if (config.entity() != null) {
+            payload.put("e", config.entity());
+        }
         ArrayNode inserts = payload.putArray("h");
         for (WriteIntent w : writes) {
             if (w.operation() == WriteIntent.Operation.INSERT) {

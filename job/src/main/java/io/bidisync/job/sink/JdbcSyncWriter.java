@@ -65,7 +65,8 @@ final class JdbcSyncWriter implements SinkWriter<WriteIntent> {
         this.counters = new WriteCounters(metrics, system.name());
         this.session = WriterSession.open(config, system);
         WritesTable writesTable =
-                new WritesTable(JobTables.markWritesSql(config, system), subtask, session);
+                new WritesTable(
+                        JobTables.markWritesSql(config, system), config.entity(), subtask, session);
         this.reporter = new OutcomeReporter(config, system, counters, writesTable);
         this.flusher =
                 new BatchFlusher(

@@ -19,22 +19,27 @@ import java.util.List;
  * its own changes from everyone else's and learns which inserts not to send again.
  *
  * <p>Payloads are JSON: {@code {"at": stamp, "u": {row key: [value times]}, "i": {match key: [value
- * times]}}} for a transaction, {@code {"at": stamp, "r": [match keys]}} for rejected inserts.
+ * times]}}} for a transaction, {@code {"at": stamp, "r": [match keys]}} for rejected inserts; in a
+ * job of several entity types they name the writer's entity type ({@code "e"}), as the writers of
+ * all entity types share the table.
  */
 final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String upsertSql;
+    private final String entity;
     private final int subtask;
     private final WriterSession session;
 
     /**
      * @param upsertSql {@link JobTables#markWritesSql}: parameters the writer's id and the payload
+     * @param entity the writer's entity type; {@code null} in a job of one entity type
      * @param subtask the writer's id: its row
      * @param session where the rejected-inserts notice is written
      */
-    WritesTable(String upsertSql, int subtask, WriterSession session) {
+    WritesTable(String upsertSql, String entity, int subtask, WriterSession session) {
         this.upsertSql = upsertSql;
+        this.entity = entity;
         this.subtask = subtask;
         this.session = session;
     }
@@ -45,7 +50,7 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
      * of the written values. Does not commit: it is part of the caller's transaction.
      */
     void mark(Connection connection, List<WriteIntent> batch) throws SQLException {
-        upsert(connection, markPayload(batch, System.nanoTime()));
+        upsert(connection, markPayload(batch, System.nanoTime(), entity));
     }
 
     /**
@@ -56,7 +61,7 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
     public void send(List<String> goldenKeys) throws SQLException {
         try {
             Connection connection = session.connection();
-            upsert(connection, rejectedPayload(goldenKeys, System.nanoTime()));
+            upsert(connection, rejectedPayload(goldenKeys, System.nanoTime(), entity));
             connection.commit();
         } catch (SQLException e) {
             session.rollbackQuietly();
@@ -69,9 +74,8 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
      * change for an UPDATE that changes nothing, and the row must reach the change stream with
      * every transaction.
      */
-    static String markPayload(List<WriteIntent> batch, long stamp) {
-        ObjectNode payload = JSON.createObjectNode();
-        payload.put("at", stamp);
+    static String markPayload(List<WriteIntent> batch, long stamp, String entity) {
+        ObjectNode payload = payload(stamp, entity);
         ObjectNode updates = payload.putObject("u");
         ObjectNode inserts = payload.putObject("i");
         for (WriteIntent intent : batch) {
@@ -96,12 +100,20 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
     }
 
     /** The payload naming the golden records whose inserts the database rejected. */
-    static String rejectedPayload(List<String> goldenKeys, long stamp) {
-        ObjectNode payload = JSON.createObjectNode();
-        payload.put("at", stamp);
+    static String rejectedPayload(List<String> goldenKeys, long stamp, String entity) {
+        ObjectNode payload = payload(stamp, entity);
         ArrayNode rejected = payload.putArray("r");
         goldenKeys.forEach(rejected::add);
         return payload.toString();
+    }
+
+    private static ObjectNode payload(long stamp, String entity) {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("at", stamp);
+        if (entity != null) {
+            payload.put("e", entity);
+        }
+        return payload;
     }
 
     private void upsert(Connection connection, String payload) throws SQLException {

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parses one system's Debezium JSON change events into {@link RecordChange}s of the global model.
@@ -72,6 +74,12 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     private final String heartbeatTable;
     private final String writesTable;
 
+    /** The entity type whose rows this parser maps; {@code null} in a job of one entity type. */
+    private final String entity;
+
+    /** The tables of the system's other entity types, read by the same source: not this one's. */
+    private final Set<String> otherTables;
+
     private transient ObjectMapper json;
 
     /** The job's own transaction being read (its changes arrive together). */
@@ -83,6 +91,16 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     private transient Counter deadLetters;
 
     public ChangeParser(SyncConfig config, SystemConfig system) {
+        this(config, system, Set.of());
+    }
+
+    /**
+     * @param otherTables the tables of the system's other entity types (their names in the system's
+     *     schema), which the system's one source also reads: skipped here
+     */
+    public ChangeParser(SyncConfig config, SystemConfig system, Set<String> otherTables) {
+        this.entity = config.entity();
+        this.otherTables = Set.copyOf(otherTables);
         this.system = system;
         this.mapping = system.mapping(config.attributes());
         this.primaryKey = system.key(config.attributes());
@@ -187,11 +205,15 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             // It is a committed change like any other: its commit time moves the watermark.
             List<RecordChange> out = new ArrayList<>();
             out.add(heartbeat(commitTime));
-            if (!snapshot) {
+            String about = written.path("e").asText(null);
+            if (!snapshot && Objects.equals(about, entity)) {
                 notices(written.path("h"), RecordChange.Kind.INSERT_HELD, commitTime, out);
                 notices(written.path("r"), RecordChange.Kind.INSERT_REJECTED, commitTime, out);
             }
             return out;
+        }
+        if (otherTables.contains(table)) {
+            return List.of();
         }
         if (!table.equals(system.table().table())
                 || (schema != null && !schema.equals(system.table().schema()))) {

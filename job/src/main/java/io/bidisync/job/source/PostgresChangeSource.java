@@ -1,6 +1,7 @@
 package io.bidisync.job.source;
 
 import io.bidisync.job.config.JdbcUrl;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.JobTables;
@@ -24,14 +25,14 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Builds the PostgreSQL CDC source of one system: an initial snapshot of its table, then its
+ * Builds the PostgreSQL CDC source of one system: an initial snapshot of its tables, then its
  * write-ahead log through {@code pgoutput}, as Debezium JSON strings.
  *
  * <p>Each system gets its own replication slot and its own publication, filtered to the synced
- * table and the job's tables: the heartbeat rows the job writes are what moves an idle source's
- * watermark. The snapshot is read without backfill, and the log from where the slot started, so
- * every change committed since then arrives through the log with its commit time ({@link
- * JobPostgresDialect}).
+ * tables (one per entity type) and the job's tables: the heartbeat rows the job writes are what
+ * moves an idle source's watermark. The snapshot is read without backfill, and the log from where
+ * the slot started, so every change committed since then arrives through the log with its commit
+ * time ({@link JobPostgresDialect}).
  */
 public final class PostgresChangeSource {
     /**
@@ -44,9 +45,9 @@ public final class PostgresChangeSource {
     private PostgresChangeSource() {}
 
     /** The job's source: snapshot, then the log, through the system's own slot. */
-    public static PostgresIncrementalSource<String> create(SyncConfig config, SystemConfig system) {
+    public static PostgresIncrementalSource<String> create(JobConfig job, SystemConfig system) {
         PostgresSourceBuilder<String> builder =
-                jobBuilder(config, system)
+                jobBuilder(job, system)
                         .startupOptions(StartupOptions.initial())
                         // No backfill, and the log from the slot's start (JobPostgresDialect).
                         .skipSnapshotBackfill(true);
@@ -59,8 +60,8 @@ public final class PostgresChangeSource {
      * reaches the job through the log with its commit time. The source itself would create the slot
      * only once it runs, seconds later.
      */
-    public static void ensureSlot(SyncConfig config, SystemConfig system) {
-        PostgresSourceConfigFactory factory = jobBuilder(config, system).getConfigFactory();
+    public static void ensureSlot(JobConfig job, SystemConfig system) {
+        PostgresSourceConfigFactory factory = jobBuilder(job, system).getConfigFactory();
         PostgresDialect dialect = new PostgresDialect(factory.create(0));
         try (PostgresConnection connection = dialect.openJdbcConnection()) {
             if (connection.getReplicationSlotState(dialect.getSlotName(), dialect.getPluginName())
@@ -76,7 +77,7 @@ public final class PostgresChangeSource {
                     "system "
                             + system.name()
                             + ": cannot create replication slot "
-                            + system.slotName(config.name())
+                            + system.slotName(job.name())
                             + ": "
                             + e.getMessage(),
                     e);
@@ -94,7 +95,6 @@ public final class PostgresChangeSource {
             SyncConfig config, SystemConfig system, String slotName) {
         PostgresSourceBuilder<String> builder =
                 builder(
-                                config,
                                 system,
                                 List.of(system.table().toString()),
                                 slotName,
@@ -114,23 +114,20 @@ public final class PostgresChangeSource {
         return system.createPublication() ? slotName : system.publicationName(config.name());
     }
 
-    /** The job's source of a system: its slot and publication, its table and the job's tables. */
-    private static PostgresSourceBuilder<String> jobBuilder(
-            SyncConfig config, SystemConfig system) {
+    /**
+     * The job's source of a system: its slot and publication, the tables of every entity type there
+     * and the job's tables.
+     */
+    private static PostgresSourceBuilder<String> jobBuilder(JobConfig job, SystemConfig system) {
         return builder(
-                config,
                 system,
-                JobTables.captured(config, system),
-                system.slotName(config.name()),
-                system.publicationName(config.name()));
+                JobTables.captured(job, system.name()),
+                system.slotName(job.name()),
+                system.publicationName(job.name()));
     }
 
     private static PostgresSourceBuilder<String> builder(
-            SyncConfig config,
-            SystemConfig system,
-            List<String> tables,
-            String slotName,
-            String publication) {
+            SystemConfig system, List<String> tables, String slotName, String publication) {
         JdbcUrl url = JdbcUrl.parsePostgres(system.url());
         if (url == null) {
             throw new IllegalArgumentException(

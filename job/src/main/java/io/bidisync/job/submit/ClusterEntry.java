@@ -1,7 +1,7 @@
 package io.bidisync.job.submit;
 
 import io.bidisync.job.SyncJob;
-import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The entry point of the cluster jar: {@code flink run [-p N] bidisync.jar --config FILE} (and the
@@ -62,19 +63,19 @@ public final class ClusterEntry {
      * a topic or the state to continue do not fit.
      */
     public static boolean submit(Path file, PrintStream out, PrintStream err) throws Exception {
-        SyncConfig config = Preflight.check(file, out, err);
-        if (config == null) {
+        JobConfig job = Preflight.check(file, out, err);
+        if (job == null) {
             return false;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         applyJobDefaults(env);
-        Upgrade upgrade = Preflight.upgrade(file, config, env, err);
-        if (upgrade == null) {
+        List<Upgrade> upgrades = Preflight.upgrade(file, job, env, err);
+        if (upgrades == null) {
             return false;
         }
-        SyncJob.prepareDatabases(config);
-        SyncJob.ofDatabases(config).continuing(upgrade).build(env);
-        env.execute("bidisync " + config.name());
+        SyncJob.prepareDatabases(job);
+        SyncJob.ofDatabases(job).continuing(upgrades).build(env);
+        env.execute("bidisync " + job.name());
         return true;
     }
 

@@ -2,6 +2,7 @@ package io.bidisync.job.submit;
 
 import io.bidisync.job.config.ConfigException;
 import io.bidisync.job.config.ConfigLoader;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.upgrade.Upgrade;
 import io.bidisync.job.validation.DatabaseValidator;
@@ -13,7 +14,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What every start of the job, and every command of the launcher, does before anything starts: read
@@ -24,49 +27,61 @@ import java.util.List;
 public final class Preflight {
     private Preflight() {}
 
-    /** The validated configuration, or {@code null} after printing its problems to {@code err}. */
-    public static SyncConfig check(Path file, PrintStream out, PrintStream err) {
-        SyncConfig config;
+    /**
+     * The validated configuration (every entity type of it), or {@code null} after printing its
+     * problems to {@code err}.
+     */
+    public static JobConfig check(Path file, PrintStream out, PrintStream err) {
+        JobConfig job;
         try {
-            config = ConfigLoader.load(file);
+            job = ConfigLoader.loadJob(file);
         } catch (ConfigException e) {
             report(file, e.problems().size(), e.problems(), err);
             return null;
         }
-        TableTypes.Found types = TableTypes.infer(config);
-        config = types.config();
-        for (int i = 0; i < config.attributes().size(); i++) {
-            String name = config.attributes().name(i);
-            out.println(
-                    "type: "
-                            + name
-                            + " "
-                            + config.attributes().type(i).configName()
-                            + " ("
-                            + types.sources().get(name)
-                            + ")");
+        Set<String> problems = new LinkedHashSet<>();
+        Set<String> warnings = new LinkedHashSet<>();
+        List<SyncConfig> checked = new ArrayList<>();
+        for (SyncConfig declared : job.entities()) {
+            TableTypes.Found types = TableTypes.infer(declared);
+            SyncConfig config = types.config();
+            checked.add(config);
+            String entity = declared.entity() == null ? "" : declared.entity() + ".";
+            for (int i = 0; i < config.attributes().size(); i++) {
+                String name = config.attributes().name(i);
+                out.println(
+                        "type: "
+                                + entity
+                                + name
+                                + " "
+                                + config.attributes().type(i).configName()
+                                + " ("
+                                + types.sources().get(name)
+                                + ")");
+            }
+            DatabaseValidator.Report databases = DatabaseValidator.check(config);
+            TopicValidator.Report topics = TopicValidator.check(config);
+            problems.addAll(databases.problems());
+            problems.addAll(topics.problems());
+            warnings.addAll(databases.warnings());
+            warnings.addAll(topics.warnings());
         }
-        DatabaseValidator.Report databases = DatabaseValidator.check(config);
-        TopicValidator.Report topics = TopicValidator.check(config);
-        List<String> problems = new ArrayList<>(databases.problems());
-        problems.addAll(topics.problems());
-        databases.warnings().forEach(w -> out.println("warning: " + w));
-        topics.warnings().forEach(w -> out.println("warning: " + w));
+        warnings.forEach(w -> out.println("warning: " + w));
         if (!problems.isEmpty()) {
-            report(file, problems.size(), problems, err);
+            report(file, problems.size(), new ArrayList<>(problems), err);
             return null;
         }
-        return config;
+        return new JobConfig(job.name(), checked);
     }
 
     /**
      * How the job on {@code env} continues the state it starts from, or {@code null} after printing
      * why the configuration does not fit that state.
      */
-    public static Upgrade upgrade(
-            Path file, SyncConfig config, StreamExecutionEnvironment env, PrintStream err) {
+    public static List<Upgrade> upgrade(
+            Path file, JobConfig job, StreamExecutionEnvironment env, PrintStream err) {
         try {
-            return Upgrade.of(config, env);
+            return Upgrade.of(job, env);
         } catch (ConfigException e) {
             report(file, e.problems().size(), e.problems(), err);
             return null;

@@ -29,7 +29,10 @@ public final class SavedShape {
      */
     public static final String STATE_NAME = "job-shape";
 
-    /** The uid of the golden stage, whose operator state holds the shape. */
+    /**
+     * The uid of the golden stage, whose operator state holds the shape (in a job of several entity
+     * types, each entity type's golden stage has it with the entity type before it).
+     */
     public static final String OPERATOR_UID = "golden-record";
 
     private SavedShape() {}
@@ -39,6 +42,11 @@ public final class SavedShape {
      * _metadata} file) carries; {@code null} if it carries none.
      */
     public static JobShape read(String pointer) throws IOException {
+        return read(pointer, OPERATOR_UID);
+    }
+
+    /** The shape the golden stage with uid {@code uid} saved in {@code pointer}, or null. */
+    public static JobShape read(String pointer, String uid) throws IOException {
         CheckpointMetadata metadata;
         try (InputStream in =
                 AbstractFsCheckpointStorageAccess.resolveCheckpointPointer(pointer)
@@ -48,7 +56,7 @@ public final class SavedShape {
                     Checkpoints.loadCheckpointMetadata(
                             new DataInputStream(in), SavedShape.class.getClassLoader(), pointer);
         }
-        OperatorID golden = operatorId(OPERATOR_UID);
+        OperatorID golden = operatorId(uid);
         for (OperatorState operator : metadata.getOperatorStates()) {
             if (!operator.getOperatorID().equals(golden)) {
                 continue;

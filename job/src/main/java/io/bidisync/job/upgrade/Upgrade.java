@@ -1,6 +1,7 @@
 package io.bidisync.job.upgrade;
 
 import io.bidisync.job.config.ConfigException;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.upgrade.JobShape.SystemShape;
@@ -46,12 +47,51 @@ public record Upgrade(JobShape shape, Map<String, boolean[]> reread) implements 
         }
         JobShape saved;
         try {
-            saved = SavedShape.read(savepoint);
+            saved = SavedShape.read(savepoint, config.scoped(SavedShape.OPERATOR_UID));
         } catch (IOException e) {
             throw new ConfigException(
                     List.of("savepoint " + savepoint + ": cannot be read: " + e.getMessage()));
         }
         return from(config, saved, savepoint);
+    }
+
+    /**
+     * How each entity type of {@code job} continues (in job order). A job of several entity types
+     * shares one source per system, so none of them can be read again for one entity type alone.
+     *
+     * @throws ConfigException when the configuration does not fit that state
+     */
+    public static List<Upgrade> of(JobConfig job, StreamExecutionEnvironment env)
+            throws ConfigException {
+        List<Upgrade> upgrades = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (SyncConfig entity : job.entities()) {
+            try {
+                Upgrade upgrade = of(entity, env);
+                if (job.hasEntityTypes() && upgrade.rereads()) {
+                    problems.add(
+                            "entities."
+                                    + entity.entity()
+                                    + ": a table that maps more columns is read again by its"
+                                    + " system's source, which the other entity types share; in a"
+                                    + " file of several entity types this needs a start without"
+                                    + " the savepoint");
+                }
+                upgrades.add(upgrade);
+            } catch (ConfigException e) {
+                e.problems()
+                        .forEach(
+                                p ->
+                                        problems.add(
+                                                job.hasEntityTypes()
+                                                        ? "entities." + entity.entity() + ": " + p
+                                                        : p));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return upgrades;
     }
 
     /** A start without state. */

@@ -5,6 +5,7 @@ import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
@@ -228,6 +229,20 @@ public final class SyncRun implements AutoCloseable {
         SyncJob.prepareDatabases(config);
         SyncJob.ofDatabases(config).continuing(upgrade).build(env);
         return env.executeAsync(config.name());
+    }
+
+    /**
+     * Submits the job of a file of several entity types as a start does (types read from the
+     * tables, slots created, from the savepoint the settings name, if any); returns at once.
+     */
+    public static JobClient submit(JobConfig declared, Configuration settings) throws Exception {
+        JobConfig job = declared.map(entity -> TableTypes.infer(entity).config());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(settings);
+        List<Upgrade> upgrades = Upgrade.of(job, env);
+        SyncJob.prepareDatabases(job);
+        SyncJob.ofDatabases(job).continuing(upgrades).build(env);
+        return env.executeAsync(job.name());
     }
 
     /** Stops the job with a savepoint in {@code directory} and returns the savepoint's path. */

@@ -3,6 +3,7 @@ package io.bidisync.job.testutil;
 import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.config.ConfigException;
 import io.bidisync.job.config.ConfigLoader;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 
 import java.util.function.UnaryOperator;
@@ -41,6 +42,15 @@ public final class TestConfigs {
     public static SyncConfig parse(String yaml) {
         try {
             return ConfigLoader.parse(yaml, name -> null);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** A file of one entity type or several, without environment. */
+    public static JobConfig parseJob(String yaml) {
+        try {
+            return ConfigLoader.parseJob(yaml, name -> null);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -1,0 +1,243 @@
+package io.bidisync.job.reference;
+
+import io.bidisync.embedded.LocalPostgres;
+import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.JobWrites;
+import io.bidisync.job.testutil.MiniClusterITCase;
+import io.bidisync.job.testutil.SyncRun;
+import io.bidisync.job.testutil.TestConfigs;
+import io.bidisync.job.testutil.TestServers;
+
+import org.apache.flink.core.execution.JobClient;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Companies and their contacts in one job between two PostgreSQL databases whose keys differ (ERP
+ * numbers its rows from 100 and 500) and whose foreign keys are enforced: every contact must point,
+ * in each system, at that system's row of the same company — by organisation number, the companies'
+ * match key. The checks compare what each system holds by the companies' org numbers, so a wrong
+ * id, a missing parent or a duplicate fails them.
+ */
+class ReferencesITCase extends MiniClusterITCase {
+    private static final String CRM_TABLES =
+            "CREATE TABLE company (id serial PRIMARY KEY, org_no text, name text,"
+                    + " version integer NOT NULL DEFAULT 1);"
+                    + " CREATE TABLE contact (id serial PRIMARY KEY, email text, full_name text,"
+                    + " company_id integer REFERENCES company (id),"
+                    + " version integer NOT NULL DEFAULT 1);"
+                    + JobWrites.counter("contact")
+                    + " CREATE TRIGGER job_write AFTER INSERT OR UPDATE ON company"
+                    + " FOR EACH ROW EXECUTE FUNCTION job_write();";
+
+    private static final String ERP_TABLES =
+            "CREATE TABLE firma (firmanr serial PRIMARY KEY, orgnr text, navn text,"
+                    + " versjon integer NOT NULL DEFAULT 1);"
+                    + " ALTER SEQUENCE firma_firmanr_seq RESTART 100;"
+                    + " CREATE TABLE person (pnr serial PRIMARY KEY, epost text, navn text,"
+                    + " firma integer REFERENCES firma (firmanr),"
+                    + " versjon integer NOT NULL DEFAULT 1);"
+                    + " ALTER SEQUENCE person_pnr_seq RESTART 500;"
+                    + JobWrites.counter("person")
+                    + " CREATE TRIGGER job_write AFTER INSERT OR UPDATE ON firma"
+                    + " FOR EACH ROW EXECUTE FUNCTION job_write();";
+
+    private static final String CRM_CONTACTS =
+            "SELECT p.email, c.org_no FROM contact p LEFT JOIN company c ON c.id = p.company_id";
+    private static final String ERP_CONTACTS =
+            "SELECT p.epost, f.orgnr FROM person p LEFT JOIN firma f ON f.firmanr = p.firma";
+
+    private JobClient job;
+
+    @AfterEach
+    void cancel() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void contactsPointAtTheSameCompanyInEverySystem() throws Exception {
+        String database = "refs";
+        LocalPostgres crm = TestServers.of("crm");
+        LocalPostgres erp = TestServers.of("erp");
+        crm.createDatabase(database);
+        erp.createDatabase(database);
+        // Each system has a company and a contact the other lacks, and one of each both have.
+        crm.execute(
+                database,
+                CRM_TABLES
+                        + " INSERT INTO company (org_no, name) VALUES ('111', 'Acme'), ('222', 'Beta'),"
+                        + " (NULL, 'Nameless');"
+                        + " INSERT INTO contact (email, full_name, company_id) VALUES"
+                        + " ('ann@acme', 'Ann', 1), ('bob@beta', 'Bob', 2)");
+        erp.execute(
+                database,
+                ERP_TABLES
+                        + " INSERT INTO firma (orgnr, navn) VALUES ('333', 'Gamma'), ('111', 'Acme');"
+                        + " INSERT INTO person (epost, navn, firma) VALUES"
+                        + " ('cid@gamma', 'Cid', 100), ('ann@acme', 'Ann', 101)");
+
+        String yaml =
+                """
+                name: refs
+                completeness: { delay: 200ms }
+                dead-letters: { system: crm, table: bidisync_dead_letters }
+                systems:
+                  crm: { connection: { url: "%s", username: postgres } }
+                  erp: { connection: { url: "%s", username: postgres } }
+                entities:
+                  companies:
+                    match-key: { attribute: org_no, normalize: digits }
+                    attributes: [org_no, name]
+                    tables:
+                      crm: { table: public.company, primary-key: id, version-column: version,
+                             columns: { org_no: org_no, name: name } }
+                      erp: { table: public.firma, primary-key: firmanr, version-column: versjon,
+                             columns: { org_no: orgnr, name: navn } }
+                  contacts:
+                    match-key: { attribute: email, normalize: email }
+                    attributes: [email, name, company]
+                    references: { company: { entity: companies, wait: 3s } }
+                    tables:
+                      crm: { table: public.contact, primary-key: id, version-column: version,
+                             columns: { email: email, name: full_name, company: company_id } }
+                      erp: { table: public.person, primary-key: pnr, version-column: versjon,
+                             columns: { email: epost, name: navn, company: firma } }
+                """
+                        .formatted(crm.jdbcUrl(database), erp.jdbcUrl(database));
+        job = SyncRun.submit(TestConfigs.parseJob(yaml), SyncRun.jobSettings());
+
+        // The initial sync: each system gets the other's company first, then its contact, which
+        // points at the company's row in that system (the foreign key would refuse anything else).
+        Await.until(
+                "every contact in both systems, at the same company",
+                CONVERGENCE,
+                () ->
+                        contacts(crm, database, CRM_CONTACTS).size() == 3
+                                && contacts(crm, database, CRM_CONTACTS)
+                                        .equals(contacts(erp, database, ERP_CONTACTS)),
+                () ->
+                        contacts(crm, database, CRM_CONTACTS)
+                                + " / "
+                                + contacts(erp, database, ERP_CONTACTS));
+        assertThat(contacts(erp, database, ERP_CONTACTS))
+                .containsEntry("ann@acme", "111")
+                .containsEntry("bob@beta", "222")
+                .containsEntry("cid@gamma", "333");
+        assertThat(count(crm, database, "company")).isEqualTo(4);
+        assertThat(count(erp, database, "firma")).isEqualTo(3);
+        long writes = JobWrites.count(crm, database) + JobWrites.count(erp, database);
+        // Gamma and Cid into CRM, Beta and Bob into ERP; Ann's company differs in id only.
+        assertThat(writes).as("inserts only, nothing for Ann").isEqualTo(4);
+        JobWrites.assertQuiet(crm, erp, database, writes, JobWrites.QUIET);
+
+        // A contact moved to another company, in each system: the other system follows, with
+        // its own id of that company.
+        crm.execute(
+                database,
+                "UPDATE contact SET company_id = 2, version = version + 1 WHERE email = 'ann@acme'");
+        erp.execute(
+                database,
+                "UPDATE person SET firma = 101, versjon = versjon + 1 WHERE epost = 'cid@gamma'");
+        Await.until(
+                "Ann at Beta and Cid at Acme in both systems",
+                CONVERGENCE,
+                () ->
+                        "222".equals(contacts(erp, database, ERP_CONTACTS).get("ann@acme"))
+                                && "111"
+                                        .equals(
+                                                contacts(crm, database, CRM_CONTACTS)
+                                                        .get("cid@gamma")),
+                () ->
+                        contacts(crm, database, CRM_CONTACTS)
+                                + " / "
+                                + contacts(erp, database, ERP_CONTACTS));
+
+        // A company inserted with its contacts in one transaction: the parent reaches the other
+        // system before its children.
+        crm.execute(
+                database,
+                "BEGIN; INSERT INTO company (id, org_no, name) VALUES (10, '444', 'Delta');"
+                        + " INSERT INTO contact (email, full_name, company_id) VALUES"
+                        + " ('dan@delta', 'Dan', 10), ('eve@delta', 'Eve', 10); COMMIT");
+        Await.until(
+                "Delta's contacts in ERP, at Delta",
+                CONVERGENCE,
+                () ->
+                        "444".equals(contacts(erp, database, ERP_CONTACTS).get("dan@delta"))
+                                && "444"
+                                        .equals(
+                                                contacts(erp, database, ERP_CONTACTS)
+                                                        .get("eve@delta")),
+                () -> contacts(erp, database, ERP_CONTACTS).toString());
+
+        // A contact whose company is never synced (it has no org number): after the wait it is
+        // a dead letter naming the reference, and nothing of it reaches ERP.
+        crm.execute(
+                database,
+                "INSERT INTO contact (email, full_name, company_id) VALUES ('nia@nowhere', 'Nia', 3)");
+        Await.until(
+                "the unresolved reference as a dead letter",
+                CONVERGENCE,
+                () -> deadLetters(crm, database).contains("unresolved reference: contacts.company"),
+                () -> deadLetters(crm, database));
+        assertThat(contacts(erp, database, ERP_CONTACTS)).doesNotContainKey("nia@nowhere");
+        assertThat(contacts(crm, database, CRM_CONTACTS))
+                .isEqualTo(withNia(contacts(erp, database, ERP_CONTACTS)));
+    }
+
+    private static Map<String, String> withNia(Map<String, String> erp) {
+        Map<String, String> expected = new TreeMap<>(erp);
+        expected.put("nia@nowhere", null);
+        return expected;
+    }
+
+    /** Each contact's e-mail with its company's org number, as the system holds them. */
+    private static Map<String, String> contacts(LocalPostgres server, String database, String sql)
+            throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                if (out.put(rs.getString(1), rs.getString(2)) != null) {
+                    out.put(rs.getString(1) + " (twice)", rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long count(LocalPostgres server, String database, String table)
+            throws SQLException {
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String deadLetters(LocalPostgres server, String database) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = server.connect(database);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT reason FROM bidisync_dead_letters")) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}
