@@ -218,7 +218,11 @@ final class EntitiesReader {
                 ref.rejectUnknownKeys(REFERENCE_KEYS);
                 target = ref.string("entity", true);
                 wait = ref.duration("wait", DEFAULT_REFERENCE_WAIT);
-                String unresolved = ref.string("unresolved", false);
+                // YAML reads a bare null as no value: both spellings mean NULL.
+                String unresolved =
+                        ref.has("unresolved") && ref.value("unresolved") == null
+                                ? "null"
+                                : ref.string("unresolved", false);
                 if (unresolved != null) {
                     if (unresolved.equals("null")) {
                         writeNull = true;
