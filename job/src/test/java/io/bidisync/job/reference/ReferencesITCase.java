@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +58,8 @@ class ReferencesITCase extends MiniClusterITCase {
     private static final String ERP_CONTACTS =
             "SELECT p.epost, f.orgnr FROM person p LEFT JOIN firma f ON f.firmanr = p.firma";
 
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
     private JobClient job;
 
     @AfterEach
@@ -68,7 +71,7 @@ class ReferencesITCase extends MiniClusterITCase {
 
     @Test
     void contactsPointAtTheSameCompanyInEverySystem() throws Exception {
-        String database = "refs";
+        String database = "refs" + RUNS.incrementAndGet();
         LocalPostgres crm = TestServers.of("crm");
         LocalPostgres erp = TestServers.of("erp");
         crm.createDatabase(database);
@@ -88,35 +91,7 @@ class ReferencesITCase extends MiniClusterITCase {
                         + " INSERT INTO person (epost, navn, firma) VALUES"
                         + " ('cid@gamma', 'Cid', 100), ('ann@acme', 'Ann', 101)");
 
-        String yaml =
-                """
-                name: refs
-                completeness: { delay: 200ms }
-                dead-letters: { system: crm, table: bidisync_dead_letters }
-                systems:
-                  crm: { connection: { url: "%s", username: postgres } }
-                  erp: { connection: { url: "%s", username: postgres } }
-                entities:
-                  companies:
-                    match-key: { attribute: org_no, normalize: digits }
-                    attributes: [org_no, name]
-                    tables:
-                      crm: { table: public.company, primary-key: id, version-column: version,
-                             columns: { org_no: org_no, name: name } }
-                      erp: { table: public.firma, primary-key: firmanr, version-column: versjon,
-                             columns: { org_no: orgnr, name: navn } }
-                  contacts:
-                    match-key: { attribute: email, normalize: email }
-                    attributes: [email, name, company]
-                    references: { company: { entity: companies, wait: 3s } }
-                    tables:
-                      crm: { table: public.contact, primary-key: id, version-column: version,
-                             columns: { email: email, name: full_name, company: company_id } }
-                      erp: { table: public.person, primary-key: pnr, version-column: versjon,
-                             columns: { email: epost, name: navn, company: firma } }
-                """
-                        .formatted(crm.jdbcUrl(database), erp.jdbcUrl(database));
-        job = SyncRun.submit(TestConfigs.parseJob(yaml), SyncRun.jobSettings());
+        job = start(crm, erp, database);
 
         // The initial sync: each system gets the other's company first, then its contact, which
         // points at the company's row in that system (the foreign key would refuse anything else).
@@ -195,6 +170,91 @@ class ReferencesITCase extends MiniClusterITCase {
         assertThat(contacts(erp, database, ERP_CONTACTS)).doesNotContainKey("nia@nowhere");
         assertThat(contacts(crm, database, CRM_CONTACTS))
                 .isEqualTo(withNia(contacts(erp, database, ERP_CONTACTS)));
+    }
+
+    /** The job between the two databases: companies, and contacts that reference them. */
+    private static JobClient start(LocalPostgres crm, LocalPostgres erp, String database)
+            throws Exception {
+        String yaml =
+                """
+                name: %s
+                completeness: { delay: 200ms }
+                dead-letters: { system: crm, table: bidisync_dead_letters }
+                systems:
+                  crm: { connection: { url: "%s", username: postgres } }
+                  erp: { connection: { url: "%s", username: postgres } }
+                entities:
+                  companies:
+                    match-key: { attribute: org_no, normalize: digits }
+                    attributes: [org_no, name]
+                    tables:
+                      crm: { table: public.company, primary-key: id, version-column: version,
+                             columns: { org_no: org_no, name: name } }
+                      erp: { table: public.firma, primary-key: firmanr, version-column: versjon,
+                             columns: { org_no: orgnr, name: navn } }
+                  contacts:
+                    match-key: { attribute: email, normalize: email }
+                    attributes: [email, name, company]
+                    references: { company: { entity: companies, wait: 3s } }
+                    tables:
+                      crm: { table: public.contact, primary-key: id, version-column: version,
+                             columns: { email: email, name: full_name, company: company_id } }
+                      erp: { table: public.person, primary-key: pnr, version-column: versjon,
+                             columns: { email: epost, name: navn, company: firma } }
+                """
+                        .formatted(database, crm.jdbcUrl(database), erp.jdbcUrl(database));
+        return SyncRun.submit(TestConfigs.parseJob(yaml), SyncRun.jobSettings());
+    }
+
+    @Test
+    void aCompanyMergeRePointsItsContacts() throws Exception {
+        String database = "refs" + RUNS.incrementAndGet();
+        LocalPostgres crm = TestServers.of("crm");
+        LocalPostgres erp = TestServers.of("erp");
+        crm.createDatabase(database);
+        erp.createDatabase(database);
+        // ERP holds Epsilon under a mistyped org number: for the job, two companies.
+        crm.execute(
+                database,
+                CRM_TABLES
+                        + " INSERT INTO company (org_no, name) VALUES ('555', 'Epsilon');"
+                        + " INSERT INTO contact (email, full_name, company_id) VALUES"
+                        + " ('fay@epsilon', 'Fay', 1)");
+        erp.execute(
+                database,
+                ERP_TABLES
+                        + " INSERT INTO firma (orgnr, navn) VALUES ('556', 'Epsilon AS');"
+                        + " INSERT INTO person (epost, navn, firma) VALUES ('gus@epsilon', 'Gus', 100)");
+        job = start(crm, erp, database);
+        Await.until(
+                "both contacts in both systems",
+                CONVERGENCE,
+                () ->
+                        contacts(crm, database, CRM_CONTACTS).size() == 2
+                                && contacts(crm, database, CRM_CONTACTS)
+                                        .equals(contacts(erp, database, ERP_CONTACTS)),
+                () ->
+                        contacts(crm, database, CRM_CONTACTS)
+                                + " / "
+                                + contacts(erp, database, ERP_CONTACTS));
+        assertThat(contacts(crm, database, CRM_CONTACTS)).containsEntry("gus@epsilon", "556");
+
+        // ERP corrects the org number: its Epsilon joins CRM's. Gus did not change in ERP, yet
+        // his company is now the merged golden record, and CRM's Gus moves to CRM's Epsilon.
+        erp.execute(
+                database,
+                "UPDATE firma SET orgnr = '555', versjon = versjon + 1 WHERE firmanr = 100");
+        Await.until(
+                "Gus at the merged Epsilon in CRM",
+                CONVERGENCE,
+                () -> "555".equals(contacts(crm, database, CRM_CONTACTS).get("gus@epsilon")),
+                () ->
+                        contacts(crm, database, CRM_CONTACTS)
+                                + " / "
+                                + contacts(erp, database, ERP_CONTACTS));
+        assertThat(contacts(erp, database, ERP_CONTACTS))
+                .containsEntry("gus@epsilon", "555")
+                .containsEntry("fay@epsilon", "555");
     }
 
     private static Map<String, String> withNia(Map<String, String> erp) {
