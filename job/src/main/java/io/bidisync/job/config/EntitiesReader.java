@@ -206,10 +206,6 @@ final class EntitiesReader {
                         attribute, "is not one of the attributes " + config.attributes().names());
                 continue;
             }
-            if (config.matchKey().attributes().contains(attribute)) {
-                // The parser computes the match key before references are resolved.
-                refs.problem(attribute, "a reference cannot be part of the match key");
-            }
             String target;
             Duration wait = DEFAULT_REFERENCE_WAIT;
             boolean writeNull = false;

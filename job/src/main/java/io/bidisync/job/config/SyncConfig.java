@@ -247,6 +247,14 @@ public record SyncConfig(
     }
 
     /**
+     * Whether a part of the match key is a reference (a join table): the key is then computed once
+     * the references are resolved, and an insert is known in its target by its values.
+     */
+    public boolean matchesByReference() {
+        return matchKey.attributes().stream().anyMatch(references::containsKey);
+    }
+
+    /**
      * A name for this entity type's operators, metrics and messages: the operator's {@code base}
      * name alone in a file of one entity type (so savepoints of such a job keep their uids), else
      * prefixed with the entity type.

@@ -69,6 +69,9 @@ public class ReferenceGate
     private final long[] waits;
     private final boolean[] writeNull;
 
+    /** The match key's attribute indexes where it has references, else null. */
+    private final int[] matchKeyIndexes;
+
     private transient ValueState<RecordChange> last;
     private transient ValueState<Boolean> passed;
     private transient ValueState<Long> deadline;
@@ -84,6 +87,7 @@ public class ReferenceGate
             }
         }
         this.references = indexes.stream().mapToInt(Integer::intValue).toArray();
+        this.matchKeyIndexes = config.matchesByReference() ? config.matchKeyIndexes() : null;
         this.waits = new long[references.length];
         this.writeNull = new boolean[references.length];
         for (int r = 0; r < references.length; r++) {
@@ -230,7 +234,10 @@ public class ReferenceGate
                 change.system(),
                 change.kind(),
                 change.localId(),
-                change.matchKey(),
+                // A join table's key is its references: the golden records they stand for.
+                matchKeyIndexes == null
+                        ? change.matchKey()
+                        : config.matchKey().of(values, matchKeyIndexes),
                 change.version(),
                 change.eventTime(),
                 values,

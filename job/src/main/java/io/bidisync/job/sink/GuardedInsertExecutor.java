@@ -32,7 +32,7 @@ final class GuardedInsertExecutor extends BatchedWriteExecutor {
     @Override
     void bind(PreparedStatement ps, WriteIntent intent) throws SQLException {
         int p = sql.values().bind(ps, 1, intent.values());
-        for (String key : sql.guardParameters(intent.goldenKey())) {
+        for (String key : sql.guardParameters(intent)) {
             ps.setString(p++, key);
         }
     }

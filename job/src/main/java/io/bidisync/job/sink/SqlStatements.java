@@ -4,6 +4,7 @@ import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.config.VersionOwner;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.database.TableColumns;
+import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.udfs.mapping.ColumnMapping;
 import io.bidisync.udfs.mapping.PrimaryKey;
 import io.bidisync.udfs.normalize.MatchKey;
@@ -44,15 +45,33 @@ public final class SqlStatements {
     private final KeyBinder key;
 
     private final MatchKey matchKey;
+
+    /** The match key's attribute indexes where inserts are keyed by their values, else null. */
+    private final int[] matchKeyIndexes;
+
     private final boolean versioned;
 
     private final SqlDialect dialect;
 
     public SqlStatements(
             SystemConfig system, ColumnMapping mapping, MatchKey matchKey, TableColumns columns) {
+        this(system, mapping, matchKey, false, columns);
+    }
+
+    /**
+     * @param keyedByValues whether the match key has references, so that an insert's key in the
+     *     target is the one of its values ({@link #insertKey})
+     */
+    public SqlStatements(
+            SystemConfig system,
+            ColumnMapping mapping,
+            MatchKey matchKey,
+            boolean keyedByValues,
+            TableColumns columns) {
         SqlDialect dialect = SqlDialect.of(system);
         this.dialect = dialect;
         this.matchKey = matchKey;
+        this.matchKeyIndexes = keyedByValues ? matchKey.indexes(mapping.attributes()) : null;
         PrimaryKey primaryKey = new PrimaryKey(system.primaryKey(), mapping);
         String table = dialect.quote(system.table());
         List<Integer> mapped = new ArrayList<>();
@@ -161,10 +180,22 @@ public final class SqlStatements {
         return parts;
     }
 
-    /** The values the guard's parameters are bound to for a golden record's key, in order. */
-    List<String> guardParameters(String goldenKey) {
+    /**
+     * The match key an insert has in the target: the golden record's, or where the match key has
+     * references (a join table), the one of the values as the target holds them — its own ids of
+     * the referenced rows. The duplicate guard looks for it, and the writes table names the insert
+     * by it, as the change stream reads the row back.
+     */
+    String insertKey(WriteIntent intent) {
+        return matchKeyIndexes == null
+                ? intent.goldenKey()
+                : matchKey.of(intent.values(), matchKeyIndexes);
+    }
+
+    /** The values the guard's parameters are bound to for an insert, in order. */
+    List<String> guardParameters(WriteIntent intent) {
         List<String> out = new ArrayList<>();
-        for (String part : matchKey.split(goldenKey)) {
+        for (String part : matchKey.split(insertKey(intent))) {
             out.addAll(dialect.keyParameters(part));
         }
         return out;

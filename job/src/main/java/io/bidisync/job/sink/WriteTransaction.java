@@ -19,8 +19,10 @@ final class WriteTransaction {
     private final WriteExecutor updates;
     private final WriteExecutor deletes;
     private final WriteExecutor inserts;
+    private final SqlStatements sql;
 
     WriteTransaction(SqlStatements sql, WritesTable writesTable) {
+        this.sql = sql;
         this.writesTable = writesTable;
         this.updates = WriteExecutor.update(sql);
         this.deletes = WriteExecutor.delete(sql);
@@ -33,7 +35,7 @@ final class WriteTransaction {
      * @return one outcome per intent: the updates', then the deletes', then the inserts'
      */
     List<WriteOutcome> run(Connection connection, List<WriteIntent> batch) throws SQLException {
-        writesTable.mark(connection, batch);
+        writesTable.mark(connection, batch, sql::insertKey);
         List<WriteOutcome> outcomes = new ArrayList<>(batch.size());
         outcomes.addAll(execute(updates, connection, only(Operation.UPDATE, batch)));
         outcomes.addAll(execute(deletes, connection, only(Operation.DELETE, batch)));

@@ -107,6 +107,7 @@ final class WriterSession implements AutoCloseable {
                                 system,
                                 system.mapping(config.attributes()),
                                 config.matchKey(),
+                                config.matchesByReference(),
                                 columns);
             }
         } catch (SQLException e) {

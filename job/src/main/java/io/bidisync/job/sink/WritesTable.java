@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The writer's row in its system's writes table ({@link JobTables}), one per writer subtask. Every
@@ -49,8 +50,10 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
      * stream: updated rows by primary key, inserted rows by match key, each with the source times
      * of the written values. Does not commit: it is part of the caller's transaction.
      */
-    void mark(Connection connection, List<WriteIntent> batch) throws SQLException {
-        upsert(connection, markPayload(batch, System.nanoTime(), entity));
+    void mark(
+            Connection connection, List<WriteIntent> batch, Function<WriteIntent, String> insertKey)
+            throws SQLException {
+        upsert(connection, markPayload(batch, System.nanoTime(), entity, insertKey));
     }
 
     /**
@@ -75,6 +78,15 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
      * every transaction.
      */
     static String markPayload(List<WriteIntent> batch, long stamp, String entity) {
+        return markPayload(batch, stamp, entity, WriteIntent::goldenKey);
+    }
+
+    /** The payload, naming each insert by {@code insertKey} (its match key in the target). */
+    static String markPayload(
+            List<WriteIntent> batch,
+            long stamp,
+            String entity,
+            Function<WriteIntent, String> insertKey) {
         ObjectNode payload = payload(stamp, entity);
         ObjectNode updates = payload.putObject("u");
         ObjectNode inserts = payload.putObject("i");
@@ -89,7 +101,7 @@ final class WritesTable implements OutcomeReporter.RejectedInsertsNotice {
                 ArrayNode times =
                         target.putArray(
                                 intent.operation() == WriteIntent.Operation.INSERT
-                                        ? intent.goldenKey()
+                                        ? insertKey.apply(intent)
                                         : intent.localId());
                 for (long t : intent.valueTimes()) {
                     times.add(t);

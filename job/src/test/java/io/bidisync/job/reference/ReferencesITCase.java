@@ -175,6 +175,13 @@ class ReferencesITCase extends MiniClusterITCase {
     /** The job between the two databases: companies, and contacts that reference them. */
     private static JobClient start(LocalPostgres crm, LocalPostgres erp, String database)
             throws Exception {
+        return start(crm, erp, database, "");
+    }
+
+    /** The job, with more entity types ({@code entities}, YAML indented as an entity). */
+    private static JobClient start(
+            LocalPostgres crm, LocalPostgres erp, String database, String entities)
+            throws Exception {
         String yaml =
                 """
                 name: %s
@@ -202,7 +209,8 @@ class ReferencesITCase extends MiniClusterITCase {
                       erp: { table: public.person, primary-key: pnr, version-column: versjon,
                              columns: { email: epost, name: navn, company: firma } }
                 """
-                        .formatted(database, crm.jdbcUrl(database), erp.jdbcUrl(database));
+                                .formatted(database, crm.jdbcUrl(database), erp.jdbcUrl(database))
+                        + entities;
         return SyncRun.submit(TestConfigs.parseJob(yaml), SyncRun.jobSettings());
     }
 
@@ -255,6 +263,112 @@ class ReferencesITCase extends MiniClusterITCase {
         assertThat(contacts(erp, database, ERP_CONTACTS))
                 .containsEntry("gus@epsilon", "555")
                 .containsEntry("fay@epsilon", "555");
+    }
+
+    @Test
+    void aJoinTableOfTwoReferencesSyncsLinksNotIds() throws Exception {
+        String database = "refs" + RUNS.incrementAndGet();
+        LocalPostgres crm = TestServers.of("crm");
+        LocalPostgres erp = TestServers.of("erp");
+        crm.createDatabase(database);
+        erp.createDatabase(database);
+        crm.execute(
+                database,
+                CRM_TABLES
+                        + " CREATE TABLE project (id serial PRIMARY KEY, code text, title text,"
+                        + " version integer NOT NULL DEFAULT 1);"
+                        + " CREATE TABLE contact_project ("
+                        + " contact_id integer REFERENCES contact (id),"
+                        + " project_id integer REFERENCES project (id),"
+                        + " version integer NOT NULL DEFAULT 1, PRIMARY KEY (contact_id, project_id));"
+                        + " INSERT INTO company (org_no, name) VALUES ('111', 'Acme');"
+                        + " INSERT INTO contact (email, full_name, company_id) VALUES ('ann@acme', 'Ann', 1);"
+                        + " INSERT INTO project (code, title) VALUES ('P1', 'Roof');"
+                        + " INSERT INTO contact_project VALUES (1, 1)");
+        erp.execute(
+                database,
+                ERP_TABLES
+                        + " CREATE TABLE prosjekt (nr serial PRIMARY KEY, kode text, tittel text,"
+                        + " versjon integer NOT NULL DEFAULT 1);"
+                        + " ALTER SEQUENCE prosjekt_nr_seq RESTART 700;"
+                        + " CREATE TABLE person_prosjekt ("
+                        + " person integer REFERENCES person (pnr),"
+                        + " prosjekt integer REFERENCES prosjekt (nr),"
+                        + " versjon integer NOT NULL DEFAULT 1, PRIMARY KEY (person, prosjekt));"
+                        + " INSERT INTO firma (orgnr, navn) VALUES ('333', 'Gamma');"
+                        + " INSERT INTO person (epost, navn, firma) VALUES ('cid@gamma', 'Cid', 100);"
+                        + " INSERT INTO prosjekt (kode, tittel) VALUES ('P2', 'Walls');"
+                        + " INSERT INTO person_prosjekt (person, prosjekt) VALUES (500, 700)");
+        job =
+                start(
+                        crm,
+                        erp,
+                        database,
+                        """
+                          projects:
+                            match-key: { attribute: code }
+                            attributes: [code, title]
+                            tables:
+                              crm: { table: public.project, primary-key: id, version-column: version,
+                                     columns: { code: code, title: title } }
+                              erp: { table: public.prosjekt, primary-key: nr, version-column: versjon,
+                                     columns: { code: kode, title: tittel } }
+                          memberships:
+                            match-key: { attributes: [contact, project] }
+                            attributes: [contact, project]
+                            references: { contact: contacts, project: projects }
+                            # A membership ended in one system ends in the other.
+                            deletes: propagate
+                            tables:
+                              crm: { table: public.contact_project, primary-key: [contact_id, project_id],
+                                     version-column: version, write: [insert, delete], columns: { contact: contact_id, project: project_id } }
+                              erp: { table: public.person_prosjekt, primary-key: [person, prosjekt],
+                                     version-column: versjon, write: [insert, delete], columns: { contact: person, project: prosjekt } }
+                        """);
+        String crmLinks =
+                "SELECT c.email || ' in ' || p.code, 'x' FROM contact_project l"
+                        + " JOIN contact c ON c.id = l.contact_id JOIN project p ON p.id = l.project_id";
+        String erpLinks =
+                "SELECT c.epost || ' in ' || p.kode, 'x' FROM person_prosjekt l"
+                        + " JOIN person c ON c.pnr = l.person JOIN prosjekt p ON p.nr = l.prosjekt";
+        Await.until(
+                "both memberships in both systems",
+                CONVERGENCE,
+                () ->
+                        contacts(crm, database, crmLinks)
+                                        .keySet()
+                                        .equals(
+                                                java.util.Set.of(
+                                                        "ann@acme in P1", "cid@gamma in P2"))
+                                && contacts(erp, database, erpLinks)
+                                        .equals(contacts(crm, database, crmLinks)),
+                () ->
+                        contacts(crm, database, crmLinks)
+                                + " / "
+                                + contacts(erp, database, erpLinks));
+
+        // A new membership, and one ended: the other system follows.
+        crm.execute(
+                database,
+                "INSERT INTO contact_project (contact_id, project_id)"
+                        + " SELECT c.id, p.id FROM contact c, project p"
+                        + " WHERE c.email = 'ann@acme' AND p.code = 'P2'");
+        erp.execute(database, "DELETE FROM person_prosjekt WHERE person = 500");
+        Await.until(
+                "Ann in both projects, Cid in none, in both systems",
+                CONVERGENCE,
+                () ->
+                        contacts(crm, database, crmLinks)
+                                        .keySet()
+                                        .equals(
+                                                java.util.Set.of(
+                                                        "ann@acme in P1", "ann@acme in P2"))
+                                && contacts(erp, database, erpLinks)
+                                        .equals(contacts(crm, database, crmLinks)),
+                () ->
+                        contacts(crm, database, crmLinks)
+                                + " / "
+                                + contacts(erp, database, erpLinks));
     }
 
     private static Map<String, String> withNia(Map<String, String> erp) {
