@@ -69,6 +69,13 @@ final class EntitiesReader {
         Problems problems = new Problems();
         YamlNode file = YamlNode.root(root, environment, problems);
         file.rejectUnknownKeys(TOP_KEYS);
+        if (file.has("safety")) {
+            // Its state and held writes are kept per system in the system's database.
+            file.problem(
+                    "safety",
+                    "the mass-change breaker keeps one state per system and takes a file of one"
+                            + " entity type for now");
+        }
         YamlNode entities = file.map("entities", true);
         YamlNode systems = file.map("systems", true);
         Set<String> lines = new LinkedHashSet<>();
@@ -83,6 +90,7 @@ final class EntitiesReader {
             }
         }
         collect(problems, lines);
+        sharedSchemas(read, problems);
         List<SyncConfig> ordered = referencesFirst(entities, read, problems);
         problems.throwIfAny();
         return new JobConfig(ordered.get(0).name(), ordered);
@@ -260,6 +268,32 @@ final class EntitiesReader {
         }
         String key = line.split("[.:\\[ ]", 2)[0];
         return declared.containsKey(key) ? at + line : line;
+    }
+
+    /**
+     * The tables of one system share its schema: the job's heartbeat and writes tables live there,
+     * one each per system.
+     */
+    private static void sharedSchemas(Map<String, SyncConfig> read, Problems problems) {
+        Map<String, String> schemas = new LinkedHashMap<>();
+        for (SyncConfig config : read.values()) {
+            for (SystemConfig system : config.systems().values()) {
+                String schema = system.table().schema();
+                String first = schemas.putIfAbsent(system.name(), schema);
+                if (first != null && !first.equals(schema)) {
+                    problems.add(
+                            "entities." + config.entity() + ".tables." + system.name() + ".table",
+                            "is in schema "
+                                    + schema
+                                    + ", another entity type's table of "
+                                    + system.name()
+                                    + " in "
+                                    + first
+                                    + "; the tables of one system share its schema (the job's"
+                                    + " heartbeat and writes tables are there)");
+                }
+            }
+        }
     }
 
     private static void collect(Problems problems, Set<String> lines) {

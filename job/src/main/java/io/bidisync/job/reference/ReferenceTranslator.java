@@ -7,8 +7,6 @@ import io.bidisync.job.golden.WriteIntent;
 import io.bidisync.job.identity.LinkChange;
 import io.bidisync.job.metrics.SyncMetrics;
 
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,15 +29,17 @@ import java.util.List;
  * <p>A write whose referenced golden record is not linked in its target yet waits — parents before
  * children: the parent's insert by the job links it once its echo arrives. After the reference's
  * wait the write is a dead letter ({@code unresolved reference}) and keeps waiting, or, where the
- * configuration says so, is written with NULL there. Never a wrong id.
+ * configuration says so, is written with NULL there. Never a wrong id. Only the newest write of a
+ * target row waits: it carries all of the row's values (and its condition keeps an older one safe
+ * anyway).
  *
  * <p>Writes without a value there pass as they are (keyed by their own golden record, to spread
  * them). Where a system holds the golden record twice (internal duplicates), the smallest key is
  * written, so every write points at the same row.
  *
- * <p>End of life: a link is removed when its row leaves the golden record; a write waits no longer
- * than until it passes or its wait ends and it is reported (then it is dropped: the golden record
- * writes again when its values change, and the insert retry of the golden stage tries again).
+ * <p>End of life: a link is removed when its row leaves the golden record; a waiting write is
+ * removed when it passes, when a newer write of its row replaces it, or when it is written as NULL.
+ * A write whose parent never gets a row in its target waits as long as that lasts — one per row.
  */
 public class ReferenceTranslator
         extends KeyedCoProcessFunction<String, WriteIntent, LinkChange, WriteIntent> {
@@ -49,9 +49,13 @@ public class ReferenceTranslator
     static final MapStateDescriptor<String, Boolean> LINKED_ROWS =
             new MapStateDescriptor<>("linked-rows", Types.STRING, Types.BOOLEAN);
 
-    /** Writes waiting for the golden record to be linked in their target. */
-    static final ListStateDescriptor<WriteIntent> WAITING =
-            new ListStateDescriptor<>("waiting-writes", TypeInformation.of(WriteIntent.class));
+    /**
+     * Writes waiting for the golden record to be linked in their target, by target row ({@code
+     * system/row}).
+     */
+    static final MapStateDescriptor<String, WriteIntent> WAITING =
+            new MapStateDescriptor<>(
+                    "waiting-writes", Types.STRING, TypeInformation.of(WriteIntent.class));
 
     /** Marks the key of a write that has no reference to translate. */
     private static final String UNREFERENCED = "\u0000";
@@ -62,7 +66,7 @@ public class ReferenceTranslator
     private final boolean writeNull;
 
     private transient MapState<String, Boolean> linked;
-    private transient ListState<WriteIntent> waiting;
+    private transient MapState<String, WriteIntent> waiting;
     private transient Counter unresolved;
 
     /**
@@ -89,7 +93,7 @@ public class ReferenceTranslator
     @Override
     public void open(Configuration parameters) {
         linked = getRuntimeContext().getMapState(LINKED_ROWS);
-        waiting = getRuntimeContext().getListState(WAITING);
+        waiting = getRuntimeContext().getMapState(WAITING);
         unresolved =
                 SyncMetrics.of(getRuntimeContext().getMetricGroup())
                         .counter(SyncMetrics.UNRESOLVED_REFERENCES);
@@ -107,8 +111,8 @@ public class ReferenceTranslator
             out.collect(translated(intent, localId));
             return;
         }
-        waiting.add(intent);
-        ctx.timerService().registerEventTimeTimer(intent.eventTime() + waitMillis);
+        waiting.put(intent.system() + '/' + intent.targetRow(), intent);
+        ctx.timerService().registerEventTimeTimer(deadline(intent));
     }
 
     @Override
@@ -122,65 +126,67 @@ public class ReferenceTranslator
                 return;
             }
         }
-        List<WriteIntent> still = new ArrayList<>();
-        boolean released = false;
-        for (WriteIntent intent : waiting.get()) {
-            String localId = linkedIn(intent.system());
+        List<String> released = new ArrayList<>();
+        for (var e : waiting.entries()) {
+            String localId = linkedIn(e.getValue().system());
             if (localId != null) {
-                out.collect(translated(intent, localId));
-                released = true;
-            } else {
-                still.add(intent);
+                out.collect(translated(e.getValue(), localId));
+                released.add(e.getKey());
             }
         }
-        if (released) {
-            waiting.update(still);
+        for (String target : released) {
+            waiting.remove(target);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WriteIntent> out)
             throws Exception {
-        List<WriteIntent> still = new ArrayList<>();
-        for (WriteIntent intent : waiting.get()) {
-            if (intent.eventTime() + waitMillis > timestamp) {
-                still.add(intent);
+        List<String> nulled = new ArrayList<>();
+        for (var e : waiting.entries()) {
+            WriteIntent intent = e.getValue();
+            // Each write is reported once, by the timer of its own deadline.
+            if (deadline(intent) != timestamp) {
                 continue;
             }
             unresolved.inc();
-            ctx.output(
-                    DeadLetters.TAG,
-                    new DeadLetter(
-                            System.currentTimeMillis(),
-                            intent.system(),
-                            intent.targetRow(),
-                            "write",
-                            "unresolved reference: "
-                                    + config.entity()
-                                    + "."
-                                    + config.attributes().name(attribute)
-                                    + " → "
-                                    + config.references()
-                                            .get(config.attributes().name(attribute))
-                                            .entity()
-                                    + " golden record "
-                                    + ctx.getCurrentKey()
-                                    + " has no row in "
-                                    + intent.system()
-                                    + " after "
-                                    + waitMillis
-                                    + " ms"
-                                    + (writeNull ? "; written as NULL" : "; not written"),
-                            intent.goldenKey()));
+            ctx.output(DeadLetters.TAG, unresolved(intent, ctx.getCurrentKey()));
             if (writeNull) {
                 out.collect(translated(intent, null));
+                nulled.add(e.getKey());
             }
         }
-        if (still.isEmpty()) {
-            waiting.clear();
-        } else {
-            waiting.update(still);
+        for (String row : nulled) {
+            waiting.remove(row);
         }
+    }
+
+    private DeadLetter unresolved(WriteIntent intent, String golden) {
+        String name = config.attributes().name(attribute);
+        return new DeadLetter(
+                System.currentTimeMillis(),
+                intent.system(),
+                intent.targetRow(),
+                "write",
+                "unresolved reference: "
+                        + config.entity()
+                        + "."
+                        + name
+                        + " → "
+                        + config.references().get(name).entity()
+                        + " golden record "
+                        + golden
+                        + " has no row in "
+                        + intent.system()
+                        + " after "
+                        + waitMillis
+                        + " ms"
+                        + (writeNull ? "; written as NULL" : "; waiting still"),
+                intent.goldenKey());
+    }
+
+    private long deadline(WriteIntent intent) {
+        return intent.eventTime() + waitMillis;
     }
 
     /** The target's key of a row linked to the golden record; the smallest where there are two. */

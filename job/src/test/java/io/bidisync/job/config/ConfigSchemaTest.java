@@ -132,7 +132,10 @@ class ConfigSchemaTest {
     @Test
     void everyMappingNamesTheKeysItsReaderAccepts() {
         Map<String, Set<String>> readers = new LinkedHashMap<>();
-        readers.put("", ConfigLoader.TOP_KEYS);
+        // The file's top level describes both shapes: one entity type, or several.
+        Set<String> top = new TreeSet<>(ConfigLoader.TOP_KEYS);
+        top.addAll(EntitiesReader.TOP_KEYS);
+        readers.put("", top);
         readers.put("/properties/match-key", ModelReader.MATCH_KEY_KEYS);
         readers.put("/properties/survivorship", ModelReader.SURVIVORSHIP_KEYS);
         readers.put("/properties/completeness", TuningReader.COMPLETENESS_KEYS);
@@ -146,6 +149,9 @@ class ConfigSchemaTest {
         readers.put("/properties/audit/oneOf/1", without(OutputsReader.AUDIT_TABLE_KEYS, "topic"));
         readers.put("/properties/audit/oneOf/2", OutputsReader.AUDIT_TOPIC_KEYS);
         readers.put("/$defs/system", SystemsReader.SYSTEM_KEYS);
+        readers.put("/$defs/entity", EntitiesReader.ENTITY_KEYS);
+        readers.put("/$defs/table", EntitiesReader.TABLE_KEYS);
+        readers.put("/$defs/entityReference", EntitiesReader.REFERENCE_KEYS);
         readers.put("/$defs/system/properties/connection", SystemsReader.CONNECTION_KEYS);
         readers.put("/$defs/system/properties/source/oneOf/0", SourceReader.CDC_KEYS);
         readers.put("/$defs/system/properties/source/oneOf/1", SourceReader.DEBEZIUM_KEYS);
@@ -188,6 +194,35 @@ class ConfigSchemaTest {
     void aConfigurationWithEveryKeyIsValidForBoth() throws Exception {
         ConfigLoader.parse(EVERY_KEY, ENVIRONMENT::get);
         assertThat(validate(EVERY_KEY)).isEmpty();
+    }
+
+    @Test
+    void aFileOfSeveralEntityTypesIsValidForBoth() throws Exception {
+        String file =
+                """
+                name: crm-erp
+                systems:
+                  crm: { connection: { url: "jdbc:postgresql://crm-db:5432/crm", username: sync } }
+                  erp: { connection: { url: "jdbc:postgresql://erp-db:5432/erp", username: sync } }
+                entities:
+                  companies:
+                    match-key: { attribute: org_no, normalize: digits }
+                    attributes: [org_no, name]
+                    tables:
+                      crm: { table: public.company, primary-key: id, columns: { org_no: org_no, name: name } }
+                      erp: { table: public.firma, primary-key: firmanr, columns: { org_no: orgnr, name: navn } }
+                  contacts:
+                    match-key: { attribute: email, normalize: email }
+                    attributes: [email, company]
+                    references: { company: { entity: companies, wait: 1min, unresolved: null } }
+                    deletes: propagate
+                    tables:
+                      crm: { table: public.contact, primary-key: id, version-column: version, columns: { email: email, company: company_id } }
+                      erp: { table: public.person, primary-key: pnr, write: [insert, update, delete], columns: { email: epost, company: firma } }
+                """;
+        ConfigLoader.parseJob(file, ENVIRONMENT::get);
+        assertThat(validate(file)).isEmpty();
+        assertThat(validate(file.replace("deletes: propagate", "colour: red"))).isNotEmpty();
     }
 
     @Test

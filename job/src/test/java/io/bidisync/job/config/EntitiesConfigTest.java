@@ -92,7 +92,7 @@ class EntitiesConfigTest {
                                 yaml ->
                                         yaml.replace(
                                                         "references: { company: companies }",
-                                                        "references: { company: firms, email: companies }")
+                                                        "references: { company: firms, phone: companies }")
                                                 .replace(
                                                         "primary-key: pnr,",
                                                         "primary-key: pnr, colour: red,")
@@ -101,7 +101,7 @@ class EntitiesConfigTest {
                                                         "attributes: [org_no, org_no]")))
                 .contains(
                         "entities.contacts.tables.erp.colour: unknown key (known: columns, deletes, lossy, primary-key, table, version-column, version-managed-by, write)",
-                        "entities.contacts.references.email: a reference cannot be part of the match key",
+                        "entities.contacts.references.phone: is not one of the attributes [email, name, company]",
                         "entities.companies.attributes: lists an attribute twice: [org_no, org_no]");
         assertThat(
                         problems(
@@ -123,6 +123,15 @@ class EntitiesConfigTest {
     }
 
     @Test
+    void theTablesOfOneSystemShareItsSchema() {
+        assertThat(problems(yaml -> yaml.replace("table: public.firma", "table: sales.firma")))
+                .containsExactly(
+                        "entities.companies.tables.erp.table: is in schema sales, another entity type's"
+                                + " table of erp in public; the tables of one system share its schema"
+                                + " (the job's heartbeat and writes tables are there)");
+    }
+
+    @Test
     void referencesMayNotFormACycle() {
         assertThat(
                         problems(
@@ -137,6 +146,32 @@ class EntitiesConfigTest {
                                                         "city: city, owner: owner }")))
                 .containsExactly(
                         "entities: references form a cycle between [contacts, companies]; an entity type may not reference itself or one that references it");
+    }
+
+    @Test
+    void anUnresolvedReferenceMayBeWrittenAsNull() throws Exception {
+        for (String spelling : new String[] {"null", "\"null\""}) {
+            SyncConfig contacts =
+                    ConfigLoader.parseJob(
+                                    FILE.replace(
+                                            "references: { company: companies }",
+                                            "references: { company: { entity: companies, wait: 30s,"
+                                                    + " unresolved: "
+                                                    + spelling
+                                                    + " } }"),
+                                    name -> "secret")
+                            .entity("contacts");
+            assertThat(contacts.references().get("company"))
+                    .isEqualTo(new SyncConfig.Reference("companies", Duration.ofSeconds(30), true));
+        }
+        assertThat(
+                        problems(
+                                yaml ->
+                                        yaml.replace(
+                                                "references: { company: companies }",
+                                                "references: { company: { entity: companies, unresolved: zero } }")))
+                .containsExactly(
+                        "entities.contacts.references.company.unresolved: must be dead-letter or null, got 'zero'");
     }
 
     @Test

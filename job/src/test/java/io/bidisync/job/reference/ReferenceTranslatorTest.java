@@ -121,10 +121,14 @@ class ReferenceTranslatorTest {
     }
 
     @Test
-    void aWriteWhoseParentNeverArrivesIsADeadLetterAfterTheWait() throws Exception {
+    void aWriteWhoseParentIsLateIsADeadLetterAfterTheWaitAndWaitsStill() throws Exception {
         open("dead-letter");
         write(insert("erp", "111", 100));
+        // A newer write of the same row replaces the waiting one.
+        write(insert("erp", "111", 200));
         harness.processBothWatermarks(new Watermark(1_100));
+        assertThat(deadLetters()).isEmpty();
+        harness.processBothWatermarks(new Watermark(1_200));
         assertThat(written()).isEmpty();
         assertThat(deadLetters())
                 .singleElement()
@@ -134,8 +138,21 @@ class ReferenceTranslatorTest {
                                         .isEqualTo(
                                                 "unresolved reference: contacts.company →"
                                                         + " companies golden record 111 has no row"
-                                                        + " in erp after 1000 ms; not written"));
+                                                        + " in erp after 1000 ms; waiting still"));
+        harness.processBothWatermarks(new Watermark(60_000));
+        assertThat(deadLetters()).as("reported once").hasSize(1);
+
+        link(LinkChange.Kind.UPSERT, "erp", "104", 70_000);
+        assertThat(written())
+                .singleElement()
+                .satisfies(
+                        w -> {
+                            assertThat(w.eventTime()).isEqualTo(200);
+                            assertThat(w.values()[2]).isEqualTo("104");
+                        });
+        link(LinkChange.Kind.DELETED, "erp", "104", 80_000);
         assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test

@@ -165,7 +165,10 @@ class ReferencesITCase extends MiniClusterITCase {
         Await.until(
                 "the unresolved reference as a dead letter",
                 CONVERGENCE,
-                () -> deadLetters(crm, database).contains("unresolved reference: contacts.company"),
+                () ->
+                        deadLetters(crm, database)
+                                .contains(
+                                        "unresolved reference: contacts.company → companies row 3 of crm"),
                 () -> deadLetters(crm, database));
         assertThat(contacts(erp, database, ERP_CONTACTS)).doesNotContainKey("nia@nowhere");
         assertThat(contacts(crm, database, CRM_CONTACTS))
