@@ -40,6 +40,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -90,6 +91,9 @@ public final class SyncJob {
     private final Sink<AuditEntry> auditSink;
     private final List<Upgrade> upgrades;
 
+    /** Whether writes get each target's own keys for references (not in a plan, which does it). */
+    private final boolean translating;
+
     /**
      * The job of one entity type.
      *
@@ -110,7 +114,29 @@ public final class SyncJob {
                 deadLetterSink,
                 entity -> goldenSink,
                 auditSink,
-                List.of(Upgrade.fresh(config)));
+                List.of(Upgrade.fresh(config)),
+                true);
+    }
+
+    /**
+     * The job of {@code job}'s entity types over the given sources and sinks, its references left
+     * as golden records (what a plan shows and translates with what it knows).
+     */
+    public static SyncJob planned(
+            JobConfig job,
+            Sources sources,
+            Sinks sinks,
+            Sink<DeadLetter> deadLetterSink,
+            Sink<GoldenRecord> goldenSink) {
+        return new SyncJob(
+                job,
+                sources,
+                sinks,
+                deadLetterSink,
+                entity -> goldenSink,
+                null,
+                job.entities().stream().map(Upgrade::fresh).toList(),
+                false);
     }
 
     private SyncJob(
@@ -120,8 +146,10 @@ public final class SyncJob {
             Sink<DeadLetter> deadLetterSink,
             Function<SyncConfig, Sink<GoldenRecord>> goldenSinks,
             Sink<AuditEntry> auditSink,
-            List<Upgrade> upgrades) {
+            List<Upgrade> upgrades,
+            boolean translating) {
         this.job = job;
+        this.translating = translating;
         this.sources = sources;
         this.sinks = sinks;
         this.deadLetterSink = deadLetterSink;
@@ -136,7 +164,14 @@ public final class SyncJob {
      */
     public SyncJob continuing(List<Upgrade> upgrades) {
         return new SyncJob(
-                job, sources, sinks, deadLetterSink, goldenSinks, auditSink, List.copyOf(upgrades));
+                job,
+                sources,
+                sinks,
+                deadLetterSink,
+                goldenSinks,
+                auditSink,
+                List.copyOf(upgrades),
+                translating);
     }
 
     /** The job of one entity type continuing the state of a savepoint as {@code upgrade} says. */
@@ -166,7 +201,8 @@ public final class SyncJob {
                                 : GoldenTopicSink.create(
                                         entity.goldenOutput(), entity.attributes()),
                 first.audit() == null ? null : new AuditSink(first),
-                job.entities().stream().map(Upgrade::fresh).toList());
+                job.entities().stream().map(Upgrade::fresh).toList(),
+                true);
     }
 
     /**
@@ -230,12 +266,19 @@ public final class SyncJob {
     }
 
     /**
-     * The write decisions of the last entity type (with golden records and dead letters of its
-     * golden stage as side outputs) and every dead letter, for callers that look at what the job
-     * decides.
+     * Per entity type (in job order) its golden stage's write decisions, references as golden
+     * records (with golden records and dead letters of the stage as side outputs), and every dead
+     * letter: for callers that look at what the job decides.
      */
     public record Decisions(
-            SingleOutputStreamOperator<WriteIntent> intents, DataStream<DeadLetter> deadLetters) {}
+            List<SingleOutputStreamOperator<WriteIntent>> golden,
+            DataStream<DeadLetter> deadLetters) {
+
+        /** The decisions of the job's only (or last) entity type. */
+        public SingleOutputStreamOperator<WriteIntent> intents() {
+            return golden.get(golden.size() - 1);
+        }
+    }
 
     /** Adds the job's operators to {@code env}. */
     public Decisions build(StreamExecutionEnvironment env) {
@@ -269,7 +312,7 @@ public final class SyncJob {
         DataStream<DeadLetter> deadLetters = null;
         DataStream<AuditEntry> audits = null;
         Map<String, DataStream<LinkChange>> identities = new HashMap<>();
-        SingleOutputStreamOperator<WriteIntent> decided = null;
+        List<SingleOutputStreamOperator<WriteIntent>> decisions = new ArrayList<>();
         for (int e = 0; e < job.entities().size(); e++) {
             SyncConfig entity = job.entities().get(e);
             Upgrade upgrade = upgrades.get(e);
@@ -304,7 +347,9 @@ public final class SyncJob {
             DataStream<LinkChange> links = identities(entity, changes, upgrade);
             identities.put(entity.entity(), links);
             Sink<GoldenRecord> goldenSink = goldenSinks.apply(entity);
-            decided = golden(entity, links, goldenSink != null, upgrade);
+            SingleOutputStreamOperator<WriteIntent> decided =
+                    golden(entity, links, goldenSink != null, upgrade);
+            decisions.add(decided);
             deadLetters = union(deadLetters, decided.getSideOutput(DeadLetters.TAG));
             if (auditSink != null) {
                 audits = union(audits, decided.getSideOutput(GoldenRecordFunction.AUDIT));
@@ -317,7 +362,7 @@ public final class SyncJob {
             }
             DataStream<WriteIntent> writes = decided;
             for (int attribute = 0; attribute < entity.attributes().size(); attribute++) {
-                if (entity.isReference(attribute)) {
+                if (translating && entity.isReference(attribute)) {
                     SingleOutputStreamOperator<WriteIntent> translated =
                             translated(entity, attribute, writes, identities);
                     deadLetters = union(deadLetters, translated.getSideOutput(DeadLetters.TAG));
@@ -334,7 +379,7 @@ public final class SyncJob {
                 .uid("dead-letters")
                 .name("dead letters")
                 .setParallelism(1);
-        return new Decisions(decided, deadLetters);
+        return new Decisions(decisions, deadLetters);
     }
 
     /**

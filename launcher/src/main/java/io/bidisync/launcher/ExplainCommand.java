@@ -3,6 +3,7 @@ package io.bidisync.launcher;
 import io.bidisync.job.audit.AuditEntry;
 import io.bidisync.job.audit.AuditEntry.Action;
 import io.bidisync.job.audit.AuditHistory;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 
 import picocli.CommandLine.Command;
@@ -45,6 +46,12 @@ final class ExplainCommand extends ConfiguredCommand {
             description = "The entity's match key, e.g. an e-mail (normalised as the job does).")
     private String key;
 
+    @Option(
+            names = "--entity",
+            paramLabel = "ENTITY_TYPE",
+            description = "In a file of several entity types: which one the key is of.")
+    private String entity;
+
     @Mixin private SharedOptions.Help help;
 
     ExplainCommand(PrintStream out, PrintStream err) {
@@ -52,7 +59,23 @@ final class ExplainCommand extends ConfiguredCommand {
     }
 
     @Override
-    int run(Path file, SyncConfig config) throws Exception {
+    int run(Path file, JobConfig job) throws Exception {
+        List<String> types = job.entities().stream().map(SyncConfig::entity).toList();
+        if (!job.hasEntityTypes()) {
+            if (entity != null) {
+                err.println("--entity: the file declares no entity types (no entities:)");
+                return Main.PROBLEMS;
+            }
+            return explain(job.entities().get(0));
+        }
+        if (entity == null || !types.contains(entity)) {
+            err.println("--entity: name one of " + types);
+            return Main.PROBLEMS;
+        }
+        return explain(job.entity(entity));
+    }
+
+    private int explain(SyncConfig config) throws Exception {
         if (config.audit() == null) {
             err.println("audit: explain reads the write audit; switch it on with 'audit: true'");
             return Main.PROBLEMS;

@@ -1,6 +1,6 @@
 package io.bidisync.launcher;
 
-import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.metrics.RestMetrics;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.PlanReport;
@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,17 +50,17 @@ final class PlanCommand extends ConfiguredCommand {
     }
 
     @Override
-    int run(Path file, SyncConfig config) throws Exception {
+    int run(Path file, JobConfig job) throws Exception {
         Configuration flink = LocalFlink.local(LocalFlink.freePort(0));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         out.println(
                 "bidisync plan: reading "
-                        + String.join(", ", config.systems().keySet())
+                        + String.join(", ", job.systems().keySet())
                         + " (snapshots; nothing is written)…");
-        Plan plan =
+        List<Plan> plans =
                 Planner.plan(
-                        config,
+                        job,
                         env,
                         new RestMetrics("http://127.0.0.1:" + flink.get(RestOptions.PORT)),
                         new Planner.Progress() {
@@ -74,13 +75,24 @@ final class PlanCommand extends ConfiguredCommand {
                             }
                         });
         out.println("  writing the report…");
-        PlanReport report = new PlanReport(plan);
-        report.print(out, SHOWN);
-        report.write(dir);
+        for (int i = 0; i < plans.size(); i++) {
+            PlanReport report = new PlanReport(plans.get(i));
+            Path into = dir;
+            if (job.hasEntityTypes()) {
+                // Referenced entity types first: their inserts come before their children's.
+                String entity = job.entities().get(i).entity();
+                out.println();
+                out.println("== " + entity + " ==");
+                into = dir.resolve(entity);
+            }
+            report.print(out, SHOWN);
+            report.write(into);
+        }
         out.println();
         out.println(
                 "Files: "
                         + dir.toAbsolutePath()
+                        + (job.hasEntityTypes() ? "/<entity type>" : "")
                         + " ("
                         + String.join(", ", PlanReport.FILES)
                         + ")");

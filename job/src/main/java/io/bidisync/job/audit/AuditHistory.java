@@ -46,7 +46,7 @@ public final class AuditHistory {
      */
     public static List<Line> of(SyncConfig config, String matchKey)
             throws SQLException, IOException {
-        String goldenId = config.matchKey().ofText(matchKey);
+        String goldenId = config.scoped(config.matchKey().ofText(matchKey));
         return config.audit().toTopic() ? fromTopic(config, goldenId) : fromTable(config, goldenId);
     }
 

@@ -255,9 +255,9 @@ public record SyncConfig(
     }
 
     /**
-     * A name for this entity type's operators, metrics and messages: the operator's {@code base}
-     * name alone in a file of one entity type (so savepoints of such a job keep their uids), else
-     * prefixed with the entity type.
+     * A name for this entity type's operators, metrics, messages and audited golden ids: {@code
+     * base} alone in a file of one entity type (so savepoints and audits of such a job keep their
+     * names), else prefixed with the entity type, like {@code contacts:identity}.
      */
     public String scoped(String base) {
         return entity == null ? base : entity + ":" + base;

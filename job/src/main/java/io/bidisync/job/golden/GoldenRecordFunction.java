@@ -224,7 +224,8 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                     AUDIT,
                     new AuditEntry(
                             time,
-                            ctx.getCurrentKey(),
+                            // An entity type's golden ids may equal another's: told apart here.
+                            config.scoped(ctx.getCurrentKey()),
                             system,
                             row,
                             action,

@@ -1,6 +1,7 @@
 package io.bidisync.job.plan;
 
 import io.bidisync.job.SyncJob;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.Database;
@@ -76,78 +77,138 @@ public final class Planner {
             RestMetrics metrics,
             Progress progress)
             throws Exception {
-        Map<String, Long> rows = new LinkedHashMap<>();
-        for (SystemConfig system : config.systems().values()) {
-            rows.put(system.name(), count(system));
+        return plan(JobConfig.of(config), env, metrics, progress).get(0);
+    }
+
+    /**
+     * Runs the plan of every entity type of {@code job}, one graph over one snapshot per system,
+     * and returns one plan per entity type in job order: referenced entity types, whose inserts
+     * come first, before the ones that reference them. References are shown in each system's own
+     * keys ({@link PlannedReferences}).
+     */
+    public static List<Plan> plan(
+            JobConfig job, StreamExecutionEnvironment env, RestMetrics metrics, Progress progress)
+            throws Exception {
+        List<Map<String, Long>> rows = new ArrayList<>();
+        Map<String, Long> total = new LinkedHashMap<>();
+        for (SyncConfig entity : job.entities()) {
+            Map<String, Long> counted = new LinkedHashMap<>();
+            for (SystemConfig system : entity.systems().values()) {
+                long n = count(system);
+                counted.put(system.name(), n);
+                total.merge(system.name(), n, Long::sum);
+            }
+            rows.add(counted);
         }
         Map<String, String> slots = new LinkedHashMap<>();
         String id = UUID.randomUUID().toString().substring(0, 8);
         String suffix = "_plan_" + id;
-        for (SystemConfig system : config.systems().values()) {
-            String slot = system.slotName(config.name());
+        for (SystemConfig system : job.systems().values()) {
+            String slot = system.slotName(job.name());
             slots.put(system.name(), slot.substring(0, Math.min(slot.length(), 49)) + suffix);
         }
-        SyncJob job =
-                new SyncJob(
-                        config,
+        SyncJob graph =
+                SyncJob.planned(
+                        job,
                         system ->
                                 system.readByCdc()
                                         ? PostgresChangeSource.snapshot(
-                                                config, system, slots.get(system.name()))
+                                                job, system, slots.get(system.name()))
                                         : DebeziumTopicSource.toTheEnd(
                                                 system, "bidisync-plan-" + id),
                         (entity, system) -> new DiscardingSink<>(),
                         new DiscardingSink<>(),
-                        new DiscardingSink<>(),
-                        null);
-        SyncJob.Decisions decisions = job.build(env);
-        CloseableIterator<WriteIntent> intents = decisions.intents().collectAsync();
-        CloseableIterator<GoldenRecord> golden =
-                decisions
-                        .intents()
-                        .getSideOutput(GoldenRecordFunction.GOLDEN_RECORDS)
-                        .collectAsync();
+                        new DiscardingSink<>());
+        SyncJob.Decisions decisions = graph.build(env);
+        List<CloseableIterator<WriteIntent>> intents = new ArrayList<>();
+        List<CloseableIterator<GoldenRecord>> golden = new ArrayList<>();
+        for (var decided : decisions.golden()) {
+            intents.add(decided.collectAsync());
+            golden.add(decided.getSideOutput(GoldenRecordFunction.GOLDEN_RECORDS).collectAsync());
+        }
         CloseableIterator<DeadLetter> deadLetters = decisions.deadLetters().collectAsync();
         try {
-            JobClient client = env.executeAsync("bidisync plan " + config.name());
+            JobClient client = env.executeAsync("bidisync plan " + job.name());
             // Each collector is drained on its own: a full one would hold up the job.
-            CompletableFuture<List<WriteIntent>> writes = drain(intents);
-            CompletableFuture<List<GoldenRecord>> records = drain(golden);
+            List<CompletableFuture<List<WriteIntent>>> writes =
+                    intents.stream().map(Planner::drain).toList();
+            List<CompletableFuture<List<GoldenRecord>>> records =
+                    golden.stream().map(Planner::drain).toList();
             CompletableFuture<List<DeadLetter>> dead = drain(deadLetters);
-            CompletableFuture<Void> all = CompletableFuture.allOf(writes, records, dead);
+            List<CompletableFuture<?>> every = new ArrayList<>(writes);
+            every.addAll(records);
+            every.add(dead);
+            CompletableFuture<Void> all =
+                    CompletableFuture.allOf(every.toArray(new CompletableFuture<?>[0]));
             while (!all.isDone()) {
                 try {
                     all.get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
-                    progress.rowsRead(read(metrics, client, rows.keySet()), rows);
+                    progress.rowsRead(read(metrics, client, total.keySet()), total);
                 }
             }
             client.getJobExecutionResult().get();
             progress.step("decided; asking the duplicate guards about the planned inserts");
-            // Sorted, so the same data gives the same report whatever the subtasks' timing.
-            List<String> order = List.copyOf(config.systems().keySet());
-            List<WriteIntent> decided =
-                    firstDecisions(writes.get()).stream()
-                            .sorted(
-                                    Comparator.comparing(
-                                                    (WriteIntent w) -> order.indexOf(w.system()))
-                                            .thenComparing(WriteIntent::goldenKey)
-                                            .thenComparing(w -> String.valueOf(w.localId())))
-                            .toList();
-            return new Plan(
-                    config.name(),
-                    config.attributes().names(),
-                    rows,
-                    records.get().stream()
-                            .filter(g -> !g.deleted())
-                            .sorted(Comparator.comparing(GoldenRecord::id))
-                            .toList(),
-                    decided,
-                    blocked(config, decided),
-                    dead.get());
+            List<Plan> plans = new ArrayList<>();
+            for (int e = 0; e < job.entities().size(); e++) {
+                SyncConfig config = job.entities().get(e);
+                // Sorted, so the same data gives the same report whatever the subtasks' timing.
+                List<String> order = List.copyOf(config.systems().keySet());
+                List<WriteIntent> decided =
+                        firstDecisions(writes.get(e).get()).stream()
+                                .sorted(
+                                        Comparator.comparing(
+                                                        (WriteIntent w) ->
+                                                                order.indexOf(w.system()))
+                                                .thenComparing(WriteIntent::goldenKey)
+                                                .thenComparing(w -> String.valueOf(w.localId())))
+                                .toList();
+                plans.add(
+                        new Plan(
+                                config.entity() == null
+                                        ? config.name()
+                                        : config.name() + " " + config.entity(),
+                                config.attributes().names(),
+                                rows.get(e),
+                                records.get(e).get().stream()
+                                        .filter(g -> !g.deleted())
+                                        .sorted(Comparator.comparing(GoldenRecord::id))
+                                        .toList(),
+                                decided,
+                                blocked(config, decided),
+                                deadLettersOf(job, e, dead.get())));
+            }
+            return PlannedReferences.translate(job, plans);
         } finally {
-            dropSlots(config, slots);
+            dropSlots(job, slots);
         }
+    }
+
+    /**
+     * The dead letters of entity type {@code index}: those of an unresolved reference name it;
+     * every other one (a row that could not be parsed, say) is listed with the first.
+     */
+    private static List<DeadLetter> deadLettersOf(JobConfig job, int index, List<DeadLetter> all) {
+        if (!job.hasEntityTypes()) {
+            return all;
+        }
+        String entity = job.entities().get(index).entity();
+        return all.stream()
+                .filter(
+                        d -> {
+                            String named = namedEntity(job, d);
+                            return named == null ? index == 0 : named.equals(entity);
+                        })
+                .toList();
+    }
+
+    private static String namedEntity(JobConfig job, DeadLetter letter) {
+        for (SyncConfig entity : job.entities()) {
+            if (letter.reason().startsWith("unresolved reference: " + entity.entity() + ".")) {
+                return entity.entity();
+            }
+        }
+        return null;
     }
 
     /**
@@ -264,8 +325,8 @@ public final class Planner {
     }
 
     /** Drops the plan's throw-away slots and publications. */
-    private static void dropSlots(SyncConfig config, Map<String, String> slots) {
-        for (SystemConfig system : config.systems().values()) {
+    private static void dropSlots(JobConfig job, Map<String, String> slots) {
+        for (SystemConfig system : job.systems().values()) {
             if (!system.readByCdc()) {
                 continue;
             }
@@ -278,7 +339,8 @@ public final class Planner {
                     Statement ddl = c.createStatement()) {
                 st.setString(1, slot);
                 st.executeQuery().close();
-                String publication = PostgresChangeSource.snapshotPublication(config, system, slot);
+                String publication =
+                        PostgresChangeSource.snapshotPublication(job.name(), system, slot);
                 if (publication.equals(slot)) {
                     ddl.execute(
                             "DROP PUBLICATION IF EXISTS " + SqlDialect.POSTGRES.quote(publication));

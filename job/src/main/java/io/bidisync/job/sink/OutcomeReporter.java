@@ -42,12 +42,15 @@ final class OutcomeReporter implements AutoCloseable {
     /** The write audit; {@code null} when off. */
     private final AuditLog audit;
 
+    private final SyncConfig config;
+
     OutcomeReporter(
             SyncConfig config,
             SystemConfig system,
             WriteCounters counters,
             RejectedInsertsNotice rejectedInserts) {
         this.system = system;
+        this.config = config;
         this.mapping = system.mapping(config.attributes());
         this.counters = counters;
         this.deadLetters = new DeadLetterReporter(config);
@@ -187,7 +190,7 @@ final class OutcomeReporter implements AutoCloseable {
         }
         return new AuditEntry(
                 intent.eventTime(),
-                intent.goldenKey(),
+                config.scoped(intent.goldenKey()),
                 system.name(),
                 intent.operation() == WriteIntent.Operation.INSERT ? o.detail() : intent.localId(),
                 o.action(),

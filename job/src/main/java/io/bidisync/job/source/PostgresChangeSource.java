@@ -93,12 +93,18 @@ public final class PostgresChangeSource {
      */
     public static PostgresIncrementalSource<String> snapshot(
             SyncConfig config, SystemConfig system, String slotName) {
+        return snapshot(JobConfig.of(config), system, slotName);
+    }
+
+    /** The snapshot alone of every entity type's table in {@code system} (see above). */
+    public static PostgresIncrementalSource<String> snapshot(
+            JobConfig job, SystemConfig system, String slotName) {
+        List<String> tables =
+                job.entitiesIn(system.name()).stream()
+                        .map(entity -> entity.system(system.name()).table().toString())
+                        .toList();
         PostgresSourceBuilder<String> builder =
-                builder(
-                                system,
-                                List.of(system.table().toString()),
-                                slotName,
-                                snapshotPublication(config, system, slotName))
+                builder(system, tables, slotName, snapshotPublication(job.name(), system, slotName))
                         .startupOptions(StartupOptions.snapshot())
                         // Backfilling would read the log between a chunk's low and high marks.
                         .skipSnapshotBackfill(true);
@@ -110,8 +116,8 @@ public final class PostgresChangeSource {
      * its slot) where the job may create publications, else the one a DBA created, used as it is.
      */
     public static String snapshotPublication(
-            SyncConfig config, SystemConfig system, String slotName) {
-        return system.createPublication() ? slotName : system.publicationName(config.name());
+            String syncName, SystemConfig system, String slotName) {
+        return system.createPublication() ? slotName : system.publicationName(syncName);
     }
 
     /**

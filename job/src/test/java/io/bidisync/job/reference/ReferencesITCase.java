@@ -1,14 +1,19 @@
 package io.bidisync.job.reference;
 
 import io.bidisync.embedded.LocalPostgres;
+import io.bidisync.job.config.JobConfig;
+import io.bidisync.job.plan.Plan;
+import io.bidisync.job.plan.Planner;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.JobWrites;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
+import io.bidisync.job.validation.TableTypes;
 
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +22,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,6 +96,38 @@ class ReferencesITCase extends MiniClusterITCase {
                         + " INSERT INTO firma (orgnr, navn) VALUES ('333', 'Gamma'), ('111', 'Acme');"
                         + " INSERT INTO person (epost, navn, firma) VALUES"
                         + " ('cid@gamma', 'Cid', 100), ('ann@acme', 'Ann', 101)");
+
+        // The plan first: parents before children, references in each system's own keys.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(SyncRun.jobSettings());
+        JobConfig declared = job(crm, erp, database, "");
+        List<Plan> plans =
+                Planner.plan(
+                        declared.map(entity -> TableTypes.infer(entity).config()),
+                        env,
+                        metrics,
+                        (read, total) -> {});
+        assertThat(plans)
+                .extracting(Plan::name)
+                .containsExactly(database + " companies", database + " contacts");
+        assertThat(plans.get(0).writes())
+                .extracting(w -> w.system() + " " + w.operation() + " " + w.goldenKey())
+                .containsExactly("crm INSERT 333", "erp INSERT 222");
+        // Ann's company is the same in both (ids 1 and 101): no write. ERP's Acme is row 101.
+        assertThat(plans.get(1).writes())
+                .extracting(
+                        w ->
+                                w.system()
+                                        + " "
+                                        + w.operation()
+                                        + " "
+                                        + w.goldenKey()
+                                        + " company "
+                                        + w.values()[2])
+                .containsExactly(
+                        "crm INSERT cid@gamma company (new 333)",
+                        "erp INSERT bob@beta company (new 222)");
+        assertThat(plans.get(1).deadLetters()).isEmpty();
 
         job = start(crm, erp, database);
 
@@ -185,6 +223,11 @@ class ReferencesITCase extends MiniClusterITCase {
     private static JobClient start(
             LocalPostgres crm, LocalPostgres erp, String database, String entities)
             throws Exception {
+        return SyncRun.submit(job(crm, erp, database, entities), SyncRun.jobSettings());
+    }
+
+    private static JobConfig job(
+            LocalPostgres crm, LocalPostgres erp, String database, String entities) {
         String yaml =
                 """
                 name: %s
@@ -214,7 +257,7 @@ class ReferencesITCase extends MiniClusterITCase {
                 """
                                 .formatted(database, crm.jdbcUrl(database), erp.jdbcUrl(database))
                         + entities;
-        return SyncRun.submit(TestConfigs.parseJob(yaml), SyncRun.jobSettings());
+        return TestConfigs.parseJob(yaml);
     }
 
     @Test
