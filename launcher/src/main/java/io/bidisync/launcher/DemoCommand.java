@@ -4,13 +4,15 @@ import io.bidisync.embedded.Convergence;
 import io.bidisync.embedded.CustomerTables;
 import io.bidisync.embedded.CustomerTables.Row;
 import io.bidisync.embedded.LocalPostgres;
+import io.bidisync.embedded.SampleCompanies;
 import io.bidisync.embedded.SampleCustomers;
 import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.ConfigLoader;
-import io.bidisync.job.config.SyncConfig;
+import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.database.SqlDialect;
 import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.validation.TableTypes;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -26,11 +28,16 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -111,8 +118,16 @@ final class DemoCommand implements Callable<Integer> {
         erp = LocalPostgres.start("erp");
         crm.createDatabase(DATABASE);
         erp.createDatabase(DATABASE);
-        crm.execute(DATABASE, CustomerTables.crm(DemoCommand::emailKey) + SampleCustomers.CRM_SEED);
-        erp.execute(DATABASE, CustomerTables.erp(DemoCommand::emailKey) + SampleCustomers.ERP_SEED);
+        crm.execute(
+                DATABASE,
+                CustomerTables.crm(DemoCommand::emailKey)
+                        + SampleCustomers.CRM_SEED
+                        + SampleCompanies.CRM);
+        erp.execute(
+                DATABASE,
+                CustomerTables.erp(DemoCommand::emailKey)
+                        + SampleCustomers.ERP_SEED
+                        + SampleCompanies.ERP);
     }
 
     /** The job's SQL for the normalised e-mail in a column: the tables' key indexes. */
@@ -121,11 +136,13 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void startJob() throws Exception {
-        SyncConfig config =
-                ConfigLoader.parse(
-                        SampleCustomers.CONFIG.formatted(
-                                crm.jdbcUrl(DATABASE), erp.jdbcUrl(DATABASE)),
-                        System::getenv);
+        // Companies and the customers that reference them, one job; types from the tables.
+        JobConfig config =
+                ConfigLoader.parseJob(
+                                SampleCompanies.CONFIG.formatted(
+                                        crm.jdbcUrl(DATABASE), erp.jdbcUrl(DATABASE)),
+                                System::getenv)
+                        .map(entity -> TableTypes.infer(entity).config());
         SyncJob.prepareDatabases(config);
         Configuration flink = LocalFlink.local(LocalFlink.freePort(8081));
         flink.set(
@@ -155,6 +172,18 @@ final class DemoCommand implements Callable<Integer> {
                 DATABASE,
                 "INSERT INTO client (mail, name, phone, town) VALUES ('hege@example.com', 'Hege Hansen', NULL, 'Molde')");
         awaitConvergence(0);
+
+        say("  CRM: Ann Lee moves to Fjordkraft AS (CRM's company 2; ERP knows it by its own id).");
+        crm.execute(
+                DATABASE,
+                "UPDATE customer SET company_id = 2, version = version + 1 WHERE email = 'ann@example.com'");
+        awaitConvergence(0);
+        say(
+                "        ERP: ann@example.com works at "
+                        + employers(erp, SampleCompanies.ERP_EMPLOYERS).get("ann@example.com")
+                        + " (firmanr "
+                        + firmOf("ann@example.com")
+                        + ").");
 
         long conflicts = total("system.erp.conflicts");
         say("  Race: CRM corrects Bob's name while another process changes his phone in ERP");
@@ -212,7 +241,13 @@ final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         long lastProgress = 0;
         while (true) {
-            List<String> differences = Convergence.differences(crmRows(), erpRows());
+            List<String> differences =
+                    new ArrayList<>(Convergence.differences(crmRows(), erpRows()));
+            Map<String, String> crmEmployers = employers(crm, SampleCompanies.CRM_EMPLOYERS);
+            Map<String, String> erpEmployers = employers(erp, SampleCompanies.ERP_EMPLOYERS);
+            if (!crmEmployers.equals(erpEmployers)) {
+                differences.add("companies differ: " + crmEmployers + " vs " + erpEmployers);
+            }
             boolean done = differences.isEmpty() && total("system.erp.conflicts") >= conflicts;
             if (done || System.nanoTime() - lastProgress > 2_000_000_000L) {
                 lastProgress = System.nanoTime();
@@ -320,11 +355,51 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printTables(String title, List<Row> crmRows, List<Row> erpRows) {
+    private void printTables(String title, List<Row> crmRows, List<Row> erpRows)
+            throws SQLException {
         out.println();
         out.println(title + ":");
         printTable("CRM customer", crmRows);
         printTable("ERP client", erpRows);
+        printCompanies("CRM company", crm, SampleCompanies.CRM_COMPANIES);
+        printCompanies("ERP firma", erp, SampleCompanies.ERP_COMPANIES);
+        out.println("  Who works where (each system's own reference, shown by company name):");
+        Map<String, String> crmEmployers = employers(crm, SampleCompanies.CRM_EMPLOYERS);
+        Map<String, String> erpEmployers = employers(erp, SampleCompanies.ERP_EMPLOYERS);
+        Set<String> people = new TreeSet<>(crmEmployers.keySet());
+        people.addAll(erpEmployers.keySet());
+        out.printf("    %-24s %-16s %s%n", "email", "CRM", "ERP");
+        for (String person : people) {
+            out.printf(
+                    "    %-24s %-16s %s%n",
+                    person, crmEmployers.get(person), erpEmployers.get(person));
+        }
+    }
+
+    private void printCompanies(String name, LocalPostgres server, String sql) throws SQLException {
+        Map<String, String> companies = employers(server, sql);
+        out.printf(
+                "  %s (%d rows): %s%n",
+                name, companies.size(), String.join(", ", companies.keySet()));
+    }
+
+    /** Each customer's company name in one system, by normalised e-mail. */
+    private static Map<String, String> employers(LocalPostgres server, String sql)
+            throws SQLException {
+        try (Connection c = server.connect(DATABASE)) {
+            return SampleCompanies.read(c, sql);
+        }
+    }
+
+    private String firmOf(String email) throws SQLException {
+        try (Connection c = erp.connect(DATABASE);
+                PreparedStatement st =
+                        c.prepareStatement("SELECT firma FROM client WHERE mail = ?")) {
+            st.setString(1, email);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private void printTable(String name, List<Row> rows) {

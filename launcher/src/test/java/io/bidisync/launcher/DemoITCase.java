@@ -32,5 +32,10 @@ class DemoITCase {
                 .contains("system.erp.conflicts                 1");
         // Every customer once per system, except CRM's pre-existing duplicate (9 + 8 rows).
         assertThat(printed).contains("CRM customer (9 rows)").contains("ERP client (8 rows)");
+        // Companies: each system's own company rows, and Ann's move reaches ERP by ERP's key.
+        assertThat(printed)
+                .contains("CRM company (3 rows)")
+                .contains("ERP firma (3 rows)")
+                .contains("ERP: ann@example.com works at Fjordkraft AS (firmanr 102).");
     }
 }

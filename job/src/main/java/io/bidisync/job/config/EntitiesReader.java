@@ -185,17 +185,6 @@ final class EntitiesReader {
         for (String line : own.lines()) {
             lines.add(at + "." + line);
         }
-        if (config != null) {
-            for (SystemConfig system : config.systems().values()) {
-                if (!system.readByCdc()) {
-                    lines.add(
-                            "systems."
-                                    + system.name()
-                                    + ".source: a file of several entity types reads every system"
-                                    + " by CDC; kafka-debezium sources take a file per entity type");
-                }
-            }
-        }
         return config == null || own.count() > 0 ? null : config.asEntity(entity, references);
     }
 
