@@ -29,7 +29,8 @@ import java.util.Map;
  *   <li>PostgreSQL's own limit: batched updates on the data set's CRM table;
  *   <li>the naive sync (Flink CDC → JDBC upsert sink): initial sync, then stepped update rates;
  *   <li>bidisync: the same initial sync and steps, then the invariant checker over the whole run;
- *   <li>the golden operator alone, with generated changes.
+ *   <li>the golden operator alone, with generated changes;
+ *   <li>two entity types: the initial sync of companies and the contacts that reference them.
  * </ol>
  *
  * <p>Settings are system properties ({@code bench.rows}, {@code bench.rates}, {@code
@@ -69,7 +70,9 @@ public final class Benchmarks {
         int goldenRecords = Integer.getInteger("bench.golden-records", 1_000_000);
         List<String> workloads =
                 List.of(
-                        System.getProperty("bench.workloads", "postgres,naive,bidisync,golden")
+                        System.getProperty(
+                                        "bench.workloads",
+                                        "postgres,naive,bidisync,golden,entities")
                                 .split(","));
         boolean jfr = Boolean.getBoolean("bench.jfr");
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
@@ -90,6 +93,7 @@ public final class Benchmarks {
         String invariants = null;
         Boolean clean = null;
         Boolean naiveComplete = null;
+        Boolean referencesConsistent = null;
 
         try (BenchCluster cluster = BenchCluster.start()) {
             if (workloads.contains("postgres")) {
@@ -148,6 +152,13 @@ public final class Benchmarks {
                                                 Files.createDirectories(out.resolve("savepoints"))
                                                         .toAbsolutePath()));
             }
+            if (workloads.contains("entities")) {
+                System.out.println("Two entity types (companies, contacts) …");
+                TwoEntitySync.Outcome outcome =
+                        profiled(jfr, out, "entities", () -> TwoEntitySync.run(rows));
+                initial.add(outcome.result());
+                referencesConsistent = outcome.consistent();
+            }
         }
 
         Report report =
@@ -160,12 +171,16 @@ public final class Benchmarks {
                         golden,
                         invariants,
                         clean,
-                        naiveComplete);
+                        naiveComplete,
+                        referencesConsistent);
         System.out.println();
         System.out.println(report.table());
         report.writeJson(out.resolve("result.json"));
         System.out.println("Written: " + out.resolve("result.json"));
-        boolean failed = Boolean.FALSE.equals(clean) || Boolean.FALSE.equals(naiveComplete);
+        boolean failed =
+                Boolean.FALSE.equals(clean)
+                        || Boolean.FALSE.equals(naiveComplete)
+                        || Boolean.FALSE.equals(referencesConsistent);
         if (failed) {
             System.out.println("FAILED RUN: a sync lost or duplicated data (see above).");
         }

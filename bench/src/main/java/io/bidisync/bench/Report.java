@@ -24,6 +24,8 @@ import java.util.Map;
  * @param invariants the invariant checker's report of the bidisync run, {@code null} if not run
  * @param invariantsClean whether the bidisync run kept every promise
  * @param naiveCopiesComplete whether the naive sync copied every row (null if not run)
+ * @param referencesConsistent whether the two-entity sync left every contact at the same company in
+ *     both systems, nothing twice (null if not run)
  */
 record Report(
         Map<String, Object> machine,
@@ -34,7 +36,8 @@ record Report(
         GoldenOperator.Result golden,
         String invariants,
         Boolean invariantsClean,
-        Boolean naiveCopiesComplete) {
+        Boolean naiveCopiesComplete,
+        Boolean referencesConsistent) {
 
     /** One target of the issue: what it compares, the required and the measured ratio or value. */
     record Target(String name, String required, String measured, boolean met) {}
@@ -219,6 +222,11 @@ record Report(
         }
         if (naiveCopiesComplete != null) {
             out.append("Naive sync copied every row: ").append(naiveCopiesComplete).append("\n\n");
+        }
+        if (referencesConsistent != null) {
+            out.append("Two entity types: every contact at the same company in both systems: ")
+                    .append(referencesConsistent)
+                    .append("\n\n");
         }
         out.append(String.format("%-42s %-10s %-28s %s%n", "target", "required", "measured", ""));
         for (Target t : targets()) {

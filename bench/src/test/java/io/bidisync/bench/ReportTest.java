@@ -30,7 +30,8 @@ class ReportTest {
             List<InitialSync.Result> initial,
             List<SteadyState.Result> steady,
             GoldenOperator.Result golden) {
-        return new Report(Map.of(), Map.of(), postgres, initial, steady, golden, null, true, true);
+        return new Report(
+                Map.of(), Map.of(), postgres, initial, steady, golden, null, true, true, null);
     }
 
     @Test
