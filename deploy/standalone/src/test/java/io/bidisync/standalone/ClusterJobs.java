@@ -113,7 +113,25 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
 
     /** {@link #submit(SyncRun, String, String)} at another parallelism. */
     String submit(SyncRun run, String yaml, String fromPath, int parallelism) throws Exception {
-        StandaloneCluster.ClientResult result = flinkRun(run, yaml, fromPath, parallelism);
+        String id = running(flinkRun(run, yaml, fromPath, parallelism));
+        run.startedElsewhere();
+        return id;
+    }
+
+    String submit(SyncRun run) throws Exception {
+        return submit(run, run.yaml(), null);
+    }
+
+    /**
+     * {@code flink run -d -p 2 bidisync.jar --config FILE} of a configuration file named {@code
+     * name} (any shape, e.g. several entity types); returns the job id once its tasks are running.
+     */
+    String submit(String name, String yaml) throws Exception {
+        return running(flinkRun(name, yaml, null, 2));
+    }
+
+    /** The submitted job's id, once its tasks are running. */
+    private String running(StandaloneCluster.ClientResult result) throws Exception {
         String id =
                 result.jobId()
                         .orElseThrow(
@@ -123,19 +141,19 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
                                                         + result.exitCode()
                                                         + "):\n"
                                                         + result.output()));
-        run.startedElsewhere();
         awaitRunning(id);
         return id;
-    }
-
-    String submit(SyncRun run) throws Exception {
-        return submit(run, run.yaml(), null);
     }
 
     /** {@code flink run -d -p N [-s from] bidisync.jar --config FILE}, whatever comes of it. */
     StandaloneCluster.ClientResult flinkRun(
             SyncRun run, String yaml, String fromPath, int parallelism) throws Exception {
-        Path config = cluster.home().resolve("tmp").resolve(run.config().name() + ".yaml");
+        return flinkRun(run.config().name(), yaml, fromPath, parallelism);
+    }
+
+    private StandaloneCluster.ClientResult flinkRun(
+            String name, String yaml, String fromPath, int parallelism) throws Exception {
+        Path config = cluster.home().resolve("tmp").resolve(name + ".yaml");
         Files.writeString(config, yaml);
         List<String> args =
                 new ArrayList<>(List.of("run", "-d", "-p", String.valueOf(parallelism)));

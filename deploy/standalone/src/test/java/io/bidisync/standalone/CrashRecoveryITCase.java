@@ -1,13 +1,16 @@
 package io.bidisync.standalone;
 
+import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.soak.SoakWorkload;
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.CompaniesAndContacts;
 import io.bidisync.job.testutil.GoldenTopic;
 import io.bidisync.job.testutil.InvariantChecker;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestKafka;
+import io.bidisync.job.testutil.TestServers;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -365,5 +368,59 @@ class CrashRecoveryITCase {
             assertThat(readAfterUpgrade).isLessThan(1_000);
             flink.cancel(upgraded);
         }
+    }
+
+    /**
+     * Companies and the contacts that reference them, each system with its own ids and foreign
+     * keys, a TaskManager killed while the snapshots are read: afterwards every contact is in both
+     * systems once, at the same company (by organisation number), every company once.
+     */
+    @Test
+    void killedDuringAnInitialSyncWithReferencesLosesNoParentAndNoChild() throws Exception {
+        Random random = new Random(SEED + 1);
+        String database = "crashrefs";
+        LocalPostgres crm = TestServers.of("crm");
+        LocalPostgres erp = TestServers.of("erp");
+        crm.createDatabase(database);
+        erp.createDatabase(database);
+        CompaniesAndContacts data = new CompaniesAndContacts(4_000, 400);
+        crm.execute(database, data.crm());
+        erp.execute(database, data.erp());
+        String id =
+                flink.submit(
+                        "crashrefs",
+                        data.yaml(
+                                "crashrefs",
+                                crm.jdbcUrl(database),
+                                erp.jdbcUrl(database),
+                                "500ms"));
+        Await.until("the snapshot to be read", ClusterJobs.TIMEOUT, () -> flink.recordsIn(id) > 0);
+        int victim = killTaskManager(random, id);
+        System.out.printf("Kill: TaskManager %d during the initial sync with references%n", victim);
+
+        Await.until(
+                "every contact in both systems, at the same company",
+                ClusterJobs.TIMEOUT,
+                () -> {
+                    Map<String, String> inCrm = CompaniesAndContacts.employers(crm, database, true);
+                    return inCrm.size() == data.convergedContacts()
+                            && inCrm.equals(CompaniesAndContacts.employers(erp, database, false));
+                });
+        Thread.sleep(QUIET.toMillis());
+        assertThat(CompaniesAndContacts.employers(crm, database, true))
+                .as("every contact once, at the same company in both systems")
+                .hasSize(data.convergedContacts())
+                .isEqualTo(CompaniesAndContacts.employers(erp, database, false))
+                .doesNotContainValue(null);
+        for (var counted : Map.of(crm, "company", erp, "firma").entrySet()) {
+            assertThat(
+                            CompaniesAndContacts.number(
+                                    counted.getKey(),
+                                    database,
+                                    "SELECT count(*) FROM " + counted.getValue()))
+                    .as(counted.getValue() + ": every company once")
+                    .isEqualTo(data.convergedCompanies());
+        }
+        flink.cancel(id);
     }
 }
