@@ -199,7 +199,7 @@ public final class SyncJob {
                         entity.goldenOutput() == null
                                 ? null
                                 : GoldenTopicSink.create(
-                                        entity.goldenOutput(), entity.attributes()),
+                                        entity.goldenOutput(), entity.goldenAttributes()),
                 first.audit() == null ? null : new AuditSink(first),
                 job.entities().stream().map(Upgrade::fresh).toList(),
                 true);

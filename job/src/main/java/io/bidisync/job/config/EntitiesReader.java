@@ -203,6 +203,15 @@ final class EntitiesReader {
                         attribute, "is not one of the attributes " + config.attributes().names());
                 continue;
             }
+            for (SystemConfig system : config.systems().values()) {
+                if (system.lossy().containsKey(attribute)) {
+                    refs.problem(
+                            attribute,
+                            "a reference holds a key, which no column may hold less of; it cannot be"
+                                    + " lossy in "
+                                    + system.name());
+                }
+            }
             String target;
             Duration wait = DEFAULT_REFERENCE_WAIT;
             boolean writeNull = false;

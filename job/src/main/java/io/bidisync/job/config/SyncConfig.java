@@ -6,9 +6,11 @@ import io.bidisync.udfs.normalize.Normalizer;
 import io.bidisync.udfs.normalize.ValueComparison;
 import io.bidisync.udfs.survivorship.Rule;
 import io.bidisync.udfs.survivorship.Survivorship;
+import io.bidisync.udfs.types.ValueType;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -240,6 +242,20 @@ public record SyncConfig(
      */
     public record Reference(String entity, Duration maxWait, boolean writeNull)
             implements Serializable {}
+
+    /**
+     * The attributes as golden records hold them: a reference holds the referenced golden record's
+     * id, text whatever its columns' type.
+     */
+    public Attributes goldenAttributes() {
+        List<ValueType> types = new ArrayList<>(attributes.types());
+        for (int i = 0; i < types.size(); i++) {
+            if (isReference(i)) {
+                types.set(i, ValueType.TEXT);
+            }
+        }
+        return attributes.withTypes(types);
+    }
 
     /** Whether attribute {@code attribute} (by index) holds a reference to another entity type. */
     public boolean isReference(int attribute) {

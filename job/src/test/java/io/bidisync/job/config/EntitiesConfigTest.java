@@ -1,5 +1,8 @@
 package io.bidisync.job.config;
 
+import io.bidisync.udfs.model.Attributes;
+import io.bidisync.udfs.types.ValueType;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -66,6 +69,14 @@ class EntitiesConfigTest {
                 .isEqualTo("bidisync_crm_erp_crm");
         assertThat(job.systems()).containsOnlyKeys("crm", "erp");
         assertThat(contacts.scoped("identity")).isEqualTo("contacts:identity");
+        // Its columns hold integers; golden records hold the referenced golden id.
+        SyncConfig typed =
+                contacts.withAttributes(
+                        new Attributes(
+                                contacts.attributes().names(),
+                                List.of(ValueType.TEXT, ValueType.TEXT, ValueType.INTEGER)));
+        assertThat(typed.goldenAttributes().type(2)).isEqualTo(ValueType.TEXT);
+        assertThat(typed.goldenAttributes().type(0)).isEqualTo(ValueType.TEXT);
     }
 
     @Test
