@@ -2,6 +2,7 @@ package io.bidisync.job.reference;
 
 import io.bidisync.embedded.LocalPostgres;
 import io.bidisync.job.config.JobConfig;
+import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.Planner;
 import io.bidisync.job.testutil.Await;
@@ -209,6 +210,12 @@ class ReferencesITCase extends MiniClusterITCase {
                                         "unresolved reference: contacts.company → companies row 3 of crm"),
                 () -> deadLetters(crm, database));
         assertThat(contacts(erp, database, ERP_CONTACTS)).doesNotContainKey("nia@nowhere");
+        // Counted under the entity type's own operators, as the dashboard shows them.
+        assertThat(metrics.total(job.getJobID(), SyncMetrics.UNRESOLVED_REFERENCES)).isPositive();
+        assertThat(metrics.ids(job.getJobID()).keySet())
+                .anyMatch(v -> v.contains("contacts:references: wait until resolved"))
+                .anyMatch(v -> v.contains("contacts:company: to each target's companies key"))
+                .anyMatch(v -> v.contains("companies:golden: merge"));
         assertThat(contacts(crm, database, CRM_CONTACTS))
                 .isEqualTo(withNia(contacts(erp, database, ERP_CONTACTS)));
     }
