@@ -210,6 +210,28 @@ class ReferencesITCase extends MiniClusterITCase {
                                         "unresolved reference: contacts.company → companies row 3 of crm"),
                 () -> deadLetters(crm, database));
         assertThat(contacts(erp, database, ERP_CONTACTS)).doesNotContainKey("nia@nowhere");
+        // A company ended in CRM once nobody works there: deleted in ERP too (deletes: propagate).
+        crm.execute(
+                database,
+                "UPDATE contact SET company_id = 1, version = version + 1"
+                        + " WHERE email IN ('bob@beta', 'ann@acme')");
+        Await.until(
+                "Ann and Bob at Acme in ERP",
+                CONVERGENCE,
+                () ->
+                        "111".equals(contacts(erp, database, ERP_CONTACTS).get("bob@beta"))
+                                && "111"
+                                        .equals(
+                                                contacts(erp, database, ERP_CONTACTS)
+                                                        .get("ann@acme")),
+                () -> contacts(erp, database, ERP_CONTACTS).toString());
+        crm.execute(database, "DELETE FROM company WHERE org_no = '222'");
+        Await.until(
+                "Beta gone from ERP",
+                CONVERGENCE,
+                () -> count(erp, database, "firma WHERE orgnr = '222'") == 0,
+                () -> "ERP still has Beta");
+
         // Counted under the entity type's own operators, as the dashboard shows them.
         assertThat(metrics.total(job.getJobID(), SyncMetrics.UNRESOLVED_REFERENCES)).isPositive();
         assertThat(metrics.ids(job.getJobID()).keySet())
@@ -247,11 +269,12 @@ class ReferencesITCase extends MiniClusterITCase {
                   companies:
                     match-key: { attribute: org_no, normalize: digits }
                     attributes: [org_no, name]
+                    deletes: propagate
                     tables:
                       crm: { table: public.company, primary-key: id, version-column: version,
-                             columns: { org_no: org_no, name: name } }
+                             columns: { org_no: org_no, name: name }, write: [insert, update, delete] }
                       erp: { table: public.firma, primary-key: firmanr, version-column: versjon,
-                             columns: { org_no: orgnr, name: navn } }
+                             columns: { org_no: orgnr, name: navn }, write: [insert, update, delete] }
                   contacts:
                     match-key: { attribute: email, normalize: email }
                     attributes: [email, name, company]
