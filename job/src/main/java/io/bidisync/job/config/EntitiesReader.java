@@ -59,6 +59,10 @@ final class EntitiesReader {
 
     static final Set<String> REFERENCE_KEYS = Set.of("entity", "wait", "unresolved");
 
+    /** What a system declares in a file of several entity types: its tables are the entities'. */
+    static final Set<String> SHARED_SYSTEM_KEYS =
+            Set.of("connection", "source", "write", "deletes", "create-publication");
+
     /** How long a reference waits by default before it is reported unresolved. */
     static final Duration DEFAULT_REFERENCE_WAIT = Duration.ofMinutes(5);
 
@@ -78,6 +82,14 @@ final class EntitiesReader {
         }
         YamlNode entities = file.map("entities", true);
         YamlNode systems = file.map("systems", true);
+        if (systems != null) {
+            for (Map.Entry<?, ?> e : systems.entries()) {
+                if (e.getValue() instanceof Map<?, ?> system) {
+                    systems.child(String.valueOf(e.getKey()), system)
+                            .rejectUnknownKeys(SHARED_SYSTEM_KEYS);
+                }
+            }
+        }
         Set<String> lines = new LinkedHashSet<>();
         Map<String, SyncConfig> read = new LinkedHashMap<>();
         if (entities != null && systems != null) {
@@ -143,7 +155,7 @@ final class EntitiesReader {
                             lines.add(at + ".tables." + system + ": no such system in systems");
                             return;
                         }
-                        if (!(table instanceof Map<?, ?> own0)) {
+                        if (!(table instanceof Map<?, ?> tableSettings)) {
                             lines.add(
                                     at
                                             + ".tables."
@@ -153,7 +165,7 @@ final class EntitiesReader {
                             return;
                         }
                         node.child("tables", Map.of())
-                                .child(String.valueOf(system), own0)
+                                .child(String.valueOf(system), tableSettings)
                                 .rejectUnknownKeys(TABLE_KEYS);
                         Map<String, Object> merged = new LinkedHashMap<>();
                         if (shared instanceof Map<?, ?> sharedMap) {
@@ -162,7 +174,7 @@ final class EntitiesReader {
                         if (declared.containsKey("deletes")) {
                             merged.put("deletes", declared.get("deletes"));
                         }
-                        own0.forEach(
+                        tableSettings.forEach(
                                 (k, v) -> {
                                     if (TABLE_KEYS.contains(String.valueOf(k))) {
                                         merged.put(String.valueOf(k), v);

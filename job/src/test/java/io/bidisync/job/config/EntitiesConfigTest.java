@@ -134,6 +134,18 @@ class EntitiesConfigTest {
     }
 
     @Test
+    void aSystemsTableIsTheEntityTypes() {
+        assertThat(
+                        problems(
+                                yaml ->
+                                        yaml.replace(
+                                                "    write: [insert, update]",
+                                                "    write: [insert, update]\n    table: public.firma")))
+                .containsExactly(
+                        "systems.erp.table: unknown key (known: connection, create-publication, deletes, source, write)");
+    }
+
+    @Test
     void theTablesOfOneSystemShareItsSchema() {
         assertThat(problems(yaml -> yaml.replace("table: public.firma", "table: sales.firma")))
                 .containsExactly(
