@@ -248,7 +248,7 @@ public class GoldenRecordFunction extends KeyedProcessFunction<String, LinkChang
                             System.currentTimeMillis(),
                             systems,
                             ctx.getCurrentKey(),
-                            operation,
+                            config.scoped(operation),
                             reason,
                             payload));
         }

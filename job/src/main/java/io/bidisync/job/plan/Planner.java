@@ -184,31 +184,13 @@ public final class Planner {
         }
     }
 
-    /**
-     * The dead letters of entity type {@code index}: those of an unresolved reference name it;
-     * every other one (a row that could not be parsed, say) is listed with the first.
-     */
+    /** The dead letters of entity type {@code index}: their operation names it. */
     private static List<DeadLetter> deadLettersOf(JobConfig job, int index, List<DeadLetter> all) {
         if (!job.hasEntityTypes()) {
             return all;
         }
-        String entity = job.entities().get(index).entity();
-        return all.stream()
-                .filter(
-                        d -> {
-                            String named = namedEntity(job, d);
-                            return named == null ? index == 0 : named.equals(entity);
-                        })
-                .toList();
-    }
-
-    private static String namedEntity(JobConfig job, DeadLetter letter) {
-        for (SyncConfig entity : job.entities()) {
-            if (letter.reason().startsWith("unresolved reference: " + entity.entity() + ".")) {
-                return entity.entity();
-            }
-        }
-        return null;
+        String prefix = job.entities().get(index).scoped("");
+        return all.stream().filter(d -> d.operation().startsWith(prefix)).toList();
     }
 
     /**

@@ -291,7 +291,7 @@ public class ReferenceGate
                         System.currentTimeMillis(),
                         change.system(),
                         change.localId(),
-                        "resolve",
+                        config.scoped("resolve"),
                         "unresolved reference: "
                                 + config.entity()
                                 + "."

@@ -167,7 +167,7 @@ public class ReferenceTranslator
                 System.currentTimeMillis(),
                 intent.system(),
                 intent.targetRow(),
-                "write",
+                config.scoped("write"),
                 "unresolved reference: "
                         + config.entity()
                         + "."

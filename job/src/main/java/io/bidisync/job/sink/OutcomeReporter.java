@@ -121,7 +121,7 @@ final class OutcomeReporter implements AutoCloseable {
                         System.currentTimeMillis(),
                         system.name(),
                         intent.localId() != null ? intent.localId() : intent.goldenKey(),
-                        intent.operation().name().toLowerCase(),
+                        config.scoped(intent.operation().name().toLowerCase()),
                         SqlErrors.describe(e),
                         payload(intent)));
     }

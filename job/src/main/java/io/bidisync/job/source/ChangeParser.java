@@ -80,6 +80,9 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     /** The tables of the system's other entity types, read by the same source: not this one's. */
     private final Set<String> otherTables;
 
+    /** What its dead letters name as the operation: {@code parse}, with the entity type. */
+    private final String parseOperation;
+
     private transient ObjectMapper json;
 
     /** The job's own transaction being read (its changes arrive together). */
@@ -100,6 +103,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
      */
     public ChangeParser(SyncConfig config, SystemConfig system, Set<String> otherTables) {
         this.entity = config.entity();
+        this.parseOperation = config.scoped("parse");
         this.otherTables = Set.copyOf(otherTables);
         this.system = system;
         this.mapping = system.mapping(config.attributes());
@@ -151,7 +155,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                             System.currentTimeMillis(),
                             system.name(),
                             e.key,
-                            "parse",
+                            parseOperation,
                             e.getMessage(),
                             value));
         }

@@ -138,7 +138,7 @@ class ReferenceGateTest {
                 .singleElement()
                 .satisfies(
                         d -> {
-                            assertThat(d.operation()).isEqualTo("resolve");
+                            assertThat(d.operation()).isEqualTo("contacts:resolve");
                             assertThat(d.key()).isEqualTo("5");
                             assertThat(d.reason())
                                     .isEqualTo(
