@@ -5,6 +5,7 @@ import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.testutil.AuditEvent;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.CompaniesAndContacts;
+import io.bidisync.job.testutil.ReferenceInvariants;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
@@ -79,10 +80,25 @@ final class TwoEntitySync {
                                                 + "), 0) FROM bidisync_audit WHERE app = 'bidisync'"));
                 written += count(server, database, "bidisync_audit WHERE app = 'bidisync'");
             }
-            Map<String, String> inCrm = CompaniesAndContacts.employers(crm, database, true);
+            ReferenceInvariants.Report references =
+                    ReferenceInvariants.check(
+                            job,
+                            Map.of(
+                                    "crm",
+                                    () -> crm.connect(database),
+                                    "erp",
+                                    () -> erp.connect(database)));
+            System.out.println(
+                    "Two entity types: "
+                            + references.references()
+                            + " references checked, violations: "
+                            + references.violations().stream().limit(5).toList());
             boolean consistent =
-                    inCrm.size() == data.convergedContacts()
-                            && inCrm.equals(CompaniesAndContacts.employers(erp, database, false));
+                    references.clean()
+                            && CompaniesAndContacts.employers(crm, database, true).size()
+                                    == data.convergedContacts()
+                            && CompaniesAndContacts.employers(erp, database, false).size()
+                                    == data.convergedContacts();
             return new Outcome(
                     new InitialSync.Result(
                             "bidisync-2e",

@@ -7,8 +7,10 @@ import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.CompaniesAndContacts;
 import io.bidisync.job.testutil.GoldenTopic;
 import io.bidisync.job.testutil.InvariantChecker;
+import io.bidisync.job.testutil.ReferenceInvariants;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
+import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestKafka;
 import io.bidisync.job.testutil.TestServers;
 
@@ -386,14 +388,8 @@ class CrashRecoveryITCase {
         CompaniesAndContacts data = new CompaniesAndContacts(4_000, 400);
         crm.execute(database, data.crm());
         erp.execute(database, data.erp());
-        String id =
-                flink.submit(
-                        "crashrefs",
-                        data.yaml(
-                                "crashrefs",
-                                crm.jdbcUrl(database),
-                                erp.jdbcUrl(database),
-                                "500ms"));
+        String yaml = data.yaml("crashrefs", crm.jdbcUrl(database), erp.jdbcUrl(database), "500ms");
+        String id = flink.submit("crashrefs", yaml);
         Await.until("the snapshot to be read", ClusterJobs.TIMEOUT, () -> flink.recordsIn(id) > 0);
         int victim = killTaskManager(random, id);
         System.out.printf("Kill: TaskManager %d during the initial sync with references%n", victim);
@@ -412,6 +408,14 @@ class CrashRecoveryITCase {
                 .hasSize(data.convergedContacts())
                 .isEqualTo(CompaniesAndContacts.employers(erp, database, false))
                 .doesNotContainValue(null);
+        ReferenceInvariants.check(
+                        TestConfigs.parseJob(yaml),
+                        Map.of(
+                                "crm",
+                                () -> crm.connect(database),
+                                "erp",
+                                () -> erp.connect(database)))
+                .assertClean();
         for (var counted : Map.of(crm, "company", erp, "firma").entrySet()) {
             assertThat(
                             CompaniesAndContacts.number(

@@ -8,6 +8,7 @@ import io.bidisync.job.plan.Planner;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.JobWrites;
 import io.bidisync.job.testutil.MiniClusterITCase;
+import io.bidisync.job.testutil.ReferenceInvariants;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestServers;
@@ -26,6 +27,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +151,11 @@ class ReferencesITCase extends MiniClusterITCase {
                 .containsEntry("ann@acme", "111")
                 .containsEntry("bob@beta", "222")
                 .containsEntry("cid@gamma", "333");
+        Map<String, Callable<Connection>> databases =
+                Map.of("crm", () -> crm.connect(database), "erp", () -> erp.connect(database));
+        assertThat(ReferenceInvariants.check(declared, databases).assertClean().references())
+                .as("references checked")
+                .isEqualTo(6);
         assertThat(count(crm, database, "company")).isEqualTo(4);
         assertThat(count(erp, database, "firma")).isEqualTo(3);
         long writes = JobWrites.count(crm, database) + JobWrites.count(erp, database);
@@ -231,6 +238,8 @@ class ReferencesITCase extends MiniClusterITCase {
                 CONVERGENCE,
                 () -> count(erp, database, "firma WHERE orgnr = '222'") == 0,
                 () -> "ERP still has Beta");
+
+        ReferenceInvariants.check(declared, databases).assertClean();
 
         // Counted under the entity type's own operators, as the dashboard shows them.
         assertThat(metrics.total(job.getJobID(), SyncMetrics.UNRESOLVED_REFERENCES)).isPositive();
@@ -339,6 +348,14 @@ class ReferencesITCase extends MiniClusterITCase {
         assertThat(contacts(erp, database, ERP_CONTACTS))
                 .containsEntry("gus@epsilon", "555")
                 .containsEntry("fay@epsilon", "555");
+        ReferenceInvariants.check(
+                        job(crm, erp, database, ""),
+                        Map.of(
+                                "crm",
+                                () -> crm.connect(database),
+                                "erp",
+                                () -> erp.connect(database)))
+                .assertClean();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.DebeziumFeed;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.MiniClusterITCase;
+import io.bidisync.job.testutil.ReferenceInvariants;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.job.testutil.TestKafka;
@@ -153,6 +154,14 @@ class ReferencesMariaDbITCase extends MiniClusterITCase {
                 assertThat(contacts(maria.connect(DATABASE), erpContacts))
                         .isEqualTo(contacts(pg.connect(DATABASE), crmContacts))
                         .containsEntry("bob@beta", "222");
+                ReferenceInvariants.check(
+                                job,
+                                Map.of(
+                                        "crm",
+                                        () -> pg.connect(DATABASE),
+                                        "erp",
+                                        () -> maria.connect(DATABASE)))
+                        .assertClean();
             } finally {
                 client.cancel().get();
             }
