@@ -1,6 +1,8 @@
 package io.bidisync.job.testutil;
 
 import io.bidisync.embedded.LocalPostgres;
+import io.bidisync.job.database.SqlDialect;
+import io.bidisync.udfs.normalize.Normalizer;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -111,12 +113,17 @@ public record CompaniesAndContacts(int contacts, int companies) {
         }
     }
 
+    /**
+     * The tables, and an index on each normalised match key, as the job's duplicate guard needs
+     * (docs/databases.md: else every guarded insert reads the whole table).
+     */
     private static String ddl(
             String companyTable,
             String companyKey,
             String contactTable,
             String contactKey,
             String reference) {
+        SqlDialect pg = SqlDialect.POSTGRES;
         return "CREATE TABLE "
                 + companyTable
                 + " ("
@@ -132,7 +139,17 @@ public record CompaniesAndContacts(int contacts, int companies) {
                 + companyTable
                 + " ("
                 + companyKey
-                + "), version integer NOT NULL DEFAULT 1);";
+                + "), version integer NOT NULL DEFAULT 1);"
+                + " CREATE INDEX ON "
+                + companyTable
+                + " (("
+                + pg.normalized(Normalizer.DIGITS, pg.quote("org_no"))
+                + "));"
+                + " CREATE INDEX ON "
+                + contactTable
+                + " (("
+                + pg.normalized(Normalizer.EMAIL, pg.quote("email"))
+                + "));";
     }
 
     /** Contact i works at company c/2 + 1 + i mod c/2, which both systems have. */
