@@ -65,41 +65,27 @@ public record SyncConfig(
 
     /** This configuration with other attribute types (taken from the tables). */
     public SyncConfig withAttributes(Attributes typed) {
-        return with(typed, systems);
+        return with(entity, typed, systems, references);
     }
 
     /** This configuration as entity type {@code entity} of a file of several. */
     SyncConfig asEntity(String entityName, Map<String, Reference> declared) {
-        return new SyncConfig(
-                name,
-                entityName,
-                attributes,
-                matchKey,
-                defaultRule,
-                priority,
-                rules,
-                compare,
-                completeness,
-                writer,
-                loopBreaker,
-                deadLetterTable,
-                deadLetterTopic,
-                goldenOutput,
-                audit,
-                safety,
-                systems,
-                Map.copyOf(declared));
+        return with(entityName, attributes, systems, Map.copyOf(declared));
     }
 
     /** The configuration with these systems (read from their databases). */
     public SyncConfig withSystems(Map<String, SystemConfig> read) {
-        return with(attributes, read);
+        return with(entity, attributes, read, references);
     }
 
-    private SyncConfig with(Attributes typed, Map<String, SystemConfig> read) {
+    private SyncConfig with(
+            String entityName,
+            Attributes typed,
+            Map<String, SystemConfig> read,
+            Map<String, Reference> declared) {
         return new SyncConfig(
                 name,
-                entity,
+                entityName,
                 typed,
                 matchKey,
                 defaultRule,
@@ -115,7 +101,7 @@ public record SyncConfig(
                 audit,
                 safety,
                 read,
-                references);
+                declared);
     }
 
     /**

@@ -69,7 +69,17 @@ class ReferencesITCase extends MiniClusterITCase {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
 
+    private final LocalPostgres crm = TestServers.of("crm");
+    private final LocalPostgres erp = TestServers.of("erp");
     private JobClient job;
+
+    /** A database of its own for the test, on both servers. */
+    private String newDatabase() throws SQLException {
+        String database = "refs" + RUNS.incrementAndGet();
+        crm.createDatabase(database);
+        erp.createDatabase(database);
+        return database;
+    }
 
     @AfterEach
     void cancel() throws Exception {
@@ -80,11 +90,7 @@ class ReferencesITCase extends MiniClusterITCase {
 
     @Test
     void contactsPointAtTheSameCompanyInEverySystem() throws Exception {
-        String database = "refs" + RUNS.incrementAndGet();
-        LocalPostgres crm = TestServers.of("crm");
-        LocalPostgres erp = TestServers.of("erp");
-        crm.createDatabase(database);
-        erp.createDatabase(database);
+        String database = newDatabase();
         // Each system has a company and a contact the other lacks, and one of each both have.
         crm.execute(
                 database,
@@ -301,11 +307,7 @@ class ReferencesITCase extends MiniClusterITCase {
 
     @Test
     void aCompanyMergeRePointsItsContacts() throws Exception {
-        String database = "refs" + RUNS.incrementAndGet();
-        LocalPostgres crm = TestServers.of("crm");
-        LocalPostgres erp = TestServers.of("erp");
-        crm.createDatabase(database);
-        erp.createDatabase(database);
+        String database = newDatabase();
         // ERP holds Epsilon under a mistyped org number: for the job, two companies.
         crm.execute(
                 database,
@@ -360,11 +362,7 @@ class ReferencesITCase extends MiniClusterITCase {
 
     @Test
     void aJoinTableOfTwoReferencesSyncsLinksNotIds() throws Exception {
-        String database = "refs" + RUNS.incrementAndGet();
-        LocalPostgres crm = TestServers.of("crm");
-        LocalPostgres erp = TestServers.of("erp");
-        crm.createDatabase(database);
-        erp.createDatabase(database);
+        String database = newDatabase();
         crm.execute(
                 database,
                 CRM_TABLES
