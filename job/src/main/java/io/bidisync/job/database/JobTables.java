@@ -163,27 +163,27 @@ public final class JobTables {
      * system {@code database.table}, as Debezium's MySQL connector names them.
      */
     public static List<String> captured(SyncConfig config, SystemConfig system) {
-        List<String> tables = new ArrayList<>();
-        tables.add(system.table().toString());
-        tables.add(heartbeat(config, system).toString());
-        if (hasWrites(system)) {
-            tables.add(writes(config, system).toString());
-        }
-        return tables;
+        return captured(JobConfig.of(config), system.name());
     }
 
     /**
      * The tables the system's one change source reads in a job: the table of every entity type
-     * there and the job's tables (every entity type's tables of a system share its schema).
+     * there, the heartbeat table, and the writes table where any entity type writes to the system
+     * (every entity type's tables of a system share its schema).
      */
     public static List<String> captured(JobConfig job, String system) {
+        List<SyncConfig> entities = job.entitiesIn(system);
         Set<String> tables = new LinkedHashSet<>();
-        for (SyncConfig entity : job.entitiesIn(system)) {
+        for (SyncConfig entity : entities) {
             tables.add(entity.system(system).table().toString());
         }
-        SyncConfig first = job.entitiesIn(system).get(0);
-        List<String> own = captured(first, first.system(system));
-        tables.addAll(own.subList(1, own.size()));
+        SyncConfig first = entities.get(0);
+        tables.add(heartbeat(first, first.system(system)).toString());
+        for (SyncConfig entity : entities) {
+            if (hasWrites(entity.system(system))) {
+                tables.add(writes(entity, entity.system(system)).toString());
+            }
+        }
         return new ArrayList<>(tables);
     }
 
