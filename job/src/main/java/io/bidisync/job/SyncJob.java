@@ -231,11 +231,8 @@ public final class SyncJob {
      */
     public static SingleOutputStreamOperator<WriteIntent> goldenRecords(
             SyncConfig config, DataStream<RecordChange> changes) {
-        return golden(
-                config,
-                identities(config, changes, Upgrade.fresh(config)),
-                false,
-                Upgrade.fresh(config));
+        Upgrade fresh = Upgrade.fresh(config);
+        return golden(config, identities(config, changes, fresh), false, fresh);
     }
 
     /** The identity stage: which golden record each record is linked to. */
@@ -272,13 +269,7 @@ public final class SyncJob {
      */
     public record Decisions(
             List<SingleOutputStreamOperator<WriteIntent>> golden,
-            DataStream<DeadLetter> deadLetters) {
-
-        /** The decisions of the job's only (or last) entity type. */
-        public SingleOutputStreamOperator<WriteIntent> intents() {
-            return golden.get(golden.size() - 1);
-        }
-    }
+            DataStream<DeadLetter> deadLetters) {}
 
     /** Adds the job's operators to {@code env}. */
     public Decisions build(StreamExecutionEnvironment env) {

@@ -69,6 +69,9 @@ public class ReferenceGate
     private final long[] waits;
     private final boolean[] writeNull;
 
+    /** How long a change waits: the longest of its references' waits. */
+    private final long maxWaitMillis;
+
     /** The match key's attribute indexes where it has references, else null. */
     private final int[] matchKeyIndexes;
 
@@ -96,6 +99,7 @@ public class ReferenceGate
             waits[r] = reference.maxWait().toMillis();
             writeNull[r] = reference.writeNull();
         }
+        this.maxWaitMillis = Arrays.stream(waits).max().orElse(0);
     }
 
     @Override
@@ -128,7 +132,7 @@ public class ReferenceGate
             return;
         }
         passed.update(false);
-        long due = change.eventTime() + maxWait();
+        long due = change.eventTime() + maxWaitMillis;
         Long before = deadline.value();
         if (before == null || before != due) {
             if (before != null) {
@@ -305,14 +309,6 @@ public class ReferenceGate
                                 + " "
                                 + why,
                         Arrays.toString(change.values())));
-    }
-
-    private long maxWait() {
-        long wait = 0;
-        for (long w : waits) {
-            wait = Math.max(wait, w);
-        }
-        return wait;
     }
 
     private static String valueOf(RecordChange change, int attribute) {

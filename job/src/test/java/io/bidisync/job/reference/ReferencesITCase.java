@@ -6,6 +6,7 @@ import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.plan.Plan;
 import io.bidisync.job.plan.Planner;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.CompaniesAndContacts;
 import io.bidisync.job.testutil.JobWrites;
 import io.bidisync.job.testutil.MiniClusterITCase;
 import io.bidisync.job.testutil.ReferenceInvariants;
@@ -471,27 +472,14 @@ class ReferencesITCase extends MiniClusterITCase {
     /** Each contact's e-mail with its company's org number, as the system holds them. */
     private static Map<String, String> contacts(LocalPostgres server, String database, String sql)
             throws SQLException {
-        Map<String, String> out = new TreeMap<>();
-        try (Connection c = server.connect(database);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                if (out.put(rs.getString(1), rs.getString(2)) != null) {
-                    out.put(rs.getString(1) + " (twice)", rs.getString(2));
-                }
-            }
+        try (Connection c = server.connect(database)) {
+            return CompaniesAndContacts.pairs(c, sql);
         }
-        return out;
     }
 
     private static long count(LocalPostgres server, String database, String table)
             throws SQLException {
-        try (Connection c = server.connect(database);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return CompaniesAndContacts.number(server, database, "SELECT count(*) FROM " + table);
     }
 
     private static String deadLetters(LocalPostgres server, String database) throws SQLException {

@@ -5,6 +5,7 @@ import io.bidisync.job.SyncJob;
 import io.bidisync.job.config.JobConfig;
 import io.bidisync.job.database.JobTables;
 import io.bidisync.job.testutil.Await;
+import io.bidisync.job.testutil.CompaniesAndContacts;
 import io.bidisync.job.testutil.DebeziumFeed;
 import io.bidisync.job.testutil.LocalMariaDb;
 import io.bidisync.job.testutil.MiniClusterITCase;
@@ -21,11 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -170,14 +168,8 @@ class ReferencesMariaDbITCase extends MiniClusterITCase {
 
     /** Each contact's e-mail with its company's org number (closes the connection). */
     private static Map<String, String> contacts(Connection c, String sql) throws SQLException {
-        Map<String, String> out = new TreeMap<>();
-        try (c;
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getString(2));
-            }
+        try (c) {
+            return CompaniesAndContacts.pairs(c, sql);
         }
-        return out;
     }
 }

@@ -8,8 +8,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A data set of two entity types for load and crash tests: companies and the contacts that
@@ -89,9 +89,18 @@ public record CompaniesAndContacts(int contacts, int companies) {
                 crm
                         ? "SELECT p.email, c.org_no FROM contact p LEFT JOIN company c ON c.id = p.company_id"
                         : "SELECT p.email, f.org_no FROM person p LEFT JOIN firma f ON f.firmanr = p.firma";
-        Map<String, String> out = new HashMap<>();
-        try (Connection c = server.connect(database);
-                Statement s = c.createStatement();
+        try (Connection c = server.connect(database)) {
+            return pairs(c, sql);
+        }
+    }
+
+    /**
+     * The first column of {@code sql}'s rows → the second, sorted; a first column seen twice shows
+     * as a second key, {@code "… (twice)"}, so a duplicate fails a comparison.
+     */
+    public static Map<String, String> pairs(Connection c, String sql) throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 if (out.put(rs.getString(1), rs.getString(2)) != null) {
