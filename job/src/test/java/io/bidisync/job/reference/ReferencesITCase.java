@@ -249,7 +249,11 @@ class ReferencesITCase extends MiniClusterITCase {
         ReferenceInvariants.check(declared, databases).assertClean();
 
         // Counted under the entity type's own operators, as the dashboard shows them.
-        assertThat(metrics.total(job.getJobID(), SyncMetrics.UNRESOLVED_REFERENCES)).isPositive();
+        // The dashboard's figures are fetched periodically: wait for the count, do not sample it.
+        Await.until(
+                "the unresolved reference counted",
+                CONVERGENCE,
+                () -> metrics.total(job.getJobID(), SyncMetrics.UNRESOLVED_REFERENCES) > 0);
         assertThat(metrics.ids(job.getJobID()).keySet())
                 .anyMatch(v -> v.contains("contacts:references: wait until resolved"))
                 .anyMatch(v -> v.contains("contacts:company: to each target's companies key"))
