@@ -28,6 +28,7 @@ import io.bidisync.job.source.DebeziumTopicSource;
 import io.bidisync.job.source.DropHeartbeats;
 import io.bidisync.job.source.PostgresChangeSource;
 import io.bidisync.job.source.RecordChange;
+import io.bidisync.job.source.SourceEvent;
 import io.bidisync.job.upgrade.Upgrade;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -71,10 +72,10 @@ import java.util.function.Function;
  */
 public final class SyncJob {
 
-    /** Builds the change source of one system: Debezium JSON change events. */
+    /** Builds the change source of one system: its change events, decoded. */
     @FunctionalInterface
     public interface Sources {
-        Source<String, ?, ?> changesOf(SystemConfig system);
+        Source<SourceEvent, ?, ?> changesOf(SystemConfig system);
     }
 
     /** Builds the writer of one entity type's table in one system. */
@@ -281,7 +282,7 @@ public final class SyncJob {
             env.configure(restore);
         }
         Upgrade first = upgrades.get(0);
-        Map<String, DataStream<String>> events = new LinkedHashMap<>();
+        Map<String, DataStream<SourceEvent>> events = new LinkedHashMap<>();
         for (SystemConfig system : job.systems().values()) {
             String name = system.name();
             // One reader per system, for all its tables: a replication slot is read by one reader

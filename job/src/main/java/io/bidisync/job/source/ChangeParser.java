@@ -21,11 +21,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +31,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Parses one system's Debezium JSON change events into {@link RecordChange}s of the global model.
+ * Maps one system's change events ({@link SourceEvent}, decoded where they were read) to {@link
+ * RecordChange}s of one entity type's global model.
  *
- * <p>Accepts the envelope with and without the {@code schema}/{@code payload} wrapper, from the CDC
- * source or from a Debezium topic (PostgreSQL or MySQL connector). Rows of the heartbeat table, and
- * Debezium's own heartbeat messages, become {@link RecordChange.Kind#HEARTBEAT}s, which carry time
- * for the watermark only. Anything that cannot be mapped (not JSON, unknown table, no row image, no
- * primary key, a version that is not a number) goes to {@link DeadLetters#TAG} with the reason; the
- * job keeps running.
+ * <p>Rows of the heartbeat table, and Debezium's own heartbeat messages, become {@link
+ * RecordChange.Kind#HEARTBEAT}s, which carry time for the watermark only. Anything that cannot be
+ * mapped (unreadable, unknown table, no row image, no primary key, a version that is not a number)
+ * goes to {@link DeadLetters#TAG} with the reason; the job keeps running.
  */
-public class ChangeParser extends ProcessFunction<String, RecordChange>
+public class ChangeParser extends ProcessFunction<SourceEvent, RecordChange>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ChangeParser.class);
@@ -83,8 +78,6 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     /** What its dead letters name as the operation: {@code parse}, with the entity type. */
     private final String parseOperation;
 
-    private transient ObjectMapper json;
-
     /** The job's own transaction being read (its changes arrive together). */
     private transient JobTransaction jobTransaction;
 
@@ -117,8 +110,6 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        // Kafka Connect's JSON converter writes NaN and ±Infinity of float columns unquoted.
-        json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
         jobTransaction = new JobTransaction();
         jobTransactionState = context.getOperatorStateStore().getListState(JOB_TRANSACTION);
         List<String> restored = new ArrayList<>();
@@ -139,9 +130,9 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
     }
 
     @Override
-    public void processElement(String value, Context ctx, Collector<RecordChange> out) {
+    public void processElement(SourceEvent event, Context ctx, Collector<RecordChange> out) {
         try {
-            for (RecordChange change : parse(value)) {
+            for (RecordChange change : parse(event)) {
                 if (change.hasValues() || change.kind() == RecordChange.Kind.DELETE) {
                     recordsIn.inc();
                 }
@@ -157,43 +148,33 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                             e.key,
                             parseOperation,
                             e.getMessage(),
-                            value));
+                            event.text()));
         }
     }
 
     /** The change an event describes; a row of the writes table may also carry insert notices. */
-    List<RecordChange> parse(String value) throws UnmappableException {
-        JsonNode envelope;
-        try {
-            envelope = json.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new UnmappableException(null, "not valid JSON: " + e.getOriginalMessage());
+    List<RecordChange> parse(SourceEvent event) throws UnmappableException {
+        switch (event.kind()) {
+            case UNREADABLE -> throw new UnmappableException(null, event.problem());
+            // The connector had published everything until then.
+            case HEARTBEAT -> {
+                return List.of(heartbeat(event.sourceMillis()));
+            }
+            case CHANGE -> {}
         }
-        if (envelope == null || !envelope.isObject()) {
-            throw new UnmappableException(null, "not a JSON object");
-        }
-        JsonNode eventSchema = null;
-        if (envelope.has("payload") && envelope.has("schema")) {
-            eventSchema = envelope.get("schema");
-            envelope = envelope.get("payload");
-        }
-        if (!envelope.has("source") && !envelope.has("op") && envelope.has("ts_ms")) {
-            // A Debezium heartbeat message: the connector had published everything until then.
-            return List.of(heartbeat(envelope.path("ts_ms").asLong()));
-        }
-        JsonNode source = envelope.path("source");
-        String table = source.path("table").asText(null);
-        // MySQL has no schemas: its database is what the configuration calls the schema.
-        String schema = source.path(source.has("schema") ? "schema" : "db").asText(null);
-        String op = envelope.path("op").asText("");
+        String table = event.table();
+        String op = event.op();
         // A snapshot row has no commit time: it counts as time 0 for the watermark, and as a row
         // at most as new as the moment it was read (RecordChange.Kind.SNAPSHOT).
         boolean snapshot = op.equals("r");
-        long commitTime = snapshot ? 0 : source.path("ts_ms").asLong(0);
+        long commitTime = snapshot ? 0 : event.sourceMillis();
         if (table == null) {
             throw new UnmappableException(null, "no source.table in the change event");
         }
-        String transaction = transactionOf(envelope, source);
+        if (otherTables.contains(table)) {
+            return List.of();
+        }
+        String transaction = event.transaction();
         if (table.equals(heartbeatTable)) {
             return List.of(heartbeat(commitTime));
         }
@@ -203,9 +184,10 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                     system.name(),
                     transaction,
                     commitTime);
+            RowImage row = event.after();
+            String payload = row == null ? null : row.text("payload");
             JsonNode written =
-                    rememberJobTransaction(
-                            transaction, envelope.path("after").path("payload").asText("{}"));
+                    rememberJobTransaction(transaction, payload == null ? "{}" : payload);
             // It is a committed change like any other: its commit time moves the watermark.
             List<RecordChange> out = new ArrayList<>();
             out.add(heartbeat(commitTime));
@@ -216,9 +198,7 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
             }
             return out;
         }
-        if (otherTables.contains(table)) {
-            return List.of();
-        }
+        String schema = event.schema();
         if (!table.equals(system.table().table())
                 || (schema != null && !schema.equals(system.table().schema()))) {
             throw new UnmappableException(
@@ -231,22 +211,15 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                             + system.table()
                             + ")");
         }
-        return List.of(
-                rowChange(envelope, eventSchema, op, snapshot, commitTime, source, transaction));
+        return List.of(rowChange(event, op, snapshot, commitTime, transaction));
     }
 
     private RecordChange rowChange(
-            JsonNode envelope,
-            JsonNode schema,
-            String op,
-            boolean snapshot,
-            long commitTime,
-            JsonNode source,
-            String transaction)
+            SourceEvent event, String op, boolean snapshot, long commitTime, String transaction)
             throws UnmappableException {
         switch (op) {
             case "r", "c", "u" -> {
-                RowImage row = RowImage.of(envelope.get("after"), schema, "after");
+                RowImage row = image(event.after(), "after");
                 String[] values = attributeValues(row);
                 String localId = primaryKey(row, values);
                 Long version = version(row, localId);
@@ -257,12 +230,12 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
                         localId,
                         key,
                         version,
-                        snapshot ? readAt(source.path("ts_ms").asLong(0)) : commitTime,
+                        snapshot ? readAt(event.sourceMillis()) : commitTime,
                         values,
                         writtenAt(transaction, op, localId, key));
             }
             case "d" -> {
-                RowImage row = RowImage.of(envelope.get("before"), schema, "before");
+                RowImage row = image(event.before(), "before");
                 String localId = primaryKey(row, attributeValues(row));
                 return new RecordChange(
                         system.name(),
@@ -278,26 +251,19 @@ public class ChangeParser extends ProcessFunction<String, RecordChange>
         }
     }
 
+    private static RowImage image(RowImage image, String name) throws UnmappableException {
+        if (image == null) {
+            throw new UnmappableException(null, "no '" + name + "' row image in the change event");
+        }
+        return image;
+    }
+
     /**
      * When a snapshot row was read: Debezium's stamp, or now where the source gives none (a row is
      * parsed after it was read, so now is never too early).
      */
     private static long readAt(long stamp) {
         return stamp > 0 ? stamp : System.currentTimeMillis();
-    }
-
-    /**
-     * The id of the transaction a change belongs to: PostgreSQL's {@code txId}, Debezium's
-     * transaction metadata ({@code provide.transaction.metadata}), or MySQL's GTID.
-     */
-    private static String transactionOf(JsonNode envelope, JsonNode source) {
-        if (source.hasNonNull("txId")) {
-            return source.get("txId").asText();
-        }
-        if (envelope.path("transaction").hasNonNull("id")) {
-            return envelope.get("transaction").get("id").asText();
-        }
-        return source.path("gtid").asText(null);
     }
 
     private RecordChange heartbeat(long eventTime) {

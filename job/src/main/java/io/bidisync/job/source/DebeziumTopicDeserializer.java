@@ -1,7 +1,6 @@
 package io.bidisync.job.source;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 
@@ -10,8 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns the messages of a Debezium change topic (and its heartbeat topic) into the JSON strings
- * {@link io.bidisync.job.source.ChangeParser} reads.
+ * Turns the messages of a Debezium change topic (and its heartbeat topic) into the {@link
+ * SourceEvent}s {@link io.bidisync.job.source.ChangeParser} reads.
  *
  * <p>Tombstones (the empty message Debezium sends after a delete, for compaction) carry nothing and
  * are skipped. A heartbeat from the separate heartbeat topic says that the connector had published
@@ -21,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * the watermark past changes that are still unread. Held-back heartbeats are dropped; the next one
  * does the job.
  */
-public class DebeziumTopicDeserializer implements KafkaRecordDeserializationSchema<String> {
+public class DebeziumTopicDeserializer implements KafkaRecordDeserializationSchema<SourceEvent> {
     private static final long serialVersionUID = 1L;
 
     private final String heartbeatTopic;
@@ -39,19 +38,19 @@ public class DebeziumTopicDeserializer implements KafkaRecordDeserializationSche
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<String> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceEvent> out) {
         if (record.value() == null) {
             return;
         }
         long now = System.currentTimeMillis();
         if (record.topic().equals(heartbeatTopic)) {
             if (heartbeatTrusted(record.timestamp(), now)) {
-                out.collect(new String(record.value(), StandardCharsets.UTF_8));
+                out.collect(DebeziumJson.read(new String(record.value(), StandardCharsets.UTF_8)));
             }
             return;
         }
         changeRead(record.timestamp(), now);
-        out.collect(new String(record.value(), StandardCharsets.UTF_8));
+        out.collect(DebeziumJson.read(new String(record.value(), StandardCharsets.UTF_8)));
     }
 
     void changeRead(long published, long now) {
@@ -69,7 +68,7 @@ public class DebeziumTopicDeserializer implements KafkaRecordDeserializationSche
     }
 
     @Override
-    public TypeInformation<String> getProducedType() {
-        return Types.STRING;
+    public TypeInformation<SourceEvent> getProducedType() {
+        return TypeInformation.of(SourceEvent.class);
     }
 }

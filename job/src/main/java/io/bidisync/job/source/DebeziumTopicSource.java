@@ -27,7 +27,7 @@ public final class DebeziumTopicSource {
     private DebeziumTopicSource() {}
 
     /** The job's source: from the group's offsets, unbounded. */
-    public static KafkaSource<String> create(SystemConfig system) {
+    public static KafkaSource<SourceEvent> create(SystemConfig system) {
         DebeziumTopic changes = system.changeTopic();
         return builder(changes)
                 .setGroupId(changes.groupId())
@@ -40,7 +40,7 @@ public final class DebeziumTopicSource {
      * The plan's source: the topic from its beginning to its end when the plan starts — what the
      * job reads first when it has no offsets — under a group of its own that commits nothing.
      */
-    public static KafkaSource<String> toTheEnd(SystemConfig system, String groupId) {
+    public static KafkaSource<SourceEvent> toTheEnd(SystemConfig system, String groupId) {
         Properties noCommits = new Properties();
         noCommits.setProperty("commit.offsets.on.checkpoint", "false");
         noCommits.setProperty("enable.auto.commit", "false");
@@ -52,13 +52,13 @@ public final class DebeziumTopicSource {
                 .build();
     }
 
-    private static KafkaSourceBuilder<String> builder(DebeziumTopic changes) {
+    private static KafkaSourceBuilder<SourceEvent> builder(DebeziumTopic changes) {
         List<String> topics = new ArrayList<>();
         topics.add(changes.topic());
         if (changes.heartbeatTopic() != null) {
             topics.add(changes.heartbeatTopic());
         }
-        return KafkaSource.<String>builder()
+        return KafkaSource.<SourceEvent>builder()
                 .setProperties(changes.kafka().clientProperties())
                 .setTopics(topics)
                 .setDeserializer(

@@ -16,7 +16,6 @@ import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder.Pos
 import org.apache.flink.cdc.connectors.postgres.source.config.PostgresSourceConfigFactory;
 import org.apache.flink.cdc.connectors.postgres.source.enumerator.PostgresSourceEnumerator;
 import org.apache.flink.cdc.connectors.postgres.source.offset.PostgresOffsetFactory;
-import org.apache.flink.cdc.debezium.JsonDebeziumDeserializationSchema;
 
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import io.debezium.connector.postgresql.connection.PostgresReplicationConnection;
@@ -26,7 +25,8 @@ import java.util.Properties;
 
 /**
  * Builds the PostgreSQL CDC source of one system: an initial snapshot of its tables, then its
- * write-ahead log through {@code pgoutput}, as Debezium JSON strings.
+ * write-ahead log through {@code pgoutput}, as {@link SourceEvent}s decoded from Debezium's
+ * records.
  *
  * <p>Each system gets its own replication slot and its own publication, filtered to the synced
  * tables (one per entity type) and the job's tables: the heartbeat rows the job writes are what
@@ -45,8 +45,9 @@ public final class PostgresChangeSource {
     private PostgresChangeSource() {}
 
     /** The job's source: snapshot, then the log, through the system's own slot. */
-    public static PostgresIncrementalSource<String> create(JobConfig job, SystemConfig system) {
-        PostgresSourceBuilder<String> builder =
+    public static PostgresIncrementalSource<SourceEvent> create(
+            JobConfig job, SystemConfig system) {
+        PostgresSourceBuilder<SourceEvent> builder =
                 jobBuilder(job, system)
                         .startupOptions(StartupOptions.initial())
                         // No backfill, and the log from the slot's start (JobPostgresDialect).
@@ -91,19 +92,19 @@ public final class PostgresChangeSource {
      * throw-away slot and {@link #snapshotPublication} the publication, both for the caller to drop
      * when done. The job's own publication is never touched.
      */
-    public static PostgresIncrementalSource<String> snapshot(
+    public static PostgresIncrementalSource<SourceEvent> snapshot(
             SyncConfig config, SystemConfig system, String slotName) {
         return snapshot(JobConfig.of(config), system, slotName);
     }
 
     /** The snapshot alone of every entity type's table in {@code system} (see above). */
-    public static PostgresIncrementalSource<String> snapshot(
+    public static PostgresIncrementalSource<SourceEvent> snapshot(
             JobConfig job, SystemConfig system, String slotName) {
         List<String> tables =
                 job.entitiesIn(system.name()).stream()
                         .map(entity -> entity.system(system.name()).table().toString())
                         .toList();
-        PostgresSourceBuilder<String> builder =
+        PostgresSourceBuilder<SourceEvent> builder =
                 builder(system, tables, slotName, snapshotPublication(job.name(), system, slotName))
                         .startupOptions(StartupOptions.snapshot())
                         // Backfilling would read the log between a chunk's low and high marks.
@@ -124,7 +125,8 @@ public final class PostgresChangeSource {
      * The job's source of a system: its slot and publication, the tables of every entity type there
      * and the job's tables.
      */
-    private static PostgresSourceBuilder<String> jobBuilder(JobConfig job, SystemConfig system) {
+    private static PostgresSourceBuilder<SourceEvent> jobBuilder(
+            JobConfig job, SystemConfig system) {
         return builder(
                 system,
                 JobTables.captured(job, system.name()),
@@ -132,7 +134,7 @@ public final class PostgresChangeSource {
                 system.publicationName(job.name()));
     }
 
-    private static PostgresSourceBuilder<String> builder(
+    private static PostgresSourceBuilder<SourceEvent> builder(
             SystemConfig system, List<String> tables, String slotName, String publication) {
         JdbcUrl url = JdbcUrl.parsePostgres(system.url());
         if (url == null) {
@@ -153,7 +155,7 @@ public final class PostgresChangeSource {
         debezium.setProperty("interval.handling.mode", "string");
         debezium.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MILLIS));
         String password = system.password() == null ? "" : system.password().reveal();
-        return PostgresSourceBuilder.PostgresIncrementalSource.<String>builder()
+        return PostgresSourceBuilder.PostgresIncrementalSource.<SourceEvent>builder()
                 .hostname(url.host())
                 .port(url.port())
                 .database(url.database())
@@ -166,14 +168,13 @@ public final class PostgresChangeSource {
                 .debeziumProperties(debezium);
     }
 
-    private static PostgresIncrementalSource<String> build(
-            PostgresSourceBuilder<String> builder, boolean fromSlotStart) {
+    private static PostgresIncrementalSource<SourceEvent> build(
+            PostgresSourceBuilder<SourceEvent> builder, boolean fromSlotStart) {
         // What builder.build() does, but with the job's dialect.
         PostgresSourceConfigFactory configFactory = builder.getConfigFactory();
         return new Source(
                 configFactory,
-                // With each event's schema: a column's logical type says how its value is written.
-                new JsonDebeziumDeserializationSchema(true),
+                new DebeziumRecords(),
                 new PostgresOffsetFactory(),
                 new JobPostgresDialect(configFactory.create(0), fromSlotStart));
     }
@@ -181,12 +182,12 @@ public final class PostgresChangeSource {
     /** The upstream source, counting its enumerators for {@link JobPostgresDialect}. */
     // The inherited createReader returns a raw PostgresSourceReader: nothing to fix here.
     @SuppressWarnings("unchecked")
-    static final class Source extends PostgresIncrementalSource<String> {
+    static final class Source extends PostgresIncrementalSource<SourceEvent> {
         private static final long serialVersionUID = 1L;
 
         Source(
                 PostgresSourceConfigFactory configFactory,
-                JsonDebeziumDeserializationSchema deserializer,
+                DebeziumRecords deserializer,
                 PostgresOffsetFactory offsetFactory,
                 PostgresDialect dialect) {
             super(configFactory, deserializer, offsetFactory, dialect);

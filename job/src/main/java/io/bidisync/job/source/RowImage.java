@@ -6,50 +6,95 @@ import io.bidisync.udfs.model.Attributes;
 import io.bidisync.udfs.types.StoredType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One row image of a change event ({@code after}, or {@code before} of a delete): each column's
- * value as the Java value or text it stands for, read by the event's schema where it has one
- * ({@link DebeziumValues}), and the row's attribute values in their types' canonical forms.
+ * value as the Java value or text it stands for ({@link DebeziumValues}), and the row's attribute
+ * values in their types' canonical forms. Immutable.
  */
 final class RowImage {
     private static final String UNAVAILABLE_BYTES =
             Base64.getEncoder()
                     .encodeToString(RecordChange.UNAVAILABLE.getBytes(StandardCharsets.UTF_8));
 
-    private final Map<String, Object> columns;
+    private final String[] columns;
 
-    private RowImage(Map<String, Object> columns) {
+    /** Per column: null, a {@code String}, a {@code java.time} value, {@code BigDecimal}, … */
+    private final Object[] values;
+
+    RowImage(String[] columns, Object[] values) {
         this.columns = columns;
+        this.values = values;
     }
 
-    /** The row image {@code name} of an event payload, with the event's schema (or null). */
-    static RowImage of(JsonNode image, JsonNode eventSchema, String name)
-            throws UnmappableException {
+    /** A row image of Debezium's record, read by its schema. */
+    static RowImage of(Struct image) {
+        List<Field> fields = image.schema().fields();
+        String[] columns = new String[fields.size()];
+        Object[] values = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            Field field = fields.get(i);
+            columns[i] = field.name();
+            values[i] = DebeziumValues.decode(image.get(field), field.schema());
+        }
+        return new RowImage(columns, values);
+    }
+
+    /** A row image of a JSON event payload, with the event's schema (or null); null if absent. */
+    static RowImage of(JsonNode image, JsonNode eventSchema, String name) {
         if (image == null || !image.isObject()) {
-            throw new UnmappableException(null, "no '" + name + "' row image in the change event");
+            return null;
         }
         Map<String, JsonNode> fieldSchemas = fieldSchemas(eventSchema, name);
-        Map<String, Object> columns = new HashMap<>();
+        String[] columns = new String[image.size()];
+        Object[] values = new Object[columns.length];
         Iterator<Map.Entry<String, JsonNode>> fields = image.fields();
-        while (fields.hasNext()) {
+        for (int i = 0; fields.hasNext(); i++) {
             Map.Entry<String, JsonNode> field = fields.next();
-            columns.put(
-                    field.getKey(),
-                    DebeziumValues.decode(field.getValue(), fieldSchemas.get(field.getKey())));
+            columns[i] = field.getKey();
+            values[i] = DebeziumValues.decode(field.getValue(), fieldSchemas.get(field.getKey()));
         }
-        return new RowImage(columns);
+        return new RowImage(columns, values);
+    }
+
+    int size() {
+        return columns.length;
+    }
+
+    String column(int i) {
+        return columns[i];
+    }
+
+    Object value(int i) {
+        return values[i];
+    }
+
+    /** A column's value; null if absent. */
+    private Object get(String column) {
+        // A handful of columns: a scan beats hashing, and the names are the schema's own strings.
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equals(column)) {
+                return values[i];
+            }
+        }
+        return null;
     }
 
     /** A column's value as text (a key, a version); null if absent. */
     String text(String column) {
-        Object value = columns.get(column);
+        Object value = get(column);
         return value == null ? null : value.toString();
     }
 
@@ -63,20 +108,20 @@ final class RowImage {
     String[] attributeValues(ColumnMapping mapping, StoredType[] stored)
             throws UnmappableException {
         Attributes attributes = mapping.attributes();
-        String[] values = new String[attributes.size()];
-        for (int i = 0; i < values.length; i++) {
+        String[] out = new String[attributes.size()];
+        for (int i = 0; i < out.length; i++) {
             String column = mapping.columnOf(i);
             if (column == null) {
                 continue;
             }
-            Object raw = columns.get(column);
+            Object raw = get(column);
             if (isUnavailable(raw)) {
-                values[i] = RecordChange.UNAVAILABLE;
+                out[i] = RecordChange.UNAVAILABLE;
                 continue;
             }
             try {
                 StoredType lossy = stored[i];
-                values[i] =
+                out[i] =
                         lossy == null || lossy.type() == null
                                 ? attributes.type(i).canonical(raw)
                                 // A lossy column: its value as the column's type, then as the
@@ -95,7 +140,7 @@ final class RowImage {
                                 + e.getMessage());
             }
         }
-        return values;
+        return out;
     }
 
     /** Debezium's placeholder, as text, as Base64 bytes, or as an array's only element. */
@@ -121,5 +166,26 @@ final class RowImage {
             }
         }
         return Map.of();
+    }
+
+    static String quoted(String text) {
+        return text == null ? "null" : TextNode.valueOf(text).toString();
+    }
+
+    /** The image as a JSON object, for a dead letter. */
+    @Override
+    public String toString() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < columns.length; i++) {
+            Object value = values[i];
+            if (value == null) {
+                out.putNull(columns[i]);
+            } else if (value instanceof JsonNode node) {
+                out.set(columns[i], node);
+            } else {
+                out.put(columns[i], value.toString());
+            }
+        }
+        return out.toString();
     }
 }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 class ChangeParserTest {
-    private OneInputStreamOperatorTestHarness<String, RecordChange> harness;
+    private OneInputStreamOperatorTestHarness<SourceEvent, RecordChange> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -50,7 +50,7 @@ class ChangeParserTest {
 
     private List<RecordChange> parse(String... events) throws Exception {
         for (String event : events) {
-            harness.processElement(event, 0);
+            harness.processElement(DebeziumJson.read(event), 0);
         }
         return harness.extractOutputValues();
     }

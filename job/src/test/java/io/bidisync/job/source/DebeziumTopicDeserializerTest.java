@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class DebeziumTopicDeserializerTest {
     private static final String HEARTBEATS = "__debezium-heartbeat.erp";
@@ -35,13 +36,13 @@ class DebeziumTopicDeserializerTest {
                 Optional.empty());
     }
 
-    private List<String> read(ConsumerRecord<byte[], byte[]> record) {
-        List<String> out = new ArrayList<>();
+    private List<SourceEvent> read(ConsumerRecord<byte[], byte[]> record) {
+        List<SourceEvent> out = new ArrayList<>();
         deserializer.deserialize(
                 record,
                 new Collector<>() {
                     @Override
-                    public void collect(String value) {
+                    public void collect(SourceEvent value) {
                         out.add(value);
                     }
 
@@ -54,7 +55,8 @@ class DebeziumTopicDeserializerTest {
     @Test
     void changesPassAndTombstonesAreSkipped() {
         assertThat(read(record("erp.changes", 1_000, "{\"op\":\"c\"}")))
-                .containsExactly("{\"op\":\"c\"}");
+                .extracting(SourceEvent::kind, SourceEvent::op)
+                .containsExactly(tuple(SourceEvent.Kind.CHANGE, "c"));
         assertThat(read(record("erp.changes", 1_000, null))).isEmpty();
     }
 
