@@ -7,6 +7,7 @@ import io.bidisync.job.testutil.SyncedSystem;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 
 import jdk.jfr.Recording;
@@ -52,6 +53,9 @@ public final class Benchmarks {
                 CheckpointingOptions.CHECKPOINTING_INTERVAL,
                 Duration.ofSeconds(Integer.getInteger("bench.checkpoint-seconds", 10)));
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(
+                StateBackendOptions.STATE_BACKEND,
+                System.getProperty("bench.state-backend", "rocksdb"));
         return conf;
     }
 
@@ -67,7 +71,13 @@ public final class Benchmarks {
                         .map(Integer::valueOf)
                         .toList();
         Duration step = Duration.ofSeconds(Integer.getInteger("bench.step-seconds", 20));
-        int goldenRecords = Integer.getInteger("bench.golden-records", 1_000_000);
+        List<Integer> goldenRecords =
+                Arrays.stream(System.getProperty("bench.golden-records", "1000000").split(","))
+                        .map(String::trim)
+                        .map(Integer::valueOf)
+                        .toList();
+        List<String> goldenBackends =
+                List.of(System.getProperty("bench.golden-backends", "rocksdb,hashmap").split(","));
         List<String> workloads =
                 List.of(
                         System.getProperty(
@@ -83,13 +93,15 @@ public final class Benchmarks {
         settings.put("rates", rates);
         settings.put("stepSeconds", step.toSeconds());
         settings.put("goldenRecords", goldenRecords);
+        settings.put("goldenStateBackends", goldenBackends);
+        settings.put("stateBackend", System.getProperty("bench.state-backend", "rocksdb"));
         settings.put("workloads", workloads);
 
         CustomerDataSet data = new CustomerDataSet(rows);
         PostgresLimit.Result postgres = null;
         List<InitialSync.Result> initial = new ArrayList<>();
         List<SteadyState.Result> steady = new ArrayList<>();
-        GoldenOperator.Result golden = null;
+        List<GoldenOperator.Result> golden = new ArrayList<>();
         String invariants = null;
         Boolean clean = null;
         Boolean naiveComplete = null;
@@ -139,18 +151,25 @@ public final class Benchmarks {
                 clean = report.clean();
             }
             if (workloads.contains("golden")) {
-                System.out.println("Golden operator alone …");
-                golden =
-                        profiled(
-                                jfr,
-                                out,
-                                "golden",
-                                () ->
-                                        GoldenOperator.run(
-                                                cluster,
-                                                goldenRecords,
-                                                Files.createDirectories(out.resolve("savepoints"))
-                                                        .toAbsolutePath()));
+                Path savepoints =
+                        Files.createDirectories(out.resolve("savepoints")).toAbsolutePath();
+                for (String backend : goldenBackends) {
+                    for (int size : goldenRecords) {
+                        System.out.printf(
+                                "Golden operator alone, %s, %,d golden records …%n", backend, size);
+                        golden.add(
+                                profiled(
+                                        jfr,
+                                        out,
+                                        "golden-" + backend + "-" + size,
+                                        () ->
+                                                GoldenOperator.run(
+                                                        cluster,
+                                                        size,
+                                                        backend.trim(),
+                                                        savepoints)));
+                    }
+                }
             }
             if (workloads.contains("entities")) {
                 System.out.println("Two entity types (companies, contacts) …");

@@ -11,6 +11,8 @@ import io.bidisync.job.testutil.TestConfigs;
 import io.bidisync.udfs.normalize.Normalizer;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -23,6 +25,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -32,12 +35,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The identity and golden stages alone, with RocksDB state and no databases: generated changes
- * (every person once in CRM and once in ERP, spelled differently, a quarter with a name that
- * differs, so a quarter of the golden records decide a write) through exactly the job's keyed
+ * The identity and golden stages alone, with RocksDB or heap state and no databases: generated
+ * changes (every person once in CRM and once in ERP, spelled differently, a quarter with a name
+ * that differs, so a quarter of the golden records decide a write) through exactly the job's keyed
  * operators. Measures records per second per CPU core — of the whole JVM's CPU time (generators,
  * JIT compiler, RocksDB's background threads included: the target's measure) and of the two stages'
- * task threads alone — and the state each golden record costs (a native RocksDB savepoint).
+ * task threads alone — and the state each golden record costs: the size of a native savepoint, and
+ * the heap it keeps live (after a full GC, against before the job started; what heap state needs
+ * per golden record).
  */
 final class GoldenOperator {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
@@ -45,13 +50,15 @@ final class GoldenOperator {
 
     /** What the run measured. */
     record Result(
+            String stateBackend,
             long records,
             long goldenRecords,
             int parallelism,
             double seconds,
             double cpuSeconds,
             double operatorCpuSeconds,
-            long stateBytes) {
+            long stateBytes,
+            long heapBytes) {
 
         @JsonProperty
         double recordsPerSecond() {
@@ -73,14 +80,25 @@ final class GoldenOperator {
         double stateBytesPerGoldenRecord() {
             return (double) stateBytes / goldenRecords;
         }
+
+        @JsonProperty
+        double heapBytesPerGoldenRecord() {
+            return (double) heapBytes / goldenRecords;
+        }
     }
 
     private GoldenOperator() {}
 
-    static Result run(BenchCluster cluster, int people, Path savepoints) throws Exception {
+    /**
+     * @param stateBackend {@code rocksdb} or {@code hashmap} (Flink's {@code state.backend.type})
+     */
+    static Result run(BenchCluster cluster, int people, String stateBackend, Path savepoints)
+            throws Exception {
         SyncConfig config = TestConfigs.offline();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(Benchmarks.jobSettings());
+        Configuration settings = Benchmarks.jobSettings();
+        settings.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        env.configure(settings);
         DataStream<RecordChange> changes = null;
         for (String system : List.of("crm", "erp")) {
             DataStream<RecordChange> generated =
@@ -100,6 +118,7 @@ final class GoldenOperator {
         }
         SyncJob.goldenRecords(config, changes).sinkTo(new DiscardingSink<>()).name("discard");
 
+        long heapBefore = liveHeapBytes();
         long cpuStart = CpuTime.jvmCpuNanos();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("golden operator benchmark");
@@ -113,17 +132,20 @@ final class GoldenOperator {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (CpuTime.jvmCpuNanos() - cpuStart) / 1e9;
             double operatorCpuSeconds = operatorThreadsCpuNanos() / 1e9;
+            long heapBytes = liveHeapBytes() - heapBefore;
             String savepoint =
                     job.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.NATIVE)
                             .get();
             return new Result(
+                    stateBackend,
                     2L * people,
                     people,
                     env.getParallelism(),
                     seconds,
                     cpuSeconds,
                     operatorCpuSeconds,
-                    size(Path.of(java.net.URI.create(savepoint))));
+                    size(Path.of(java.net.URI.create(savepoint))),
+                    heapBytes);
         } finally {
             job.cancel().get();
         }
@@ -144,6 +166,15 @@ final class GoldenOperator {
             }
         }
         return nanos;
+    }
+
+    /** The heap that stays after a full collection. */
+    private static long liveHeapBytes() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     private static long size(Path directory) throws IOException {

@@ -38,7 +38,17 @@ final class SteadyState {
             boolean writerLimited,
             double jvmCores,
             double postgresCores,
-            double machineCores) {}
+            double machineCores) {
+
+        /**
+         * Milliseconds of the whole machine's CPU per external update: the sync, its databases and
+         * the load generator, as busy cores over the rate the writers offered.
+         */
+        @JsonProperty
+        double cpuMillisPerUpdate() {
+            return offeredRate > 0 ? machineCores * 1000 / offeredRate : 0;
+        }
+    }
 
     /** All steps run, and the verdict. */
     record Result(String sync, long thresholdMillis, List<Step> steps) {

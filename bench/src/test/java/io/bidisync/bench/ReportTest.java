@@ -29,7 +29,7 @@ class ReportTest {
             PostgresLimit.Result postgres,
             List<InitialSync.Result> initial,
             List<SteadyState.Result> steady,
-            GoldenOperator.Result golden) {
+            List<GoldenOperator.Result> golden) {
         return new Report(
                 Map.of(), Map.of(), postgres, initial, steady, golden, null, true, true, null);
     }
@@ -85,8 +85,49 @@ class ReportTest {
                                                 step(500, 500, 1700, false),
                                                 step(1000, 1000, 1900, false),
                                                 step(2000, 1990, 2100, false)))),
-                        new GoldenOperator.Result(
-                                2_000_000, 1_000_000, 2, 40, 80, 50, 300_000_000));
+                        List.of(
+                                new GoldenOperator.Result(
+                                        "rocksdb",
+                                        2_000_000,
+                                        1_000_000,
+                                        2,
+                                        40,
+                                        80,
+                                        50,
+                                        300_000_000,
+                                        0),
+                                // A third of the per-core rate at three times the state: too steep.
+                                new GoldenOperator.Result(
+                                        "rocksdb",
+                                        6_000_000,
+                                        3_000_000,
+                                        2,
+                                        360,
+                                        720,
+                                        450,
+                                        900_000_000,
+                                        0),
+                                new GoldenOperator.Result(
+                                        "hashmap",
+                                        2_000_000,
+                                        1_000_000,
+                                        2,
+                                        10,
+                                        20,
+                                        10,
+                                        300_000_000,
+                                        0),
+                                // Per core: 2e6/20 = 100,000, then 6e6/72 = 83,333: 1.2× the cost.
+                                new GoldenOperator.Result(
+                                        "hashmap",
+                                        6_000_000,
+                                        3_000_000,
+                                        2,
+                                        36,
+                                        72,
+                                        30,
+                                        900_000_000,
+                                        0)));
 
         Map<String, Boolean> met =
                 report.targets().stream()
@@ -99,7 +140,10 @@ class ReportTest {
                 .containsEntry("steady-state rate vs PostgreSQL's limit", true)
                 .containsEntry("p99 at half the sustained rate", true)
                 .containsEntry("initial sync time vs naive sync", false)
-                .containsEntry("golden operator records/s per core", false);
+                .containsEntry("golden operator records/s per core (rocksdb)", false)
+                .containsEntry("golden cost at 3,000,000 vs 1,000,000 (rocksdb)", false)
+                .containsEntry("golden operator records/s per core (hashmap)", true)
+                .containsEntry("golden cost at 3,000,000 vs 1,000,000 (hashmap)", true);
     }
 
     @Test
@@ -110,7 +154,9 @@ class ReportTest {
                         null,
                         List.of(new InitialSync.Result("bidisync", 1000, 500, 2, 3.0)),
                         List.of(),
-                        new GoldenOperator.Result(2000, 1000, 2, 1, 2, 1, 300_000));
+                        List.of(
+                                new GoldenOperator.Result(
+                                        "rocksdb", 2000, 1000, 2, 1, 2, 1, 300_000, 500_000)));
 
         report.writeJson(dir.resolve("result.json"));
         String json = Files.readString(dir.resolve("result.json"));
@@ -119,8 +165,9 @@ class ReportTest {
                 .contains("\"rowsPerSecond\" : 500.0")
                 .contains("\"recordsPerCoreSecond\" : 1000.0")
                 .contains("\"stateBytesPerGoldenRecord\" : 300.0")
+                .contains("\"heapBytesPerGoldenRecord\" : 500.0")
                 .contains("\"targets\"")
-                .contains("golden operator records/s per core");
+                .contains("golden operator records/s per core (rocksdb)");
         assertThat(report.table()).contains("bidisync").contains("MISSED");
     }
 
@@ -133,11 +180,11 @@ class ReportTest {
                         List.of(
                                 new SteadyState.Result(
                                         "bidisync", 2000, List.of(step(250, 250, 1500, false)))),
-                        null);
+                        List.of());
 
         assertThat(report.table())
                 .contains("JVM")
                 .contains("all")
-                .contains("  1.2   0.6   1.9  kept up");
+                .contains("  1.2   0.6   1.9    7.60  kept up");
     }
 }
