@@ -30,8 +30,9 @@ import java.util.SortedSet;
  *
  * <p>The job's own writes coming back (the same fingerprint as what was written) are echoes: they
  * refresh the row's version and values but are not observations, so they never outrank a change
- * someone else made and never start another round of writes. A record the job keeps rewriting
- * without any outside change is frozen (the loop breaker).
+ * someone else made and never start another round of writes; an update's echo does not even wait
+ * for completeness (no timer, no second resolution: half of the work of a change that is written).
+ * A record the job keeps rewriting without any outside change is frozen (the loop breaker).
  *
  * <p>End of life: the state ends when the last link is gone and no insert is pending — after the
  * insert timeout if a system left it (an insert of the job may still come back).
@@ -85,11 +86,19 @@ final class GoldenEntity {
             return;
         }
         String linkId = change.linkId();
+        boolean settled = false;
         switch (change.kind()) {
             case UPSERT -> {
-                if (upsert(change, linkId, out)) {
+                boolean known = copy.links.containsKey(linkId);
+                Observation seen = upsert(change, linkId, out);
+                if (seen.outside()) {
                     copy.loopGuard = null;
                 }
+                // The job's own update, back as it was written: the row now holds the golden
+                // record's values, so deciding again would find nothing to do. (An insert's echo
+                // is decided on: it adds a row to the golden record, which the golden output
+                // shows.)
+                settled = seen.echo() && known;
             }
             case DELETED, MOVED_OUT -> left(change, linkId, out);
             case INSERT_HELD, INSERT_REJECTED -> throw new IllegalStateException();
@@ -99,6 +108,9 @@ final class GoldenEntity {
         }
         if (change.eventTime() < watermark) {
             out.late();
+        }
+        if (settled && !waiting()) {
+            return;
         }
         copy.status = statusOrIdle().withChange(change.eventTime());
     }
@@ -210,11 +222,11 @@ final class GoldenEntity {
     }
 
     /**
-     * Applies a new or changed record; returns whether it is an outside change: one someone other
-     * than the job made (the identity stage tells the job's own writes by the writes table), also
-     * while the job's write to that row is on its way.
+     * Applies a new or changed record; returns what it is: an echo of the job's own write, or an
+     * outside change (one someone other than the job made — the identity stage tells the job's own
+     * writes by the writes table — also while the job's write to that row is on its way).
      */
-    private boolean upsert(LinkChange change, String linkId, GoldenOutputs out) {
+    private Observation upsert(LinkChange change, String linkId, GoldenOutputs out) {
         Link previous = copy.links.get(linkId);
         TargetState target = copy.targets.of(change.system());
         Observation seen = Observation.of(change, previous, target, rules);
@@ -255,7 +267,7 @@ final class GoldenEntity {
                                             : "the job's write, as the target stored it",
                     echo ? null : text.values(change.values(), rules.mask(change.system())));
         }
-        return outside;
+        return seen;
     }
 
     /**

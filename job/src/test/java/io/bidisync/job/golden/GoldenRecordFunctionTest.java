@@ -419,8 +419,20 @@ class GoldenRecordFunctionTest {
 
         // ERP upper-cases nothing here: the echo is exactly what we wrote, one version later.
         send(upsert(ANN, "erp", "7", 5, 21_100, ANN, "Ann", "1", "Bergen"));
+        // Nothing to decide again: the echo waits for no completeness timer.
+        assertThat(harness.numEventTimeTimers()).isZero();
         harness.processWatermark(30_000);
         assertThat(drain()).isEmpty();
+        // A person's next change is decided against the echo's version.
+        send(upsert(ANN, "crm", "1", 3, 40_000, ANN, "Ann", "1", "Molde"));
+        harness.processWatermark(41_000);
+        assertThat(drain())
+                .singleElement()
+                .satisfies(
+                        i -> {
+                            assertThat(i.system()).isEqualTo("erp");
+                            assertThat(i.expectedVersion()).isEqualTo(5L);
+                        });
     }
 
     @Test
