@@ -35,9 +35,10 @@ import java.util.Map;
  * </ol>
  *
  * <p>Settings are system properties ({@code bench.rows}, {@code bench.rates}, {@code
- * bench.step-seconds}, {@code bench.golden-records}, {@code bench.workloads}, {@code bench.jfr},
- * {@code bench.out}). Exits with 1 when bidisync broke an invariant or the naive sync lost rows: a
- * fast run that is wrong is a failed run.
+ * bench.step-seconds}, {@code bench.golden-records} (a list), {@code bench.golden-backends}, {@code
+ * bench.state-backend}, {@code bench.flink} (Flink options, {@code key=value;…}), {@code
+ * bench.workloads}, {@code bench.jfr}, {@code bench.out}). Exits with 1 when bidisync broke an
+ * invariant or the naive sync lost rows: a fast run that is wrong is a failed run.
  */
 public final class Benchmarks {
     private Benchmarks() {}
@@ -56,6 +57,13 @@ public final class Benchmarks {
         conf.set(
                 StateBackendOptions.STATE_BACKEND,
                 System.getProperty("bench.state-backend", "rocksdb"));
+        // Flink options for an experiment: -Dbench.flink="key=value;key=value"
+        for (String option : System.getProperty("bench.flink", "").split(";")) {
+            int eq = option.indexOf('=');
+            if (eq > 0) {
+                conf.setString(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
+            }
+        }
         return conf;
     }
 
