@@ -29,7 +29,10 @@ final class BenchCluster implements AutoCloseable {
 
     static BenchCluster start() throws Exception {
         Configuration conf = new Configuration();
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(1024));
+        // RocksDB's block cache and write buffers come out of this, shared by the slots' operators.
+        conf.set(
+                TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                MemorySize.parse(System.getProperty("bench.managed-memory", "4g")));
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(500));
         MiniCluster cluster =
                 new MiniCluster(

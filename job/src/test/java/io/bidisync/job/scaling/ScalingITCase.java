@@ -10,6 +10,11 @@ import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
 import io.bidisync.job.testutil.TestServers;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,8 +99,8 @@ class ScalingITCase extends MiniClusterITCase {
      * of {@link #settle} prove that it has processed everything.
      */
     @Test
-    void rescalingFromASavepointKeepsStateAndCreatesNothingTwice(@TempDir Path savepoints)
-            throws Exception {
+    void rescalingFromASavepointKeepsStateAndCreatesNothingTwiceAlsoOnAnotherStateBackend(
+            @TempDir Path savepoints) throws Exception {
         try (SyncRun run = seeded().create()) {
             run.start(2, null);
             awaitFirstGoldenRecords(run);
@@ -115,10 +120,15 @@ class ScalingITCase extends MiniClusterITCase {
             InvariantChecker.check(run).assertClean();
             assertOneSlotPerSystem(run);
 
-            // 4 → 1, then a change only Billing makes: it must reach CRM and ERP.
+            // 4 → 1 and RocksDB → heap state (a canonical savepoint is either backend's), then a
+            // change only Billing makes: it must reach CRM and ERP.
             savepoint = run.stopWithSavepoint(savepoints);
             apply(run, BATCHES.get(2));
-            run.start(1, savepoint);
+            Configuration onHeap = SyncRun.jobSettings();
+            onHeap.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+            onHeap.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            onHeap.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+            run.start(onHeap);
             awaitValue(run, "e14@example.com", "city", "Billing City");
             awaitJobMetric(run, "system.billing.recordsIn", 1);
             awaitJobMetric(run, "system.crm.updates", 1);

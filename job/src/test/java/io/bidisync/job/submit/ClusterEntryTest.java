@@ -1,5 +1,8 @@
 package io.bidisync.job.submit;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,5 +85,28 @@ class ClusterEntryTest {
                     .hasMessageContaining("flink run [-p N] bidisync.jar --config FILE")
                     .hasMessageContaining("./bidisync --help");
         }
+    }
+
+    @Test
+    void theJobFillsInRocksDbAndItsTuningWhereTheClusterSaysNothingAndKeepsWhatItSays() {
+        StreamExecutionEnvironment bare = StreamExecutionEnvironment.getExecutionEnvironment();
+        ClusterEntry.applyJobDefaults(bare);
+        assertThat(bare.getConfiguration().toMap())
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("state.backend.rocksdb.timer-service.factory", "HEAP")
+                .containsEntry("state.backend.rocksdb.use-bloom-filter", "true")
+                .containsEntry("execution.buffer-timeout.interval", "20ms")
+                .containsEntry("pipeline.generic-types", "false");
+
+        Configuration cluster = new Configuration();
+        cluster.setString("state.backend.type", "hashmap");
+        cluster.setString("state.backend.rocksdb.timer-service.factory", "ROCKSDB");
+        StreamExecutionEnvironment configured =
+                StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+        ClusterEntry.applyJobDefaults(configured);
+        assertThat(configured.getConfiguration().toMap())
+                .containsEntry("state.backend.type", "hashmap")
+                .containsEntry("state.backend.rocksdb.timer-service.factory", "ROCKSDB")
+                .containsEntry("state.backend.rocksdb.use-bloom-filter", "true");
     }
 }

@@ -10,6 +10,7 @@ import io.bidisync.job.config.SyncConfig;
 import io.bidisync.job.config.WriteOperation;
 import io.bidisync.job.database.Database;
 import io.bidisync.job.metrics.RestMetrics;
+import io.bidisync.job.submit.ClusterEntry;
 import io.bidisync.job.upgrade.Upgrade;
 import io.bidisync.job.validation.TableTypes;
 
@@ -133,12 +134,14 @@ public final class SyncRun implements AutoCloseable {
 
     /**
      * The job's settings in tests: parallelism 2 ({@code -Dbidisync.parallelism=N} for another),
-     * RocksDB, checkpoints every second (in files under the temp folder), no Kryo.
+     * RocksDB (with the settings a cluster start gives it), checkpoints every second (in files
+     * under the temp folder), no Kryo.
      */
     public static Configuration jobSettings() {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.DEFAULT_PARALLELISM, Integer.getInteger("bidisync.parallelism", 2));
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        ClusterEntry.TUNING.forEach(conf::setString);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // Checkpoints in files, as on a cluster: the JobManager's memory takes a few MB of state
