@@ -16,7 +16,8 @@ import java.util.Properties;
 /**
  * Builds the source of a system whose changes a Debezium connector publishes to Kafka (source kind
  * {@code kafka-debezium}): the change topic, plus Debezium's heartbeat topic when configured, as
- * JSON strings for the same {@link io.bidisync.job.source.ChangeParser} the CDC source feeds.
+ * {@link SourceEvent}s (read from the messages' JSON) for the same {@link
+ * io.bidisync.job.source.ChangeParser} the CDC source feeds.
  *
  * <p>Without a checkpoint it starts at the consumer group's committed offsets, or at the beginning
  * of the topic (Debezium's snapshot, then the log); with one, where the checkpoint left off.
