@@ -44,6 +44,17 @@ import java.util.Map;
 public final class Benchmarks {
     private Benchmarks() {}
 
+    /** The syncs' state backend. */
+    private static final String STATE_BACKEND =
+            System.getProperty("bench.state-backend", "rocksdb");
+
+    /** A comma-separated setting, each item trimmed. */
+    private static List<String> list(String property, String fallback) {
+        return Arrays.stream(System.getProperty(property, fallback).split(","))
+                .map(String::trim)
+                .toList();
+    }
+
     /**
      * The production job settings (deploy/standalone/conf/config.yaml, and what {@code bidisync
      * run} fills in) over the test fixtures' defaults: RocksDB, incremental checkpoints every 10 s,
@@ -55,9 +66,7 @@ public final class Benchmarks {
                 CheckpointingOptions.CHECKPOINTING_INTERVAL,
                 Duration.ofSeconds(Integer.getInteger("bench.checkpoint-seconds", 10)));
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(
-                StateBackendOptions.STATE_BACKEND,
-                System.getProperty("bench.state-backend", "rocksdb"));
+        conf.set(StateBackendOptions.STATE_BACKEND, STATE_BACKEND);
         // Flink options for an experiment: -Dbench.flink="key=value;key=value"
         for (String option : System.getProperty("bench.flink", "").split(";")) {
             int eq = option.indexOf('=');
@@ -71,30 +80,16 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         int rows = Integer.getInteger("bench.rows", 100_000);
         List<Integer> rates =
-                Arrays.stream(
-                                System.getProperty(
-                                                "bench.rates",
-                                                "250,500,1000,1500,2000,3000,4000,6000,8000")
-                                        .split(","))
-                        .map(String::trim)
+                list("bench.rates", "250,500,1000,1500,2000,3000,4000,6000,8000").stream()
                         .map(Integer::valueOf)
                         .toList();
         Duration step = Duration.ofSeconds(Integer.getInteger("bench.step-seconds", 20));
         List<Integer> goldenRecords =
-                Arrays.stream(
-                                System.getProperty("bench.golden-records", "300000,1000000,3000000")
-                                        .split(","))
-                        .map(String::trim)
+                list("bench.golden-records", "300000,1000000,3000000").stream()
                         .map(Integer::valueOf)
                         .toList();
-        List<String> goldenBackends =
-                List.of(System.getProperty("bench.golden-backends", "rocksdb,hashmap").split(","));
-        List<String> workloads =
-                List.of(
-                        System.getProperty(
-                                        "bench.workloads",
-                                        "postgres,naive,bidisync,golden,entities")
-                                .split(","));
+        List<String> goldenBackends = list("bench.golden-backends", "rocksdb,hashmap");
+        List<String> workloads = list("bench.workloads", "postgres,naive,bidisync,golden,entities");
         boolean jfr = Boolean.getBoolean("bench.jfr");
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         Files.createDirectories(out);
@@ -105,7 +100,7 @@ public final class Benchmarks {
         settings.put("stepSeconds", step.toSeconds());
         settings.put("goldenRecords", goldenRecords);
         settings.put("goldenStateBackends", goldenBackends);
-        settings.put("stateBackend", System.getProperty("bench.state-backend", "rocksdb"));
+        settings.put("stateBackend", STATE_BACKEND);
         settings.put("workloads", workloads);
 
         CustomerDataSet data = new CustomerDataSet(rows);
@@ -167,7 +162,7 @@ public final class Benchmarks {
                 int heapLimit = Integer.getInteger("bench.golden-heap-max", 1_000_000);
                 for (String backend : goldenBackends) {
                     for (int size : goldenRecords) {
-                        if (backend.trim().equals("hashmap") && size > heapLimit) {
+                        if (backend.equals("hashmap") && size > heapLimit) {
                             // Heap state of this size needs more heap than the benchmark's JVM has
                             // (docs/performance.md: bytes per golden record on the heap).
                             System.out.printf(
@@ -185,10 +180,7 @@ public final class Benchmarks {
                                         "golden-" + backend + "-" + size,
                                         () ->
                                                 GoldenOperator.run(
-                                                        cluster,
-                                                        size,
-                                                        backend.trim(),
-                                                        savepoints)));
+                                                        cluster, size, backend, savepoints)));
                     }
                 }
             }

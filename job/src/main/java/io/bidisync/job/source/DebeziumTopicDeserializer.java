@@ -44,12 +44,12 @@ public class DebeziumTopicDeserializer implements KafkaRecordDeserializationSche
         }
         long now = System.currentTimeMillis();
         if (record.topic().equals(heartbeatTopic)) {
-            if (heartbeatTrusted(record.timestamp(), now)) {
-                out.collect(DebeziumJson.read(new String(record.value(), StandardCharsets.UTF_8)));
+            if (!heartbeatTrusted(record.timestamp(), now)) {
+                return;
             }
-            return;
+        } else {
+            changeRead(record.timestamp(), now);
         }
-        changeRead(record.timestamp(), now);
         out.collect(DebeziumJson.read(new String(record.value(), StandardCharsets.UTF_8)));
     }
 

@@ -110,11 +110,13 @@ public final class ClusterEntry {
         if (current.getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {
             defaults.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         }
-        for (Map.Entry<String, String> option : TUNING.entrySet()) {
-            if (current.toMap().get(option.getKey()) == null) {
-                defaults.setString(option.getKey(), option.getValue());
-            }
-        }
+        Map<String, String> set = current.toMap();
+        TUNING.forEach(
+                (key, value) -> {
+                    if (!set.containsKey(key)) {
+                        defaults.setString(key, value);
+                    }
+                });
         if (current.getOptional(PipelineOptions.GENERIC_TYPES).isEmpty()) {
             defaults.set(PipelineOptions.GENERIC_TYPES, false);
         }
