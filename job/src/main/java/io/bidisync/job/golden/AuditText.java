@@ -94,21 +94,40 @@ final class AuditText {
                 + rules.freeze();
     }
 
-    /** The writes as the loop breaker's history lists them. */
+    /**
+     * The writes as the loop guard remembers them: when, what and which row, not the values. Every
+     * golden record the job writes keeps these in its state until the next outside change.
+     */
     String[] history(List<WriteIntent> intents) {
         String[] entries = new String[intents.size()];
         for (int i = 0; i < entries.length; i++) {
-            WriteIntent intent = intents.get(i);
-            entries[i] =
-                    intent.eventTime()
-                            + " "
-                            + intent.operation()
-                            + " "
-                            + intent.system()
-                            + (intent.localId() == null ? "" : "/" + intent.localId())
-                            + " "
-                            + Arrays.toString(intent.values());
+            entries[i] = entry(intents.get(i));
         }
         return entries;
+    }
+
+    /**
+     * The loop breaker's dead letter: the writes {@code guard} remembers, the last ones ({@code
+     * tripping}, those that tripped it) with the values they would have written.
+     */
+    String loopReport(LoopGuard guard, List<WriteIntent> tripping) {
+        String[] remembered = guard.history();
+        List<String> entries =
+                new ArrayList<>(
+                        Arrays.asList(remembered)
+                                .subList(0, Math.max(0, remembered.length - tripping.size())));
+        for (WriteIntent intent : tripping) {
+            entries.add(entry(intent) + " " + Arrays.toString(intent.values()));
+        }
+        return String.join(" | ", entries);
+    }
+
+    private static String entry(WriteIntent intent) {
+        return intent.eventTime()
+                + " "
+                + intent.operation()
+                + " "
+                + intent.system()
+                + (intent.localId() == null ? "" : "/" + intent.localId());
     }
 }

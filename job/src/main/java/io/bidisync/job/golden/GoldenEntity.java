@@ -319,7 +319,7 @@ final class GoldenEntity {
                 guard.counting(
                         intents.size(), time, rules.loopWindowMillis(), text.history(intents));
         if (guard.writes() > rules.maxLoopWrites()) {
-            freeze(guard, all, time, out);
+            freeze(guard, intents, all, time, out);
             return;
         }
         copy.loopGuard = guard;
@@ -396,7 +396,12 @@ final class GoldenEntity {
      * as a dead letter with its recent writes, and tries again after the freeze (or at the next
      * outside change).
      */
-    private void freeze(LoopGuard guard, List<Link> all, long time, GoldenOutputs out) {
+    private void freeze(
+            LoopGuard guard,
+            List<WriteIntent> tripping,
+            List<Link> all,
+            long time,
+            GoldenOutputs out) {
         copy.loopGuard = guard.frozen(time + rules.freezeMillis());
         out.frozen();
         String reason = text.frozen(guard);
@@ -408,7 +413,7 @@ final class GoldenEntity {
                 String.join(",", all.stream().map(Link::system).distinct().sorted().toList()),
                 "loop",
                 reason,
-                String.join(" | ", guard.history()));
+                text.loopReport(guard, tripping));
     }
 
     /** Clears all state of a golden record without links and without pending inserts. */

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * @param since the event time of the first of those writes
  * @param frozenUntil the event time until which the golden record writes nothing; {@link
  *     TargetState#NONE} when not frozen
- * @param history the latest writes, oldest first, for the dead letter of a frozen record
+ * @param history the latest writes, oldest first, for the dead letter of a frozen record: time,
+ *     operation and row, without values (the record keeps them until the next outside change)
  */
 public record LoopGuard(int writes, long since, long frozenUntil, String[] history) {
     static final int HISTORY = 12;
