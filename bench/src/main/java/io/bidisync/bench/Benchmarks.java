@@ -31,15 +31,17 @@ import java.util.Map;
  *   <li>the naive sync (Flink CDC → JDBC upsert sink): initial sync, then stepped update rates;
  *   <li>bidisync: the same initial sync and steps, then the invariant checker over the whole run;
  *   <li>the golden operator alone, with generated changes;
- *   <li>two entity types: the initial sync of companies and the contacts that reference them.
+ *   <li>two entity types: the initial sync of companies and the contacts that reference them;
+ *   <li>scaling: bidisync's initial sync and steps on a standalone cluster at each parallelism.
  * </ol>
  *
  * <p>Settings are system properties ({@code bench.rows}, {@code bench.rates}, {@code
  * bench.step-seconds}, {@code bench.golden-records} (a list), {@code bench.golden-backends}, {@code
  * bench.golden-heap-max}, {@code bench.state-backend}, {@code bench.flink} (Flink options, {@code
- * key=value;…}), {@code bench.managed-memory}, {@code bench.workloads}, {@code bench.jfr}, {@code
- * bench.out}). Exits with 1 when bidisync broke an invariant or the naive sync lost rows: a fast
- * run that is wrong is a failed run.
+ * key=value;…}), {@code bench.managed-memory}, {@code bench.workloads}, {@code
+ * bench.scaling-parallelisms}, {@code bench.scaling-rates}, {@code bench.jfr}, {@code bench.out}).
+ * Exits with 1 when bidisync broke an invariant or the naive sync lost rows: a fast run that is
+ * wrong is a failed run.
  */
 public final class Benchmarks {
     private Benchmarks() {}
@@ -89,7 +91,14 @@ public final class Benchmarks {
                         .map(Integer::valueOf)
                         .toList();
         List<String> goldenBackends = list("bench.golden-backends", "rocksdb,hashmap");
-        List<String> workloads = list("bench.workloads", "postgres,naive,bidisync,golden,entities");
+        List<String> workloads =
+                list("bench.workloads", "postgres,naive,bidisync,golden,entities,scaling");
+        List<Integer> parallelisms =
+                list("bench.scaling-parallelisms", "1,2").stream().map(Integer::valueOf).toList();
+        List<Integer> scalingRates =
+                list("bench.scaling-rates", "1000,1500,2000,3000,4000").stream()
+                        .map(Integer::valueOf)
+                        .toList();
         boolean jfr = Boolean.getBoolean("bench.jfr");
         Path out = Path.of(System.getProperty("bench.out", "target/bench"));
         Files.createDirectories(out);
@@ -102,6 +111,8 @@ public final class Benchmarks {
         settings.put("goldenStateBackends", goldenBackends);
         settings.put("stateBackend", STATE_BACKEND);
         settings.put("workloads", workloads);
+        settings.put("scalingParallelisms", parallelisms);
+        settings.put("scalingRates", scalingRates);
 
         CustomerDataSet data = new CustomerDataSet(rows);
         PostgresLimit.Result postgres = null;
@@ -153,7 +164,7 @@ public final class Benchmarks {
                                                 cluster.metrics(),
                                                 initial,
                                                 steady));
-                invariants = report.toString();
+                invariants = "bidisync:\n" + report;
                 clean = report.clean();
             }
             if (workloads.contains("golden")) {
@@ -190,6 +201,23 @@ public final class Benchmarks {
                         profiled(jfr, out, "entities", () -> TwoEntitySync.run(rows));
                 initial.add(outcome.result());
                 referencesConsistent = outcome.consistent();
+            }
+        }
+        // After the MiniCluster is gone: the cluster's JVMs get the machine to themselves.
+        if (workloads.contains("scaling")) {
+            for (int parallelism : parallelisms) {
+                System.out.printf(
+                        "bidisync on a standalone cluster, parallelism %d …%n", parallelism);
+                Scaling.Outcome outcome =
+                        Scaling.run(data, parallelism, scalingRates, step, out, jfr);
+                initial.add(outcome.initial());
+                steady.add(outcome.steady());
+                invariants =
+                        (invariants == null ? "" : invariants + "\n")
+                                + Scaling.name(parallelism)
+                                + ":\n"
+                                + outcome.invariants();
+                clean = (clean == null || clean) && outcome.clean();
             }
         }
 
@@ -252,7 +280,13 @@ public final class Benchmarks {
                                                         >= data.rows()));
                 steady.add(
                         SteadyState.run(
-                                "naive", run, NaiveSync.APP, rates, step, threshold(run), out));
+                                "naive",
+                                run,
+                                NaiveSync.APP,
+                                rates,
+                                step,
+                                SteadyState.threshold(run),
+                                out));
                 run.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
                 return count(run, "erp", NaiveSync.copyTable(crm)) == count(run, "crm", "customer")
                         && count(run, "crm", NaiveSync.copyTable(erp))
@@ -282,20 +316,20 @@ public final class Benchmarks {
                             "bidisync",
                             run.startedMicros(),
                             2L * data.rows(),
-                            () ->
-                                    count(run, "crm", "customer") >= data.rowsConverged()
-                                            && count(run, "erp", "client") >= data.rowsConverged());
-            initial.add(InitialSync.awaitCaughtUp(converged, run, metrics));
+                            () -> data.converged(run));
+            initial.add(InitialSync.awaitCaughtUp(converged, run, metrics, run.jobId()));
             steady.add(
-                    SteadyState.run("bidisync", run, "bidisync", rates, step, threshold(run), out));
+                    SteadyState.run(
+                            "bidisync",
+                            run,
+                            "bidisync",
+                            rates,
+                            step,
+                            SteadyState.threshold(run),
+                            out));
             run.awaitQuiet(Duration.ofSeconds(5), Duration.ofMinutes(10));
             return InvariantChecker.check(run);
         }
-    }
-
-    /** Completeness delay + 1 s: the latency a kept-up-with step stays within at p99. */
-    private static Duration threshold(SyncRun run) {
-        return run.config().completeness().delay().plusSeconds(1);
     }
 
     private static long count(SyncRun run, String system, String table) throws SQLException {

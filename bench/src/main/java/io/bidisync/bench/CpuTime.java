@@ -4,34 +4,62 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * CPU time used so far by this JVM (Flink, the benchmark's writers), by the PostgreSQL server
- * processes and by the whole machine, to tell which of them a rate step ran out of. PostgreSQL's
- * share and the machine's are read from {@code /proc} (Linux); elsewhere they are 0.
+ * CPU time used so far by this JVM (Flink, the benchmark's writers) or the standalone cluster's, by
+ * the PostgreSQL server processes and by the whole machine, to tell which of them a rate step ran
+ * out of. PostgreSQL's share and the machine's are read from {@code /proc} (Linux); elsewhere they
+ * are 0.
  *
  * <p>PostgreSQL's share counts the processes alive at both ends of a step: the sync's connections
  * and the replication, not the benchmark writers' own connections (opened and closed within the
  * step). The machine's busy time counts everything, those included: it is what tells that a step
  * ran out of cores.
  *
- * @param jvmNanos this process's CPU time
+ * @param jvmNanos this process's CPU time, and a standalone cluster's (the scaling row)
  * @param postgresNanos the CPU time of every process named {@code postgres}
  * @param machineNanos the busy time of all cores (everything but idle and I/O wait)
  */
 record CpuTime(long jvmNanos, long postgresNanos, long machineNanos) {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final Set<String> FLINK_ENTRY_POINTS =
+            Set.of(
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
 
     static CpuTime now() {
         return new CpuTime(jvmCpuNanos(), postgresCpuNanos(), machineBusyNanos());
     }
 
-    /** This JVM's CPU time so far. */
+    /**
+     * This JVM's CPU time so far, and that of a standalone Flink cluster's JobManager and
+     * TaskManagers while one runs (the scaling row's job runs there, not here).
+     */
     static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        long nanos =
+                ((com.sun.management.OperatingSystemMXBean)
+                                ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+        return nanos
+                + ProcessHandle.allProcesses()
+                        .filter(CpuTime::isFlinkProcess)
+                        .mapToLong(
+                                p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                        .sum();
+    }
+
+    private static boolean isFlinkProcess(ProcessHandle process) {
+        // ProcessHandle.Info cuts command lines at 4 KiB, before a classpath ends.
+        try {
+            String command =
+                    Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
+            return FLINK_ENTRY_POINTS.stream().anyMatch(command::contains);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Cores busy on average between {@code earlier} and now, over {@code wallNanos}. */

@@ -2,6 +2,7 @@ package io.bidisync.bench;
 
 import io.bidisync.job.testutil.SyncRun;
 
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -38,6 +39,12 @@ record CustomerDataSet(int rows) {
     /** Rows each system holds when converged (its duplicates stay). */
     int rowsConverged() {
         return people() + duplicates();
+    }
+
+    /** Whether both systems of a bidisync run hold every person (the initial sync's end). */
+    boolean converged(SyncRun run) throws SQLException {
+        return AuditLog.number(run, "crm", "SELECT count(*) FROM customer") >= rowsConverged()
+                && AuditLog.number(run, "erp", "SELECT count(*) FROM client") >= rowsConverged();
     }
 
     /** Adds the rows to a run's seed SQL (CRM {@code customer}, ERP {@code client}). */

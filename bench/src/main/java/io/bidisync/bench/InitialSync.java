@@ -5,6 +5,8 @@ import io.bidisync.job.metrics.SyncMetrics;
 import io.bidisync.job.testutil.Await;
 import io.bidisync.job.testutil.SyncRun;
 
+import org.apache.flink.api.common.JobID;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.sql.SQLException;
@@ -76,13 +78,13 @@ final class InitialSync {
      * watermark jump makes due fire one after the other). Until then new changes wait behind the
      * echoes.
      */
-    static Result awaitCaughtUp(Result converged, SyncRun run, RestMetrics metrics)
+    static Result awaitCaughtUp(Result converged, SyncRun run, RestMetrics metrics, JobID job)
             throws Exception {
         Await.until(
                 "watermarks within a second of now, golden records decided",
                 TIMEOUT,
                 () -> {
-                    Map<String, Long> totals = metrics.totals(run.jobId());
+                    Map<String, Long> totals = metrics.totals(job);
                     List<Long> lags =
                             totals.entrySet().stream()
                                     .filter(e -> e.getKey().endsWith(SyncMetrics.WATERMARK_LAG))

@@ -18,12 +18,13 @@ import java.util.Map;
  * @param machine what it ran on
  * @param settings what was asked for (rows, rates, step length …)
  * @param postgres PostgreSQL's own write limit; {@code null} if not run
- * @param initialSyncs the initial syncs (naive, bidisync), in run order
- * @param steadyStates the steady-state steps (naive, bidisync), in run order
+ * @param initialSyncs the initial syncs (naive, bidisync, two entities, the scaling row's runs on a
+ *     standalone cluster), in run order
+ * @param steadyStates the steady-state steps (naive, bidisync, the scaling row's), in run order
  * @param golden the golden operator alone, per state backend and number of golden records (empty if
  *     not run)
- * @param invariants the invariant checker's report of the bidisync run, {@code null} if not run
- * @param invariantsClean whether the bidisync run kept every promise
+ * @param invariants the invariant checker's report of the bidisync runs, {@code null} if none ran
+ * @param invariantsClean whether the bidisync runs kept every promise
  * @param naiveCopiesComplete whether the naive sync copied every row (null if not run)
  * @param referencesConsistent whether the two-entity sync left every contact at the same company in
  *     both systems, nothing twice (null if not run)
@@ -255,7 +256,7 @@ record Report(
                             g.heapBytesPerGoldenRecord()));
         }
         if (invariants != null) {
-            out.append("Invariant checker (bidisync run, initial sync and steady state):\n")
+            out.append("Invariant checker (bidisync runs, initial sync and steady state):\n")
                     .append(invariants)
                     .append('\n');
         }

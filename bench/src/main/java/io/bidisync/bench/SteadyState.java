@@ -85,6 +85,11 @@ final class SteadyState {
 
     private SteadyState() {}
 
+    /** Completeness delay + 1 s: the latency a kept-up-with step stays within at p99. */
+    static Duration threshold(SyncRun run) {
+        return run.config().completeness().delay().plusSeconds(1);
+    }
+
     /**
      * Runs the steps against a converged run whose changes are copied by writers with application
      * name {@code syncApp}.
@@ -101,7 +106,7 @@ final class SteadyState {
         UpdateWriters writers = UpdateWriters.of(run, 7);
         List<Step> steps = new ArrayList<>();
         for (int rate : rates) {
-            Step step = step(run, syncApp, writers, "s" + rate, rate, stepDuration, threshold, out);
+            Step step = step(sync, run, syncApp, writers, rate, stepDuration, threshold, out);
             steps.add(step);
             System.out.printf(
                     "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s"
@@ -126,10 +131,10 @@ final class SteadyState {
     }
 
     private static Step step(
+            String sync,
             SyncRun run,
             String syncApp,
             UpdateWriters writers,
-            String tag,
             int rate,
             Duration duration,
             Duration threshold,
@@ -141,7 +146,7 @@ final class SteadyState {
         }
         long started = System.nanoTime();
         CpuTime cpu = CpuTime.now();
-        int changes = writers.write(tag, rate, duration);
+        int changes = writers.write("s" + rate, rate, duration);
         long wall = System.nanoTime() - started;
         double[] cores = CpuTime.now().coresSince(cpu, wall);
         double offered = changes / (wall / 1e9 - 0.1);
@@ -158,7 +163,7 @@ final class SteadyState {
         }
         Latencies latency = Latencies.of(sourceCommits, targetCommits);
         Latencies.writeCsv(
-                out.resolve("latency-" + syncApp + "-" + rate + ".csv"),
+                out.resolve("latency-" + sync.replace(' ', '-') + "-" + rate + ".csv"),
                 sourceCommits,
                 targetCommits);
         return new Step(
