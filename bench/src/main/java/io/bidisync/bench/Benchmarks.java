@@ -69,14 +69,23 @@ public final class Benchmarks {
                 Duration.ofSeconds(Integer.getInteger("bench.checkpoint-seconds", 10)));
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(StateBackendOptions.STATE_BACKEND, STATE_BACKEND);
-        // Flink options for an experiment: -Dbench.flink="key=value;key=value"
+        flinkOptions().forEach(conf::setString);
+        return conf;
+    }
+
+    /**
+     * Flink options for an experiment, {@code -Dbench.flink="key=value;key=value"}: the jobs'
+     * settings, and the standalone cluster's configuration in the scaling row.
+     */
+    static Map<String, String> flinkOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
         for (String option : System.getProperty("bench.flink", "").split(";")) {
             int eq = option.indexOf('=');
             if (eq > 0) {
-                conf.setString(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
+                options.put(option.substring(0, eq).trim(), option.substring(eq + 1).trim());
             }
         }
-        return conf;
+        return options;
     }
 
     public static void main(String[] args) throws Exception {

@@ -62,6 +62,7 @@ final class Scaling {
         Map<String, String> settings = new HashMap<>();
         settings.put("rest.port", String.valueOf(freePort()));
         settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        settings.putAll(Benchmarks.flinkOptions());
         Path recording = out.resolve("scaling-p" + parallelism + ".jfr").toAbsolutePath();
         if (jfr) {
             // The job runs in the TaskManager's JVM: its recording is written when it stops.
