@@ -106,15 +106,30 @@ record CpuTime(long jvmNanos, long postgresNanos, long machineNanos) {
         return ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
     }
 
-    /** utime + stime of a postgres process (fields 14 and 15 of /proc/PID/stat), else 0. */
+    /** utime + stime of a postgres process, else 0. */
     private static long postgresTicks(Path stat) {
         if (!stat.getParent().getFileName().toString().chars().allMatch(Character::isDigit)) {
             return 0;
         }
+        return ticks(stat, "postgres");
+    }
+
+    /** The CPU time a process has used so far (0 if it has ended, or where there is no /proc). */
+    static long processNanos(long pid) {
+        return ticks(Path.of("/proc", String.valueOf(pid), "stat"), null)
+                * 1_000_000_000L
+                / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * utime + stime (fields 14 and 15 of /proc/PID/stat) of a process named {@code name} (any if
+     * null), else 0.
+     */
+    private static long ticks(Path stat, String name) {
         try {
             String line = Files.readString(stat);
             int close = line.lastIndexOf(')');
-            if (!line.substring(line.indexOf('(') + 1, close).equals("postgres")) {
+            if (name != null && !line.substring(line.indexOf('(') + 1, close).equals(name)) {
                 return 0;
             }
             String[] fields = line.substring(close + 2).split(" ");

@@ -3,6 +3,7 @@ package io.bidisync.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,7 +63,9 @@ record Latencies(int changes, int arrived, long p50Millis, long p99Millis, long 
         changes.sort(Map.Entry.comparingByValue());
         long first = changes.isEmpty() ? 0 : changes.get(0).getValue();
         List<String> lines = new ArrayList<>();
-        lines.add("commit_ms,latency_ms,value");
+        // commit_ms from the step's first commit; commit_utc to line it up with other recordings
+        // (top, JFR, database logs).
+        lines.add("commit_ms,latency_ms,value,commit_utc");
         for (Map.Entry<String, Long> change : changes) {
             Long target = targetCommits.get(change.getKey());
             lines.add(
@@ -70,7 +73,9 @@ record Latencies(int changes, int arrived, long p50Millis, long p99Millis, long 
                             + ","
                             + (target == null ? "" : (target - change.getValue()) / 1000)
                             + ","
-                            + change.getKey());
+                            + change.getKey()
+                            + ","
+                            + Instant.ofEpochMilli(change.getValue() / 1000));
         }
         Files.createDirectories(file.getParent());
         Files.write(file, lines);

@@ -191,8 +191,9 @@ record Report(
         for (SteadyState.Result r : steadyStates) {
             out.append(
                     String.format(
-                            "%-10s %8s %10s %12s %9s %9s %9s %5s %5s %5s %7s  (kept up: p99 ≤ %d"
-                                    + " ms; cores busy; CPU ms per update, whole machine)%n",
+                            "%-10s %8s %10s %12s %9s %9s %9s %5s %5s %5s %5s %7s %7s  (kept up: p99"
+                                    + " ≤ %d ms; cores busy; CPU ms per update: whole machine,"
+                                    + " without the load generator)%n",
                             "steady",
                             "rate/s",
                             "offered/s",
@@ -203,12 +204,15 @@ record Report(
                             "JVM",
                             "PG",
                             "all",
+                            "gen",
                             "ms/upd",
+                            "sync",
                             r.thresholdMillis()));
             for (SteadyState.Step s : r.steps()) {
                 out.append(
                         String.format(
-                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d %5.1f %5.1f %5.1f %7.2f  %s%n",
+                                "%-10s %,8d %,10.0f %,6d/%-,6d %9s %9s %,9d %5.1f %5.1f %5.1f %5.1f %7.2f"
+                                        + " %7.2f  %s%n",
                                 r.sync(),
                                 s.rate(),
                                 s.offeredRate(),
@@ -220,7 +224,9 @@ record Report(
                                 s.jvmCores(),
                                 s.postgresCores(),
                                 s.machineCores(),
+                                s.loadCores(),
                                 s.cpuMillisPerUpdate(),
+                                s.syncCpuMillisPerUpdate(),
                                 SteadyState.verdict(s)));
             }
             out.append(

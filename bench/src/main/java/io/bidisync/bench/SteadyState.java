@@ -29,6 +29,8 @@ final class SteadyState {
      * @param jvmCores cores the JVM (Flink and the writers) kept busy while the writers ran
      * @param postgresCores cores the PostgreSQL servers kept busy meanwhile for the sync
      * @param machineCores cores busy on the whole machine meanwhile, the writers' own work included
+     * @param loadCores cores the load generator kept busy: the writers' threads and their database
+     *     connections' server processes (the statements, the audit trigger, the commits)
      */
     record Step(
             int rate,
@@ -38,7 +40,8 @@ final class SteadyState {
             boolean writerLimited,
             double jvmCores,
             double postgresCores,
-            double machineCores) {
+            double machineCores,
+            double loadCores) {
 
         /**
          * Milliseconds of the whole machine's CPU per external update: the sync, its databases and
@@ -47,6 +50,16 @@ final class SteadyState {
         @JsonProperty
         double cpuMillisPerUpdate() {
             return offeredRate > 0 ? machineCores * 1000 / offeredRate : 0;
+        }
+
+        /**
+         * Milliseconds of machine CPU per external update without the load generator's: what the
+         * sync costs (its JVM, its database connections, the WAL decoding for its CDC readers, the
+         * databases' background work for its writes).
+         */
+        @JsonProperty
+        double syncCpuMillisPerUpdate() {
+            return offeredRate > 0 ? (machineCores - loadCores) * 1000 / offeredRate : 0;
         }
     }
 
@@ -110,7 +123,8 @@ final class SteadyState {
             steps.add(step);
             System.out.printf(
                     "  %s: %5d/s offered %7.0f/s  arrived %d/%d  p50 %s  p99 %s"
-                            + "  cores: JVM %.1f, PostgreSQL %.1f, machine %.1f  %s%n",
+                            + "  cores: JVM %.1f, PostgreSQL %.1f, machine %.1f, load generator %.1f"
+                            + "  %s%n",
                     sync,
                     rate,
                     step.offeredRate(),
@@ -121,6 +135,7 @@ final class SteadyState {
                     step.jvmCores(),
                     step.postgresCores(),
                     step.machineCores(),
+                    step.loadCores(),
                     verdict(step));
             if (!step.keptUp() || step.writerLimited()) {
                 break;
@@ -146,7 +161,8 @@ final class SteadyState {
         }
         long started = System.nanoTime();
         CpuTime cpu = CpuTime.now();
-        int changes = writers.write("s" + rate, rate, duration);
+        UpdateWriters.Written written = writers.write("s" + rate, rate, duration);
+        int changes = written.changes();
         long wall = System.nanoTime() - started;
         double[] cores = CpuTime.now().coresSince(cpu, wall);
         double offered = changes / (wall / 1e9 - 0.1);
@@ -174,7 +190,8 @@ final class SteadyState {
                 offered < 0.9 * rate,
                 cores[0],
                 cores[1],
-                cores[2]);
+                cores[2],
+                (double) written.cpuNanos() / wall);
     }
 
     static String verdict(Step step) {

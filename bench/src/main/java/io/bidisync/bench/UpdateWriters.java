@@ -3,6 +3,8 @@ package io.bidisync.bench;
 import io.bidisync.job.testutil.SyncRun;
 import io.bidisync.job.testutil.SyncedSystem;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,6 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class UpdateWriters {
     private static final int THREADS_PER_SYSTEM = 2;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final SyncRun run;
     private final Map<String, List<Integer>> keysBySystem;
@@ -110,10 +113,24 @@ final class UpdateWriters {
     }
 
     /**
-     * Updates at {@code rate} per second in total for {@code duration}; values are prefixed with
-     * {@code tag}. Returns how many updates were made.
+     * What the writers did in one step.
+     *
+     * @param changes how many updates were made
+     * @param cpuNanos the CPU time the writers used for them: their threads in this JVM and their
+     *     connections' PostgreSQL processes (executing the statements, the audit trigger, the
+     *     commits) — the load generator's share of the machine, which no sync can avoid
      */
-    int write(String tag, int rate, Duration duration) throws Exception {
+    record Written(int changes, long cpuNanos) {
+        Written plus(Written other) {
+            return new Written(changes + other.changes, cpuNanos + other.cpuNanos);
+        }
+    }
+
+    /**
+     * Updates at {@code rate} per second in total for {@code duration}; values are prefixed with
+     * {@code tag}.
+     */
+    Written write(String tag, int rate, Duration duration) throws Exception {
         List<String> systems = new ArrayList<>(keysBySystem.keySet());
         int threads = systems.size() * THREADS_PER_SYSTEM;
         long intervalNanos = (long) (1e9 * threads / rate);
@@ -121,7 +138,7 @@ final class UpdateWriters {
         long end = start + duration.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<Integer>> done = new ArrayList<>();
+            List<Future<Written>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 String system = systems.get(t % systems.size());
                 long offset = t * intervalNanos / threads;
@@ -129,9 +146,9 @@ final class UpdateWriters {
                         pool.submit(
                                 () -> writeOn(system, tag, start + offset, end, intervalNanos)));
             }
-            int total = 0;
-            for (Future<Integer> f : done) {
-                total += f.get();
+            Written total = new Written(0, 0);
+            for (Future<Written> f : done) {
+                total = total.plus(f.get());
             }
             return total;
         } finally {
@@ -139,16 +156,23 @@ final class UpdateWriters {
         }
     }
 
-    private int writeOn(String system, String tag, long first, long end, long intervalNanos)
+    private Written writeOn(String system, String tag, long first, long end, long intervalNanos)
             throws SQLException {
         SyncedSystem s = run.system(system);
         List<Integer> keys = keysBySystem.get(system);
         AtomicInteger position = next.get(system);
         int made = 0;
+        long threadCpu = THREADS.getCurrentThreadCpuTime();
         try (Connection c = run.connect(system)) {
+            long backend;
             try (Statement st = c.createStatement()) {
                 st.execute("SET application_name = '" + AuditLog.WRITER + "'");
+                try (ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    backend = rs.getLong(1);
+                }
             }
+            long backendCpu = CpuTime.processNanos(backend);
             try (PreparedStatement update = c.prepareStatement(phoneUpdate(s))) {
                 for (long due = first; due < end; due += intervalNanos) {
                     long wait = due - System.nanoTime();
@@ -162,7 +186,13 @@ final class UpdateWriters {
                     made++;
                 }
             }
+            // Read before the connection closes: its server process ends with it.
+            return new Written(
+                    made,
+                    CpuTime.processNanos(backend)
+                            - backendCpu
+                            + THREADS.getCurrentThreadCpuTime()
+                            - threadCpu);
         }
-        return made;
     }
 }

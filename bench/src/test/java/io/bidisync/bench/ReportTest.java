@@ -22,7 +22,8 @@ class ReportTest {
                 writerLimited,
                 1.2,
                 0.6,
-                1.9);
+                1.9,
+                0.4);
     }
 
     private static Report report(
@@ -185,6 +186,9 @@ class ReportTest {
         assertThat(report.table())
                 .contains("JVM")
                 .contains("all")
-                .contains("  1.2   0.6   1.9    7.60  kept up");
+                .contains("gen")
+                // 1.9 cores busy, 0.4 of them the load generator's: 7.60 ms per update in
+                // all, 6.00 ms for the sync.
+                .contains("  1.2   0.6   1.9   0.4    7.60    6.00  kept up");
     }
 }
