@@ -8,16 +8,12 @@ import io.bidisync.standalone.StandaloneCluster;
 
 import org.apache.flink.api.common.JobID;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The scaling row: bidisync as users run it, the job jar submitted with {@code flink run -p N} to a
@@ -58,11 +54,7 @@ final class Scaling {
             boolean jfr)
             throws Exception {
         Path home = out.resolve("cluster-p" + parallelism).toAbsolutePath();
-        delete(home);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("rest.port", String.valueOf(freePort()));
-        settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
-        settings.putAll(Benchmarks.flinkOptions());
+        Map<String, String> settings = new HashMap<>(Benchmarks.flinkOptions());
         Path recording = out.resolve("scaling-p" + parallelism + ".jfr").toAbsolutePath();
         if (jfr) {
             // The job runs in the TaskManager's JVM: its recording is written when it stops.
@@ -92,7 +84,7 @@ final class Scaling {
         String sync = name(parallelism);
         try (SyncRun run = data.seed(SyncRun.of(SyncedSystem.crm(), SyncedSystem.erp())).create();
                 StandaloneCluster cluster =
-                        StandaloneCluster.prepare(
+                        StandaloneCluster.prepareFresh(
                                 Path.of(System.getProperty("bench.cluster.conf")),
                                 home,
                                 Files.readString(
@@ -154,24 +146,6 @@ final class Scaling {
                 if (cancelled.exitCode() != 0) {
                     System.out.println("flink cancel failed:\n" + cancelled.output());
                 }
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A previous run's cluster home (its checkpoints grow large). */
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
             }
         }
     }

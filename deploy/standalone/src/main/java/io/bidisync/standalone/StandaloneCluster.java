@@ -16,6 +16,7 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,6 +117,37 @@ public final class StandaloneCluster implements AutoCloseable {
             Files.createDirectories(home.resolve(dir));
         }
         return new StandaloneCluster(home, classpath, environment, configuration);
+    }
+
+    /**
+     * {@link #prepare} in a home emptied first (a previous cluster's checkpoints and logs), with
+     * free ports for the REST API and RPC, so that it runs beside anything else on the machine.
+     */
+    public static StandaloneCluster prepareFresh(
+            Path confDir,
+            Path home,
+            String classpath,
+            Map<String, String> overrides,
+            Map<String, String> environment)
+            throws IOException {
+        if (Files.exists(home)) {
+            try (Stream<Path> files = Files.walk(home)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put("rest.port", String.valueOf(freePort()));
+        settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        settings.putAll(overrides);
+        return prepare(confDir, home, classpath, settings, environment);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Opens a cluster prepared earlier (its home holds the configuration). */

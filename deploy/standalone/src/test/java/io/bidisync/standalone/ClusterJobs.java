@@ -14,14 +14,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,25 +55,15 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Path home = Path.of("target", "cluster-" + name).toAbsolutePath();
-        if (Files.exists(home)) {
-            try (var files = Files.walk(home)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
-        Map<String, String> settings = new HashMap<>();
-        settings.put("rest.port", String.valueOf(freePort()));
-        settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
-        // Each TaskManager's work spreads over all TaskManagers, so any one killed hits the job.
-        settings.put("cluster.evenly-spread-out-slots", "true");
         cluster =
-                StandaloneCluster.prepare(
+                StandaloneCluster.prepareFresh(
                         Path.of(System.getProperty("bidisync.cluster.conf")),
                         home,
                         Files.readString(Path.of(System.getProperty("bidisync.cluster.classpath")))
                                 .trim(),
-                        settings,
+                        // Each TaskManager's work spreads over all TaskManagers, so any one killed
+                        // hits the job.
+                        Map.of("cluster.evenly-spread-out-slots", "true"),
                         Map.of());
         if (Boolean.getBoolean("bidisync.cluster.debug")) {
             // Every write decision the job executes, in the TaskManagers' logs.
@@ -381,11 +368,5 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
     private JsonNode get(String path) throws IOException {
         String body = cluster.get(path);
         return body == null ? null : json.readTree(body);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
