@@ -115,7 +115,8 @@ class SerializationTest {
                                     true),
                             new Link(
                                     "erp",
-                                    "x".repeat(300),
+                                    // Longer than the buffer strings are read through.
+                                    "x".repeat(5000),
                                     new String[0],
                                     new long[0],
                                     null,

@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,15 +185,14 @@ public class ChangeParser extends ProcessFunction<SourceEvent, RecordChange>
                     commitTime);
             RowImage row = event.after();
             String payload = row == null ? null : row.text("payload");
-            JsonNode written =
+            JobTransaction.Written written =
                     rememberJobTransaction(transaction, payload == null ? "{}" : payload);
             // It is a committed change like any other: its commit time moves the watermark.
             List<RecordChange> out = new ArrayList<>();
             out.add(heartbeat(commitTime));
-            String about = written.path("e").asText(null);
-            if (!snapshot && Objects.equals(about, entity)) {
-                notices(written.path("h"), RecordChange.Kind.INSERT_HELD, commitTime, out);
-                notices(written.path("r"), RecordChange.Kind.INSERT_REJECTED, commitTime, out);
+            if (!snapshot && Objects.equals(written.entity(), entity)) {
+                notices(written.held(), RecordChange.Kind.INSERT_HELD, commitTime, out);
+                notices(written.rejected(), RecordChange.Kind.INSERT_REJECTED, commitTime, out);
             }
             return out;
         }
@@ -283,14 +281,14 @@ public class ChangeParser extends ProcessFunction<SourceEvent, RecordChange>
      * record keys, one notice each, to the golden stage.
      */
     private void notices(
-            JsonNode keys, RecordChange.Kind kind, long commitTime, List<RecordChange> out) {
-        for (JsonNode key : keys) {
+            List<String> keys, RecordChange.Kind kind, long commitTime, List<RecordChange> out) {
+        for (String key : keys) {
             out.add(
                     new RecordChange(
                             system.name(),
                             kind,
                             null,
-                            key.asText(),
+                            key,
                             null,
                             commitTime,
                             new String[0],
@@ -298,7 +296,7 @@ public class ChangeParser extends ProcessFunction<SourceEvent, RecordChange>
         }
     }
 
-    private JsonNode rememberJobTransaction(String transaction, String payload)
+    private JobTransaction.Written rememberJobTransaction(String transaction, String payload)
             throws UnmappableException {
         try {
             return jobTransaction.begin(transaction, payload);

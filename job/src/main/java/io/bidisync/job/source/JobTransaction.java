@@ -1,9 +1,13 @@
 package io.bidisync.job.source;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +18,14 @@ import java.util.Map;
  * are as old as the row says they are at their source (not as new as the commit).
  */
 final class JobTransaction {
-    private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Payloads are read token by token: one arrives per write transaction, with an entry per row
+     * written, so building a JSON tree of it first cost as much as the rows' own decoding.
+     */
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** What a writes-table payload says besides its rows' times. */
+    record Written(String entity, List<String> held, List<String> rejected) {}
 
     /** The transaction's id, or null when the stream is not in one of the job's transactions. */
     private String id;
@@ -29,24 +40,44 @@ final class JobTransaction {
     private Map<String, long[]> inserts = Map.of();
 
     /**
-     * The job's transaction {@code id} begins with this writes-table payload; returns the payload
-     * read.
+     * The job's transaction {@code id} begins with this writes-table payload; returns what else the
+     * payload says.
      *
-     * @throws IllegalArgumentException when the payload is not JSON
+     * @throws IllegalArgumentException when the payload is not JSON of the writes table's shape
      */
-    JsonNode begin(String id, String payload) {
-        JsonNode written;
-        try {
-            written = json.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "writes table row is not valid JSON: " + e.getOriginalMessage(), e);
+    Written begin(String id, String payload) {
+        Map<String, long[]> updated = new HashMap<>();
+        Map<String, long[]> inserted = new HashMap<>();
+        String entity = null;
+        List<String> held = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(payload)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "e" -> entity = value == JsonToken.VALUE_NULL ? null : p.getText();
+                    case "u" -> times(p, value, updated);
+                    case "i" -> times(p, value, inserted);
+                    case "h" -> texts(p, value, held);
+                    case "r" -> texts(p, value, rejected);
+                    default -> p.skipChildren();
+                }
+            }
+            expect(p.currentToken(), JsonToken.END_OBJECT);
+        } catch (IOException e) {
+            String problem =
+                    e instanceof JsonProcessingException json
+                            ? json.getOriginalMessage()
+                            : e.getMessage();
+            throw new IllegalArgumentException("writes table row is not valid JSON: " + problem, e);
         }
         this.id = id;
         this.payload = payload;
-        this.updates = times(written.path("u"));
-        this.inserts = times(written.path("i"));
-        return written;
+        this.updates = updated;
+        this.inserts = inserted;
+        return new Written(entity, held, rejected);
     }
 
     /**
@@ -79,17 +110,38 @@ final class JobTransaction {
         }
     }
 
-    private static Map<String, long[]> times(JsonNode byKey) {
-        Map<String, long[]> out = new HashMap<>();
-        byKey.fields()
-                .forEachRemaining(
-                        e -> {
-                            long[] times = new long[e.getValue().size()];
-                            for (int i = 0; i < times.length; i++) {
-                                times[i] = e.getValue().get(i).asLong();
-                            }
-                            out.put(e.getKey(), times);
-                        });
-        return out;
+    /** An object of arrays of numbers: times by key. */
+    private static void times(JsonParser p, JsonToken start, Map<String, long[]> out)
+            throws IOException {
+        expect(start, JsonToken.START_OBJECT);
+        long[] buffer = new long[8];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            expect(p.nextToken(), JsonToken.START_ARRAY);
+            int n = 0;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                expect(t, JsonToken.VALUE_NUMBER_INT);
+                if (n == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, 2 * n);
+                }
+                buffer[n++] = p.getLongValue();
+            }
+            out.put(key, Arrays.copyOf(buffer, n));
+        }
+    }
+
+    /** An array of strings. */
+    private static void texts(JsonParser p, JsonToken start, List<String> out) throws IOException {
+        expect(start, JsonToken.START_ARRAY);
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            expect(t, JsonToken.VALUE_STRING);
+            out.add(p.getText());
+        }
+    }
+
+    private static void expect(JsonToken token, JsonToken expected) throws IOException {
+        if (token != expected) {
+            throw new IOException("expected " + expected + " but found " + token);
+        }
     }
 }

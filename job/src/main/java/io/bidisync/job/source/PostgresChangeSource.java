@@ -7,15 +7,20 @@ import io.bidisync.job.config.SystemConfig;
 import io.bidisync.job.database.JobTables;
 
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.cdc.connectors.base.config.SourceConfig;
 import org.apache.flink.cdc.connectors.base.options.StartupOptions;
 import org.apache.flink.cdc.connectors.base.source.assigner.state.PendingSplitsState;
+import org.apache.flink.cdc.connectors.base.source.meta.split.SourceRecords;
 import org.apache.flink.cdc.connectors.base.source.meta.split.SourceSplitBase;
+import org.apache.flink.cdc.connectors.base.source.meta.split.SourceSplitState;
+import org.apache.flink.cdc.connectors.base.source.metrics.SourceReaderMetrics;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresDialect;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder.PostgresIncrementalSource;
 import org.apache.flink.cdc.connectors.postgres.source.config.PostgresSourceConfigFactory;
 import org.apache.flink.cdc.connectors.postgres.source.enumerator.PostgresSourceEnumerator;
 import org.apache.flink.cdc.connectors.postgres.source.offset.PostgresOffsetFactory;
+import org.apache.flink.connector.base.source.reader.RecordEmitter;
 
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import io.debezium.connector.postgresql.connection.PostgresReplicationConnection;
@@ -141,7 +146,6 @@ public final class PostgresChangeSource {
             throw new IllegalArgumentException(
                     "systems." + system.name() + ".connection.url is not a PostgreSQL JDBC URL");
         }
-        String schema = system.table().schema();
         Properties debezium = new Properties();
         // Debezium's default publication covers every table; ours covers exactly what we read.
         // A publication a DBA created is used as it is: the job's user need not own the tables.
@@ -158,8 +162,9 @@ public final class PostgresChangeSource {
         return PostgresSourceBuilder.PostgresIncrementalSource.<SourceEvent>builder()
                 .hostname(url.host())
                 .port(url.port())
+                // No schema list: every table is named with its schema, and Debezium would match
+                // each row's schema against the list's regular expression, per row, twice.
                 .database(url.database())
-                .schemaList(schema)
                 .tableList(tables.toArray(new String[0]))
                 .username(system.username())
                 .password(password == null ? "" : password)
@@ -179,7 +184,10 @@ public final class PostgresChangeSource {
                 new JobPostgresDialect(configFactory.create(0), fromSlotStart));
     }
 
-    /** The upstream source, counting its enumerators for {@link JobPostgresDialect}. */
+    /**
+     * The upstream source, counting its enumerators for {@link JobPostgresDialect}, with the record
+     * emitter {@link CdcRecordEmitter}.
+     */
     // The inherited createReader returns a raw PostgresSourceReader: nothing to fix here.
     @SuppressWarnings("unchecked")
     static final class Source extends PostgresIncrementalSource<SourceEvent> {
@@ -205,6 +213,16 @@ public final class PostgresChangeSource {
                 SplitEnumeratorContext<SourceSplitBase> context, PendingSplitsState checkpoint) {
             JobPostgresDialect.enumeratorOpened();
             return super.restoreEnumerator(context, checkpoint);
+        }
+
+        @Override
+        protected RecordEmitter<SourceRecords, SourceEvent, SourceSplitState> createRecordEmitter(
+                SourceConfig sourceConfig, SourceReaderMetrics sourceReaderMetrics) {
+            return new CdcRecordEmitter<>(
+                    deserializationSchema,
+                    sourceReaderMetrics,
+                    sourceConfig.isIncludeSchemaChanges(),
+                    offsetFactory);
         }
 
         @Override

@@ -161,6 +161,7 @@ class ChangeParserTest {
                         event("invoice", "c", 1, 1, "{}"),
                         event("client", "c", 1, 1, "{\"mail\":\"x@y.no\"}"),
                         event("client", "d", 1, 1, "null"),
+                        event("bidisync_writes", "u", 1, 1, writesRow("{\"u\":{\"3\":[\"x\"]}}")),
                         event("client", "c", 2, 2, client(1, "ok@example.com", 1)));
         assertThat(out).singleElement().satisfies(c -> assertThat(c.localId()).isEqualTo("1"));
         assertThat(harness.getSideOutput(DeadLetters.TAG))
@@ -172,7 +173,11 @@ class ChangeParserTest {
                                 assertThat(r)
                                         .startsWith(
                                                 "row has no value for primary key column 'client_no'"),
-                        r -> assertThat(r).startsWith("no 'before' row image"));
+                        r -> assertThat(r).startsWith("no 'before' row image"),
+                        r ->
+                                assertThat(r)
+                                        .startsWith(
+                                                "writes table row is not valid JSON: expected"));
     }
 
     @Test
@@ -252,5 +257,9 @@ class ChangeParserTest {
                         tuple(RecordChange.Kind.INSERT_HELD, "ann@example.com", 5_000L),
                         tuple(RecordChange.Kind.INSERT_REJECTED, "bob@example.com", 5_000L));
         assertThat(out.get(1).recordKey()).isEqualTo("erp/+ann@example.com");
+    }
+
+    private static String writesRow(String payload) throws Exception {
+        return new ObjectMapper().writeValueAsString(Map.of("id", 0, "payload", payload));
     }
 }
