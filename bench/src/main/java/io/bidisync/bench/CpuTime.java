@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -44,11 +45,21 @@ record CpuTime(long jvmNanos, long postgresNanos, long machineNanos) {
                                 ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime();
         return nanos
-                + ProcessHandle.allProcesses()
-                        .filter(CpuTime::isFlinkProcess)
+                + flinkProcesses()
                         .mapToLong(
                                 p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
                         .sum();
+    }
+
+    /** The processes {@link #jvmCpuNanos} counts: this one and a standalone cluster's. */
+    static List<Long> jvmPids() {
+        return Stream.concat(Stream.of(ProcessHandle.current()), flinkProcesses())
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    private static Stream<ProcessHandle> flinkProcesses() {
+        return ProcessHandle.allProcesses().filter(CpuTime::isFlinkProcess);
     }
 
     private static boolean isFlinkProcess(ProcessHandle process) {

@@ -228,6 +228,12 @@ record Report(
                                 s.cpuMillisPerUpdate(),
                                 s.syncCpuMillisPerUpdate(),
                                 SteadyState.verdict(s)));
+                if (!s.jvmThreadMicrosPerUpdate().isEmpty()) {
+                    out.append(
+                            String.format(
+                                    "%-10s %,8d   JVM µs per update: %s%n",
+                                    "", s.rate(), s.jvmThreadMicrosPerUpdate()));
+                }
             }
             out.append(
                     String.format(

@@ -31,6 +31,9 @@ final class SteadyState {
      * @param machineCores cores busy on the whole machine meanwhile, the writers' own work included
      * @param loadCores cores the load generator kept busy: the writers' threads and their database
      *     connections' server processes (the statements, the audit trigger, the commits)
+     * @param jvmThreadCores {@code jvmCores} by group of threads ({@link ThreadCpu}): the sync's
+     *     stages, RocksDB's background threads, the JIT compiler, the garbage collector, the load
+     *     generator
      */
     record Step(
             int rate,
@@ -41,7 +44,8 @@ final class SteadyState {
             double jvmCores,
             double postgresCores,
             double machineCores,
-            double loadCores) {
+            double loadCores,
+            Map<String, Double> jvmThreadCores) {
 
         /**
          * Milliseconds of the whole machine's CPU per external update: the sync, its databases and
@@ -60,6 +64,24 @@ final class SteadyState {
         @JsonProperty
         double syncCpuMillisPerUpdate() {
             return offeredRate > 0 ? (machineCores - loadCores) * 1000 / offeredRate : 0;
+        }
+
+        /**
+         * The JVM's CPU per external update by group of threads, in microseconds, largest first:
+         * {@code golden + writers 54, identity 32, …}.
+         */
+        String jvmThreadMicrosPerUpdate() {
+            if (offeredRate <= 0 || jvmThreadCores == null) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder();
+            jvmThreadCores.forEach(
+                    (group, cores) ->
+                            out.append(out.isEmpty() ? "" : ", ")
+                                    .append(group)
+                                    .append(' ')
+                                    .append(Math.round(cores * 1e6 / offeredRate)));
+            return out.toString();
         }
     }
 
@@ -137,6 +159,7 @@ final class SteadyState {
                     step.machineCores(),
                     step.loadCores(),
                     verdict(step));
+            System.out.printf("    JVM µs per update: %s%n", step.jvmThreadMicrosPerUpdate());
             if (!step.keptUp() || step.writerLimited()) {
                 break;
             }
@@ -161,10 +184,12 @@ final class SteadyState {
         }
         long started = System.nanoTime();
         CpuTime cpu = CpuTime.now();
+        ThreadCpu threads = ThreadCpu.now();
         UpdateWriters.Written written = writers.write("s" + rate, rate, duration);
         int changes = written.changes();
         long wall = System.nanoTime() - started;
         double[] cores = CpuTime.now().coresSince(cpu, wall);
+        Map<String, Double> threadCores = ThreadCpu.now().coresSince(threads, wall, cores[0]);
         double offered = changes / (wall / 1e9 - 0.1);
         long deadline = System.nanoTime() + threshold.plus(DRAIN).toNanos();
         while (System.nanoTime() < deadline && arrivals(run, syncApp, marks) < changes) {
@@ -191,7 +216,8 @@ final class SteadyState {
                 cores[0],
                 cores[1],
                 cores[2],
-                (double) written.cpuNanos() / wall);
+                (double) written.cpuNanos() / wall,
+                threadCores);
     }
 
     static String verdict(Step step) {

@@ -38,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class UpdateWriters {
     private static final int THREADS_PER_SYSTEM = 2;
+
+    /** How the writers' threads are named, numbered from 0 ({@link ThreadCpu} groups them). */
+    static final String THREAD_NAME = "load-generator-";
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final SyncRun run;
@@ -136,7 +140,10 @@ final class UpdateWriters {
         long intervalNanos = (long) (1e9 * threads / rate);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         long end = start + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger numbered = new AtomicInteger();
+        ExecutorService pool =
+                Executors.newFixedThreadPool(
+                        threads, r -> new Thread(r, THREAD_NAME + numbered.getAndIncrement()));
         try {
             List<Future<Written>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class ReportTest {
 
@@ -23,7 +24,8 @@ class ReportTest {
                 1.2,
                 0.6,
                 1.9,
-                0.4);
+                0.4,
+                new java.util.LinkedHashMap<>(Map.of("golden + writers", offered * 54e-6)));
     }
 
     private static Report report(
@@ -189,6 +191,32 @@ class ReportTest {
                 .contains("gen")
                 // 1.9 cores busy, 0.4 of them the load generator's: 7.60 ms per update in
                 // all, 6.00 ms for the sync.
-                .contains("  1.2   0.6   1.9   0.4    7.60    6.00  kept up");
+                .contains("  1.2   0.6   1.9   0.4    7.60    6.00  kept up")
+                // The golden threads' 0.0135 cores over 250 updates/s: 54 µs each.
+                .contains("JVM µs per update: golden + writers 54");
+    }
+
+    @Test
+    void threadsAreGroupedByTheStageTheyRun() {
+        assertThat(ThreadCpu.group("golden: merge, ")).isEqualTo("golden + writers");
+        assertThat(ThreadCpu.group("Source Data Fet")).isEqualTo("CDC fetchers");
+        assertThat(ThreadCpu.group("Source: crm: re")).isEqualTo("source tasks");
+        assertThat(ThreadCpu.group("debezium-reader")).isEqualTo("CDC readers (Debezium)");
+        assertThat(ThreadCpu.group("load-generator-")).isEqualTo(ThreadCpu.LOAD_GENERATOR);
+        assertThat(ThreadCpu.group("Flink-RocksDBSt")).isEqualTo("other");
+    }
+
+    @Test
+    void whatNoLiveThreadAccountsForIsTheLoadGeneratorsEndedPool() {
+        ThreadCpu before = new ThreadCpu(Map.of("golden + writers", 100L, "identity", 50L));
+        // 10 s: golden used 3 s more, identity's threads ended (fewer ticks than before).
+        ThreadCpu after = new ThreadCpu(Map.of("golden + writers", 400L, "identity", 20L));
+
+        Map<String, Double> cores = after.coresSince(before, 10_000_000_000L, 0.5);
+
+        assertThat(cores).containsOnlyKeys("golden + writers", ThreadCpu.LOAD_GENERATOR);
+        assertThat(cores.get("golden + writers")).isCloseTo(0.3, within(1e-9));
+        assertThat(cores.get(ThreadCpu.LOAD_GENERATOR)).isCloseTo(0.2, within(1e-9));
+        assertThat(cores.keySet()).first().isEqualTo("golden + writers");
     }
 }

@@ -1,0 +1,113 @@
+package io.bidisync.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time by group of threads in this JVM and a standalone cluster's (the processes {@link
+ * CpuTime} counts as the JVM), read from {@code /proc/PID/task} (Linux; elsewhere nothing): which
+ * stage of a sync a step's JVM cores went to.
+ *
+ * <p>Read from the operating system, not from a profiler's samples: a sampling profiler sees a
+ * thread only while it runs Java code, so the stages that spend their time in RocksDB's native code
+ * look cheaper there than they are, and the garbage collector, the JIT compiler and RocksDB's
+ * background threads do not show at all.
+ *
+ * @param ticks clock ticks (1/100 s) used so far, by group
+ */
+record ThreadCpu(Map<String, Long> ticks) {
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    /**
+     * The load generator's threads, and the part of the JVM's CPU that no live thread accounts for:
+     * threads that ended within the step, which are the load generator's pool.
+     */
+    static final String LOAD_GENERATOR = "load generator";
+
+    /**
+     * Groups by the start of a thread's name (the kernel keeps 15 characters of it), first match
+     * wins; every other thread is {@code other}.
+     */
+    private static final List<Map.Entry<String, String>> GROUPS =
+            List.of(
+                    Map.entry("golden", "golden + writers"),
+                    Map.entry("identity", "identity"),
+                    Map.entry("debezium-", "CDC readers (Debezium)"),
+                    Map.entry("Source Data Fet", "CDC fetchers"),
+                    Map.entry("Source: ", "source tasks"),
+                    Map.entry("rocksdb:", "RocksDB background"),
+                    Map.entry("C1 CompilerThre", "JIT compiler"),
+                    Map.entry("C2 CompilerThre", "JIT compiler"),
+                    Map.entry("GC Thread", "garbage collector"),
+                    Map.entry("G1 ", "garbage collector"),
+                    Map.entry(UpdateWriters.THREAD_NAME, LOAD_GENERATOR));
+
+    static ThreadCpu now() {
+        Map<String, Long> ticks = new HashMap<>();
+        for (long pid : CpuTime.jvmPids()) {
+            Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+            if (!Files.isDirectory(tasks)) {
+                continue;
+            }
+            try (Stream<Path> threads = Files.list(tasks)) {
+                threads.forEach(t -> add(t.resolve("stat"), ticks));
+            } catch (IOException | RuntimeException e) {
+                // The process ended meanwhile: its threads count as ended.
+            }
+        }
+        return new ThreadCpu(ticks);
+    }
+
+    private static void add(Path stat, Map<String, Long> ticks) {
+        try {
+            String line = Files.readString(stat);
+            int close = line.lastIndexOf(')');
+            String name = line.substring(line.indexOf('(') + 1, close);
+            String[] fields = line.substring(close + 2).split(" ");
+            // fields[0] is field 3 (state): utime is field 14, stime field 15.
+            long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks.merge(group(name), used, Long::sum);
+        } catch (IOException | RuntimeException e) {
+            // A thread that ended meanwhile.
+        }
+    }
+
+    static String group(String threadName) {
+        for (Map.Entry<String, String> g : GROUPS) {
+            if (threadName.startsWith(g.getKey())) {
+                return g.getValue();
+            }
+        }
+        return "other";
+    }
+
+    /**
+     * Cores busy on average since {@code earlier}, by group, largest first; what the live threads
+     * do not account for of {@code jvmCores} counts as {@link #LOAD_GENERATOR}'s. Groups below
+     * 0.005 cores are left out.
+     */
+    Map<String, Double> coresSince(ThreadCpu earlier, long wallNanos, double jvmCores) {
+        Map<String, Double> cores = new HashMap<>();
+        double live = 0;
+        for (Map.Entry<String, Long> e : ticks.entrySet()) {
+            long used = e.getValue() - earlier.ticks.getOrDefault(e.getKey(), 0L);
+            // A group whose threads ended has less than before: they count as ended.
+            double c = Math.max(0, used * 1e9 / CLOCK_TICKS_PER_SECOND / wallNanos);
+            cores.put(e.getKey(), c);
+            live += c;
+        }
+        cores.merge(LOAD_GENERATOR, Math.max(0, jvmCores - live), Double::sum);
+        Map<String, Double> out = new LinkedHashMap<>();
+        cores.entrySet().stream()
+                .filter(e -> e.getValue() >= 0.005)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+}
