@@ -139,16 +139,22 @@ record CpuTime(long jvmNanos, long postgresNanos, long machineNanos) {
     private static long ticks(Path stat, String name) {
         try {
             String line = Files.readString(stat);
-            int close = line.lastIndexOf(')');
-            if (name != null && !line.substring(line.indexOf('(') + 1, close).equals(name)) {
-                return 0;
-            }
-            String[] fields = line.substring(close + 2).split(" ");
-            // fields[0] is field 3 (state): utime is field 14, stime field 15.
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return name == null || statName(line).equals(name) ? statTicks(line) : 0;
         } catch (IOException | RuntimeException e) {
             // A process that ended meanwhile.
             return 0;
         }
+    }
+
+    /** The process's or thread's name in a {@code /proc/…/stat} line. */
+    static String statName(String statLine) {
+        return statLine.substring(statLine.indexOf('(') + 1, statLine.lastIndexOf(')'));
+    }
+
+    /** utime + stime in a {@code /proc/…/stat} line: clock ticks used so far. */
+    static long statTicks(String statLine) {
+        String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

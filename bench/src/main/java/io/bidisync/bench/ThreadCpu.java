@@ -67,12 +67,7 @@ record ThreadCpu(Map<String, Long> ticks) {
     private static void add(Path stat, Map<String, Long> ticks) {
         try {
             String line = Files.readString(stat);
-            int close = line.lastIndexOf(')');
-            String name = line.substring(line.indexOf('(') + 1, close);
-            String[] fields = line.substring(close + 2).split(" ");
-            // fields[0] is field 3 (state): utime is field 14, stime field 15.
-            long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            ticks.merge(group(name), used, Long::sum);
+            ticks.merge(group(CpuTime.statName(line)), CpuTime.statTicks(line), Long::sum);
         } catch (IOException | RuntimeException e) {
             // A thread that ended meanwhile.
         }
