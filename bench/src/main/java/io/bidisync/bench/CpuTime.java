@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * @param machineNanos the busy time of all cores (everything but idle and I/O wait)
  */
 record CpuTime(long jvmNanos, long postgresNanos, long machineNanos) {
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** The unit of {@code /proc}'s CPU times. */
+    static final long CLOCK_TICKS_PER_SECOND = 100;
+
     private static final Set<String> FLINK_ENTRY_POINTS =
             Set.of(
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",

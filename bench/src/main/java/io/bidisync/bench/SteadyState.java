@@ -71,7 +71,7 @@ final class SteadyState {
          * {@code golden + writers 54, identity 32, …}.
          */
         String jvmThreadMicrosPerUpdate() {
-            if (offeredRate <= 0 || jvmThreadCores == null) {
+            if (offeredRate <= 0) {
                 return "";
             }
             StringBuilder out = new StringBuilder();

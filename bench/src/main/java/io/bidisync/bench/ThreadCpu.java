@@ -22,8 +22,6 @@ import java.util.stream.Stream;
  * @param ticks clock ticks (1/100 s) used so far, by group
  */
 record ThreadCpu(Map<String, Long> ticks) {
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
-
     /**
      * The load generator's threads, and the part of the JVM's CPU that no live thread accounts for:
      * threads that ended within the step, which are the load generator's pool.
@@ -93,7 +91,7 @@ record ThreadCpu(Map<String, Long> ticks) {
         for (Map.Entry<String, Long> e : ticks.entrySet()) {
             long used = e.getValue() - earlier.ticks.getOrDefault(e.getKey(), 0L);
             // A group whose threads ended has less than before: they count as ended.
-            double c = Math.max(0, used * 1e9 / CLOCK_TICKS_PER_SECOND / wallNanos);
+            double c = Math.max(0, used * 1e9 / CpuTime.CLOCK_TICKS_PER_SECOND / wallNanos);
             cores.put(e.getKey(), c);
             live += c;
         }

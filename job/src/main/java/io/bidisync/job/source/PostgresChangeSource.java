@@ -163,7 +163,8 @@ public final class PostgresChangeSource {
                 .hostname(url.host())
                 .port(url.port())
                 // No schema list: every table is named with its schema, and Debezium would match
-                // each row's schema against the list's regular expression, per row, twice.
+                // each row's schema against the list's regular expression on top of its table
+                // filter, at every table lookup.
                 .database(url.database())
                 .tableList(tables.toArray(new String[0]))
                 .username(system.username())
