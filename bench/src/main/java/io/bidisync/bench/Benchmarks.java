@@ -39,12 +39,15 @@ import java.util.Map;
  * bench.step-seconds}, {@code bench.golden-records} (a list), {@code bench.golden-backends}, {@code
  * bench.golden-heap-max}, {@code bench.state-backend}, {@code bench.flink} (Flink options, {@code
  * key=value;…}), {@code bench.managed-memory}, {@code bench.workloads}, {@code
- * bench.scaling-parallelisms}, {@code bench.scaling-rates}, {@code bench.jfr}, {@code bench.out}).
- * Exits with 1 when bidisync broke an invariant or the naive sync lost rows: a fast run that is
- * wrong is a failed run.
+ * bench.scaling-parallelisms}, {@code bench.scaling-rates}, {@code bench.jfr}, {@code
+ * bench.native-profile}, {@code bench.out}). Exits with 1 when bidisync broke an invariant or the
+ * naive sync lost rows: a fast run that is wrong is a failed run.
  */
 public final class Benchmarks {
     private Benchmarks() {}
+
+    /** Whether each workload in this JVM gets a native CPU profile ({@link NativeProfile}). */
+    private static final boolean NATIVE_PROFILE = Boolean.getBoolean("bench.native-profile");
 
     /** The syncs' state backend. */
     private static final String STATE_BACKEND =
@@ -351,12 +354,24 @@ public final class Benchmarks {
         T run() throws Exception;
     }
 
-    /** Runs a workload, with a JFR recording of it in {@code out} when asked for. */
+    /**
+     * Runs a workload, with a JFR recording of it in {@code out} and a native profile of it when
+     * asked for.
+     */
     private static <T> T profiled(boolean jfr, Path out, String name, Workload<T> workload)
             throws Exception {
-        if (!jfr) {
-            return workload.run();
+        NativeProfile cpu = NATIVE_PROFILE ? NativeProfile.start(out, name) : null;
+        try {
+            return jfr ? recorded(out, name, workload) : workload.run();
+        } finally {
+            if (cpu != null) {
+                cpu.close();
+            }
         }
+    }
+
+    /** Runs a workload with a JFR recording of it, and the recording's summary, in {@code out}. */
+    private static <T> T recorded(Path out, String name, Workload<T> workload) throws Exception {
         try (Recording recording =
                 new Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             recording.start();
