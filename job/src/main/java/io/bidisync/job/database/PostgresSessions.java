@@ -1,7 +1,6 @@
 package io.bidisync.job.database;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +22,15 @@ record PostgresSessions(PostgresDialect dialect) implements Sessions {
         properties.setProperty("stringtype", "unspecified");
         properties.setProperty("ApplicationName", Database.APPLICATION_NAME);
         properties.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(url, properties);
+        // The driver directly, not DriverManager: on a Flink cluster the job's classes are loaded
+        // by a class loader of their own, whose copy of the driver DriverManager registers only
+        // once something has loaded it; until then it answers "No suitable driver" (08001), which
+        // the writer took for an outage at every start.
+        Connection connection = new org.postgresql.Driver().connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("the PostgreSQL driver does not accept the URL " + url, "08001");
+        }
+        return connection;
     }
 
     @Override
