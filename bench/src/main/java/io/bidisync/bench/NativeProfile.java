@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A CPU profile of this JVM that also sees native code (async-profiler): RocksDB's lookups and
@@ -67,6 +69,8 @@ final class NativeProfile implements AutoCloseable {
     /** The text summary of collapsed stacks ({@code [thread tid=N];frame;…;frame count}). */
     static String summary(List<String> lines) {
         SampleCounts counts = new SampleCounts();
+        // A whole run's stacks repeat the same few thousand frames millions of times.
+        Map<String, String> shortened = new HashMap<>();
         for (String line : lines) {
             int space = line.lastIndexOf(' ');
             String[] frames = space < 0 ? new String[0] : line.substring(0, space).split(";");
@@ -76,7 +80,7 @@ final class NativeProfile implements AutoCloseable {
             }
             List<String> innermostFirst = new ArrayList<>(frames.length - 1);
             for (int i = frames.length - 1; i > 0; i--) {
-                innermostFirst.add(frame(frames[i]));
+                innermostFirst.add(shortened.computeIfAbsent(frames[i], NativeProfile::frame));
             }
             counts.add(thread, innermostFirst, Long.parseLong(line.substring(space + 1)));
         }
