@@ -6,9 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /** Opens JDBC connections to a system's database with the configured credentials. */
 public final class Database {
@@ -45,6 +47,24 @@ public final class Database {
             }
         }
         return SqlDialect.of(system).sessions().connect(system.url(), system.username(), password);
+    }
+
+    /**
+     * Opens a connection through {@code driver} itself, not through DriverManager: on a Flink
+     * cluster the job's classes are loaded by a class loader of their own, whose copy of the driver
+     * DriverManager registers only once something has loaded it; until then it answers "No suitable
+     * driver" (08001), which the writers took for an outage at every start.
+     *
+     * @param name the driver's name, for the error when it does not take {@code url}
+     */
+    static Connection open(Driver driver, String name, String url, Properties properties)
+            throws SQLException {
+        Connection connection = driver.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException(
+                    "the " + name + " driver does not accept the URL " + url, "08001");
+        }
+        return connection;
     }
 
     /** How many rows the system's synced table holds now. */

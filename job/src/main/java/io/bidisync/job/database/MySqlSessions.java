@@ -39,12 +39,8 @@ record MySqlSessions(MySqlDialect dialect) implements Sessions {
         if (url.startsWith("jdbc:mysql:") && !url.contains("permitMysqlScheme")) {
             driverUrl = url + (url.contains("?") ? "&" : "?") + "permitMysqlScheme";
         }
-        // The driver directly, not DriverManager: on a Flink cluster the job's classes are not
-        // visible to DriverManager's service loading.
-        Connection connection = new org.mariadb.jdbc.Driver().connect(driverUrl, properties);
-        if (connection == null) {
-            throw new SQLException("the MariaDB driver does not accept the URL " + url, "08001");
-        }
+        Connection connection =
+                Database.open(new org.mariadb.jdbc.Driver(), "MariaDB", driverUrl, properties);
         try (Statement s = connection.createStatement()) {
             s.execute(
                     "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");

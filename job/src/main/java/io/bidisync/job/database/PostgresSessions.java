@@ -22,15 +22,7 @@ record PostgresSessions(PostgresDialect dialect) implements Sessions {
         properties.setProperty("stringtype", "unspecified");
         properties.setProperty("ApplicationName", Database.APPLICATION_NAME);
         properties.setProperty("connectTimeout", "10");
-        // The driver directly, not DriverManager: on a Flink cluster the job's classes are loaded
-        // by a class loader of their own, whose copy of the driver DriverManager registers only
-        // once something has loaded it; until then it answers "No suitable driver" (08001), which
-        // the writer took for an outage at every start.
-        Connection connection = new org.postgresql.Driver().connect(url, properties);
-        if (connection == null) {
-            throw new SQLException("the PostgreSQL driver does not accept the URL " + url, "08001");
-        }
-        return connection;
+        return Database.open(new org.postgresql.Driver(), "PostgreSQL", url, properties);
     }
 
     @Override
