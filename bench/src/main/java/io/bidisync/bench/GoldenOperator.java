@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -58,7 +59,8 @@ final class GoldenOperator {
             double cpuSeconds,
             double operatorCpuSeconds,
             long stateBytes,
-            long heapBytes) {
+            long heapBytes,
+            Map<String, Double> threadCores) {
 
         @JsonProperty
         double recordsPerSecond() {
@@ -84,6 +86,24 @@ final class GoldenOperator {
         @JsonProperty
         double heapBytesPerGoldenRecord() {
             return (double) heapBytes / goldenRecords;
+        }
+
+        /**
+         * The JVM's CPU per record by group of threads ({@link ThreadCpu}), in microseconds: where
+         * the whole JVM's figure goes beyond the two stages' task threads. The source tasks are the
+         * generators here.
+         */
+        String microsPerRecordByThread() {
+            StringBuilder out = new StringBuilder();
+            threadCores.forEach(
+                    (group, cores) ->
+                            out.append(out.isEmpty() ? "" : ", ")
+                                    .append(group)
+                                    .append(' ')
+                                    .append(
+                                            String.format(
+                                                    "%.1f", cores * seconds * 1e6 / records)));
+            return out.toString();
         }
     }
 
@@ -120,6 +140,7 @@ final class GoldenOperator {
 
         long heapBefore = liveHeapBytes();
         long cpuStart = CpuTime.jvmCpuNanos();
+        ThreadCpu threadsBefore = ThreadCpu.now();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("golden operator benchmark");
         try {
@@ -129,8 +150,16 @@ final class GoldenOperator {
                     () ->
                             cluster.metrics().total(job.getJobID(), SyncMetrics.GOLDEN_EMITTED)
                                     >= people);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long wallNanos = System.nanoTime() - start;
+            double seconds = wallNanos / 1e9;
             double cpuSeconds = (CpuTime.jvmCpuNanos() - cpuStart) / 1e9;
+            Map<String, Double> threadCores =
+                    ThreadCpu.now()
+                            .coresSince(
+                                    threadsBefore,
+                                    wallNanos,
+                                    cpuSeconds / seconds,
+                                    "ended threads");
             double operatorCpuSeconds = operatorThreadsCpuNanos() / 1e9;
             long heapBytes = liveHeapBytes() - heapBefore;
             String savepoint =
@@ -145,7 +174,8 @@ final class GoldenOperator {
                     cpuSeconds,
                     operatorCpuSeconds,
                     size(Path.of(java.net.URI.create(savepoint))),
-                    heapBytes);
+                    heapBytes,
+                    threadCores);
         } finally {
             job.cancel().get();
         }

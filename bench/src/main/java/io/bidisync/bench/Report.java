@@ -252,7 +252,7 @@ record Report(
                                     + " %,.0f records/s per core (%,.0f per core of the two stages'"
                                     + " task threads alone, %.1f CPU s); savepoint %,d bytes = %.0f"
                                     + " bytes per golden record; live heap %.0f bytes per golden"
-                                    + " record%n%n",
+                                    + " record%n",
                             g.stateBackend(),
                             g.records(),
                             g.goldenRecords(),
@@ -266,6 +266,10 @@ record Report(
                             g.stateBytes(),
                             g.stateBytesPerGoldenRecord(),
                             g.heapBytesPerGoldenRecord()));
+            if (!g.threadCores().isEmpty()) {
+                out.append(String.format("  JVM µs per record: %s%n", g.microsPerRecordByThread()));
+            }
+            out.append(System.lineSeparator());
         }
         if (invariants != null) {
             out.append("Invariant checker (bidisync runs, initial sync and steady state):\n")

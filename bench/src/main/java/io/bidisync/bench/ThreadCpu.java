@@ -86,6 +86,12 @@ record ThreadCpu(Map<String, Long> ticks) {
      * 0.005 cores are left out.
      */
     Map<String, Double> coresSince(ThreadCpu earlier, long wallNanos, double jvmCores) {
+        return coresSince(earlier, wallNanos, jvmCores, LOAD_GENERATOR);
+    }
+
+    /** As above, with what the live threads do not account for counted as group {@code ended}. */
+    Map<String, Double> coresSince(
+            ThreadCpu earlier, long wallNanos, double jvmCores, String ended) {
         Map<String, Double> cores = new HashMap<>();
         double live = 0;
         for (Map.Entry<String, Long> e : ticks.entrySet()) {
@@ -95,7 +101,7 @@ record ThreadCpu(Map<String, Long> ticks) {
             cores.put(e.getKey(), c);
             live += c;
         }
-        cores.merge(LOAD_GENERATOR, Math.max(0, jvmCores - live), Double::sum);
+        cores.merge(ended, Math.max(0, jvmCores - live), Double::sum);
         Map<String, Double> out = new LinkedHashMap<>();
         cores.entrySet().stream()
                 .filter(e -> e.getValue() >= 0.005)

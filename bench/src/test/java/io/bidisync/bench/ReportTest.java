@@ -98,7 +98,8 @@ class ReportTest {
                                         80,
                                         50,
                                         300_000_000,
-                                        0),
+                                        0,
+                                        Map.of()),
                                 // A third of the per-core rate at three times the state: too steep.
                                 new GoldenOperator.Result(
                                         "rocksdb",
@@ -109,7 +110,8 @@ class ReportTest {
                                         720,
                                         450,
                                         900_000_000,
-                                        0),
+                                        0,
+                                        Map.of()),
                                 new GoldenOperator.Result(
                                         "hashmap",
                                         2_000_000,
@@ -119,7 +121,8 @@ class ReportTest {
                                         20,
                                         10,
                                         300_000_000,
-                                        0),
+                                        0,
+                                        Map.of()),
                                 // Per core: 2e6/20 = 100,000, then 6e6/72 = 83,333: 1.2× the cost.
                                 new GoldenOperator.Result(
                                         "hashmap",
@@ -130,7 +133,8 @@ class ReportTest {
                                         72,
                                         30,
                                         900_000_000,
-                                        0)));
+                                        0,
+                                        Map.of())));
 
         Map<String, Boolean> met =
                 report.targets().stream()
@@ -159,7 +163,16 @@ class ReportTest {
                         List.of(),
                         List.of(
                                 new GoldenOperator.Result(
-                                        "rocksdb", 2000, 1000, 2, 1, 2, 1, 300_000, 500_000)));
+                                        "rocksdb",
+                                        2000,
+                                        1000,
+                                        2,
+                                        1,
+                                        2,
+                                        1,
+                                        300_000,
+                                        500_000,
+                                        Map.of("golden + writers", 0.5, "source tasks", 0.25))));
 
         report.writeJson(dir.resolve("result.json"));
         String json = Files.readString(dir.resolve("result.json"));
@@ -172,6 +185,9 @@ class ReportTest {
                 .contains("\"targets\"")
                 .contains("golden operator records/s per core (rocksdb)");
         assertThat(report.table()).contains("bidisync").contains("MISSED");
+        // 2,000 records in 1 s: half a core is 250 µs per record.
+        assertThat(report.table())
+                .contains("JVM µs per record: golden + writers 250.0, source tasks 125.0");
     }
 
     @Test
