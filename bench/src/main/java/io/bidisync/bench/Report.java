@@ -44,8 +44,21 @@ record Report(
     /** The state size the golden operator's figure is quoted at, and growth is measured from. */
     static final long REFERENCE_SIZE = 1_000_000;
 
-    /** One target of the issue: what it compares, the required and the measured ratio or value. */
-    record Target(String name, String required, String measured, boolean met) {}
+    /**
+     * One target of the issue: what it compares, the required and the measured ratio or value.
+     *
+     * @param shown whether the run decides the target: a ratio against a limit the run did not
+     *     reach is only a bound, and a bound above the requirement shows nothing
+     */
+    record Target(String name, String required, String measured, boolean met, boolean shown) {
+        Target(String name, String required, String measured, boolean met) {
+            this(name, required, measured, met, true);
+        }
+
+        String verdict() {
+            return !shown ? "not shown" : met ? "met" : "MISSED";
+        }
+    }
 
     /** Every target the measurements that ran allow to judge. */
     List<Target> targets() {
@@ -54,15 +67,18 @@ record Report(
         SteadyState.Result bidi = steady("bidisync");
         if (bidi != null && naive != null && naive.sustainedRate() > 0) {
             double ratio = (double) bidi.sustainedRate() / naive.sustainedRate();
+            // Where the load generator could not offer the naive sync its limit, the ratio is an
+            // upper bound: it shows a miss, never a success.
+            boolean bound = naive.limitAboveSteps();
             targets.add(
                     new Target(
                             "steady-state rate vs naive sync",
                             "≥ 70%",
-                            percent(ratio)
-                                    + (naive.limitAboveSteps()
-                                            ? " (naive's limit not reached)"
-                                            : ""),
-                            ratio >= 0.7));
+                            bound
+                                    ? "≤ " + percent(ratio) + " (naive's limit not reached)"
+                                    : percent(ratio),
+                            ratio >= 0.7 && !bound,
+                            ratio < 0.7 || !bound));
         }
         if (bidi != null && postgres != null) {
             double ratio = bidi.sustainedRate() / postgres.rowsPerSecond();
@@ -289,7 +305,7 @@ record Report(
             out.append(
                     String.format(
                             "%-42s %-10s %-28s %s%n",
-                            t.name(), t.required(), t.measured(), t.met() ? "met" : "MISSED"));
+                            t.name(), t.required(), t.measured(), t.verdict()));
         }
         return out.toString();
     }

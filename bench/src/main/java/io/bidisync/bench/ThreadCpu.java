@@ -19,9 +19,13 @@ import java.util.stream.Stream;
  * look cheaper there than they are, and the garbage collector, the JIT compiler and RocksDB's
  * background threads do not show at all.
  *
- * @param ticks clock ticks (1/100 s) used so far, by group
+ * @param threads per thread ({@code pid/tid}): its group and the clock ticks (1/100 s) it used so
+ *     far
  */
-record ThreadCpu(Map<String, Long> ticks) {
+record ThreadCpu(Map<String, Usage> threads) {
+    /** One thread's group and clock ticks. */
+    record Usage(String group, long ticks) {}
+
     /**
      * The load generator's threads, and the part of the JVM's CPU that no live thread accounts for:
      * threads that ended within the step, which are the load generator's pool.
@@ -47,25 +51,25 @@ record ThreadCpu(Map<String, Long> ticks) {
                     Map.entry(UpdateWriters.THREAD_NAME, LOAD_GENERATOR));
 
     static ThreadCpu now() {
-        Map<String, Long> ticks = new HashMap<>();
+        Map<String, Usage> threads = new HashMap<>();
         for (long pid : CpuTime.jvmPids()) {
             Path tasks = Path.of("/proc", String.valueOf(pid), "task");
             if (!Files.isDirectory(tasks)) {
                 continue;
             }
-            try (Stream<Path> threads = Files.list(tasks)) {
-                threads.forEach(t -> add(t.resolve("stat"), ticks));
+            try (Stream<Path> list = Files.list(tasks)) {
+                list.forEach(t -> add(pid + "/" + t.getFileName(), t.resolve("stat"), threads));
             } catch (IOException | RuntimeException e) {
                 // The process ended meanwhile: its threads count as ended.
             }
         }
-        return new ThreadCpu(ticks);
+        return new ThreadCpu(threads);
     }
 
-    private static void add(Path stat, Map<String, Long> ticks) {
+    private static void add(String id, Path stat, Map<String, Usage> threads) {
         try {
             String line = Files.readString(stat);
-            ticks.merge(group(CpuTime.statName(line)), CpuTime.statTicks(line), Long::sum);
+            threads.put(id, new Usage(group(CpuTime.statName(line)), CpuTime.statTicks(line)));
         } catch (IOException | RuntimeException e) {
             // A thread that ended meanwhile.
         }
@@ -81,9 +85,10 @@ record ThreadCpu(Map<String, Long> ticks) {
     }
 
     /**
-     * Cores busy on average since {@code earlier}, by group, largest first; what the live threads
-     * do not account for of {@code jvmCores} counts as {@link #LOAD_GENERATOR}'s. Groups below
-     * 0.005 cores are left out.
+     * Cores busy on average since {@code earlier}, by group, largest first: what each thread alive
+     * now used since then (all of it for a thread started since); what they do not account for of
+     * {@code jvmCores} — threads that ended meanwhile — counts as {@link #LOAD_GENERATOR}'s. Groups
+     * below 0.005 cores are left out.
      */
     Map<String, Double> coresSince(ThreadCpu earlier, long wallNanos, double jvmCores) {
         return coresSince(earlier, wallNanos, jvmCores, LOAD_GENERATOR);
@@ -94,11 +99,11 @@ record ThreadCpu(Map<String, Long> ticks) {
             ThreadCpu earlier, long wallNanos, double jvmCores, String ended) {
         Map<String, Double> cores = new HashMap<>();
         double live = 0;
-        for (Map.Entry<String, Long> e : ticks.entrySet()) {
-            long used = e.getValue() - earlier.ticks.getOrDefault(e.getKey(), 0L);
-            // A group whose threads ended has less than before: they count as ended.
+        for (Map.Entry<String, Usage> e : threads.entrySet()) {
+            Usage before = earlier.threads.get(e.getKey());
+            long used = e.getValue().ticks() - (before == null ? 0 : before.ticks());
             double c = Math.max(0, used * 1e9 / CpuTime.CLOCK_TICKS_PER_SECOND / wallNanos);
-            cores.put(e.getKey(), c);
+            cores.merge(e.getValue().group(), c, Double::sum);
             live += c;
         }
         cores.merge(ended, Math.max(0, jvmCores - live), Double::sum);

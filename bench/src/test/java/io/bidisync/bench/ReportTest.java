@@ -154,6 +154,38 @@ class ReportTest {
     }
 
     @Test
+    void againstANaiveLimitTheLoadGeneratorDidNotReachTheRatioShowsOnlyAMiss() {
+        // The naive sync kept up with all the writers could offer (1,500/s): its limit is higher.
+        SteadyState.Result naive =
+                new SteadyState.Result(
+                        "naive",
+                        2000,
+                        List.of(step(1000, 1000, 300, false), step(2000, 1500, 300, true)));
+        SteadyState.Result close =
+                new SteadyState.Result(
+                        "bidisync",
+                        2000,
+                        List.of(step(1200, 1200, 1500, false), step(2000, 1990, 2500, false)));
+        SteadyState.Result far =
+                new SteadyState.Result(
+                        "bidisync",
+                        2000,
+                        List.of(step(500, 500, 1500, false), step(1000, 1000, 2500, false)));
+
+        Report.Target bound =
+                report(null, List.of(), List.of(naive, close), List.of()).targets().get(0);
+        Report.Target missed =
+                report(null, List.of(), List.of(naive, far), List.of()).targets().get(0);
+
+        // 1,200 of ≥ 1,500: at most 80%, which may be below 70% of the real limit.
+        assertThat(bound.measured()).startsWith("≤ 80%");
+        assertThat(bound.verdict()).isEqualTo("not shown");
+        // 500 of ≥ 1,500: at most 33%, a miss whatever the naive limit is.
+        assertThat(missed.measured()).startsWith("≤ 33%");
+        assertThat(missed.verdict()).isEqualTo("MISSED");
+    }
+
+    @Test
     void theJsonHasTheMeasurementsTheDerivedFiguresAndTheTargets(@TempDir Path dir)
             throws Exception {
         Report report =
@@ -172,7 +204,12 @@ class ReportTest {
                                         1,
                                         300_000,
                                         500_000,
-                                        Map.of("golden + writers", 0.5, "source tasks", 0.25))));
+                                        new java.util.TreeMap<>(
+                                                Map.of(
+                                                        "golden + writers",
+                                                        0.5,
+                                                        "source tasks",
+                                                        0.25)))));
 
         report.writeJson(dir.resolve("result.json"));
         String json = Files.readString(dir.resolve("result.json"));
@@ -224,15 +261,26 @@ class ReportTest {
 
     @Test
     void whatNoLiveThreadAccountsForIsTheLoadGeneratorsEndedPool() {
-        ThreadCpu before = new ThreadCpu(Map.of("golden + writers", 100L, "identity", 50L));
-        // 10 s: golden used 3 s more, identity's threads ended (fewer ticks than before).
-        ThreadCpu after = new ThreadCpu(Map.of("golden + writers", 400L, "identity", 20L));
+        ThreadCpu before =
+                new ThreadCpu(
+                        Map.of(
+                                "1/10", new ThreadCpu.Usage("golden + writers", 100),
+                                "1/11", new ThreadCpu.Usage("identity", 50)));
+        // 10 s: golden's thread used 3 s more, identity's thread ended, and a new identity thread
+        // (an earlier job's ended, this one's started) used 1 s.
+        ThreadCpu after =
+                new ThreadCpu(
+                        Map.of(
+                                "1/10", new ThreadCpu.Usage("golden + writers", 400),
+                                "1/12", new ThreadCpu.Usage("identity", 100)));
 
         Map<String, Double> cores = after.coresSince(before, 10_000_000_000L, 0.5);
 
-        assertThat(cores).containsOnlyKeys("golden + writers", ThreadCpu.LOAD_GENERATOR);
+        assertThat(cores)
+                .containsOnlyKeys("golden + writers", "identity", ThreadCpu.LOAD_GENERATOR);
         assertThat(cores.get("golden + writers")).isCloseTo(0.3, within(1e-9));
-        assertThat(cores.get(ThreadCpu.LOAD_GENERATOR)).isCloseTo(0.2, within(1e-9));
+        assertThat(cores.get("identity")).isCloseTo(0.1, within(1e-9));
+        assertThat(cores.get(ThreadCpu.LOAD_GENERATOR)).isCloseTo(0.1, within(1e-9));
         assertThat(cores.keySet()).first().isEqualTo("golden + writers");
     }
 }
