@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
 final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     static final Duration TIMEOUT = Duration.ofMinutes(3);
 
+    /** How long {@link #settle} waits for REST's metrics to show the watermark caught up. */
+    private static final Duration WATERMARK_TIMEOUT = Duration.ofMinutes(1);
+
     private final String name;
     private final int taskManagers;
     private final ObjectMapper json = new ObjectMapper();
@@ -227,14 +230,22 @@ final class ClusterJobs implements BeforeAllCallback, AfterEachCallback, AfterAl
      * nobody may change a row for {@code quiet}.
      */
     void settle(SyncRun run, Duration quiet) throws Exception {
-        // First the job must be streaming and caught up with now (after a start or a restart its
+        // First the job should be streaming and caught up with now (after a start or a restart its
         // sources may still be reading a snapshot): then the canaries are ordinary changes.
         long now = System.currentTimeMillis();
-        Await.until(
-                "the golden stage's watermark to pass " + now,
-                TIMEOUT,
-                () -> goldenWatermark() >= now,
-                this::runningJobMetrics);
+        try {
+            Await.until(
+                    "the golden stage's watermark to pass " + now,
+                    WATERMARK_TIMEOUT,
+                    () -> goldenWatermark() >= now,
+                    this::runningJobMetrics);
+        } catch (AssertionError e) {
+            // The watermark is read from REST's metrics, which the JobManager collects from the
+            // TaskManagers. Once, after a TaskManager was killed, they stayed frozen at the moment
+            // of the kill while the restarted job synced on (CI, 2026-12-07). The canaries decide:
+            // one reaches the other systems only once the watermark has passed it.
+            System.out.println("REST's metrics do not show it; the canaries decide. " + e);
+        }
         try {
             run.settle(TIMEOUT);
         } catch (AssertionError e) {
