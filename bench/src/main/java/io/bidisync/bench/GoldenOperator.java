@@ -94,16 +94,7 @@ final class GoldenOperator {
          * generators here.
          */
         String microsPerRecordByThread() {
-            StringBuilder out = new StringBuilder();
-            threadCores.forEach(
-                    (group, cores) ->
-                            out.append(out.isEmpty() ? "" : ", ")
-                                    .append(group)
-                                    .append(' ')
-                                    .append(
-                                            String.format(
-                                                    "%.1f", cores * seconds * 1e6 / records)));
-            return out.toString();
+            return ThreadCpu.microsPerUnit(threadCores, records / seconds, "%.1f");
         }
     }
 

@@ -74,14 +74,7 @@ final class SteadyState {
             if (offeredRate <= 0) {
                 return "";
             }
-            StringBuilder out = new StringBuilder();
-            jvmThreadCores.forEach(
-                    (group, cores) ->
-                            out.append(out.isEmpty() ? "" : ", ")
-                                    .append(group)
-                                    .append(' ')
-                                    .append(Math.round(cores * 1e6 / offeredRate)));
-            return out.toString();
+            return ThreadCpu.microsPerUnit(jvmThreadCores, offeredRate, "%.0f");
         }
     }
 

@@ -114,4 +114,19 @@ record ThreadCpu(Map<String, Usage> threads) {
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
+
+    /**
+     * Cores by group as microseconds of CPU per unit of work done at {@code unitsPerSecond},
+     * formatted with {@code format}: {@code golden + writers 54, identity 32, …}.
+     */
+    static String microsPerUnit(Map<String, Double> cores, double unitsPerSecond, String format) {
+        StringBuilder out = new StringBuilder();
+        cores.forEach(
+                (group, c) ->
+                        out.append(out.isEmpty() ? "" : ", ")
+                                .append(group)
+                                .append(' ')
+                                .append(String.format(format, c * 1e6 / unitsPerSecond)));
+        return out.toString();
+    }
 }
